@@ -1,0 +1,41 @@
+# exitscope: see README.md.  `make test` is what CI runs.
+SHELL     := /bin/bash
+EXITSCOPE := harness/build/exitscope
+BATS      := bats --print-output-on-failure
+# Scenarios that fit CI's 90 minutes on a 2-core TCG host.
+CI_TAGS   ?= !needs-kvm
+
+all: deps
+	$(MAKE) -C harness all
+
+deps:
+	@scripts/deps.sh
+
+test: all
+	$(MAKE) -C harness test
+	$(MAKE) lint
+	@if ls scenarios/*.bats >/dev/null 2>&1; then \
+		$(BATS) --filter-tags '$(CI_TAGS)' scenarios/; fi
+
+lint:
+	$(MAKE) -C harness lint
+	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh harness/agent/*.sh)
+
+test-nested: all
+	$(BATS) scenarios/
+
+scenario: all
+	@test -n "$(NAME)" || { echo "usage: make scenario NAME=idle" >&2; exit 2; }
+	$(BATS) scenarios/$(NAME).bats
+
+diff: all
+	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=a.json B=b.json" >&2; exit 2; }
+	$(EXITSCOPE) diff $(A) $(B)
+
+check-patch: deps
+	kernel-patch/check-patch.sh
+
+clean:
+	$(MAKE) -C harness clean
+
+.PHONY: all deps test lint test-nested scenario diff check-patch clean

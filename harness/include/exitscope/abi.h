@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The exitscope CPUID ABI as the guest sees it (kernel-patch/ABI.md is the
+ * authoritative text).  Pure decoding only: no CPUID instruction here, so the
+ * driver and the unit tests can use it on any host.
+ */
+#ifndef EXITSCOPE_ABI_H
+#define EXITSCOPE_ABI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EXSC_LEAF_TOTAL		0x4FFFFFFFu	/* all reasons, 64-bit count+cycles */
+#define EXSC_LEAF_REASON	0x4FFFFFFEu	/* ECX = reason, 64-bit count+cycles */
+#define EXSC_LEAF_COUNT32	0x4FFFFFFDu	/* ECX = reason, count[31:0] only */
+#define EXSC_LEAF_CYCLES	0x4FFFFFFCu	/* ECX = reason, cycles only */
+#define EXSC_LEAF_INFO		0x4FFFFFFBu	/* discovery */
+
+#define EXSC_SIGNATURE		0x43535845u	/* "EXSC" */
+#define EXSC_ABI_VERSION	1u
+#define EXSC_UNDEFINED_EDX	0xFFFFFFFFu
+
+enum exsc_isa {
+	EXSC_ISA_NONE = 0,
+	EXSC_ISA_VMX = 1,
+	EXSC_ISA_SVM = 2,
+};
+
+struct exsc_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+struct exsc_counter {
+	uint64_t count;
+	uint64_t cycles;
+};
+
+struct exsc_info {
+	uint32_t abi_version;
+	enum exsc_isa isa;
+	uint32_t nr_slots;
+};
+
+/* 0 on an exitscope kernel; -ENODEV when the signature is missing. */
+int exsc_decode_info(const struct exsc_regs *regs, struct exsc_info *info);
+
+/* Leaves 0x4FFFFFFF and 0x4FFFFFFE.  -ENOENT for a reason the ISA does not define. */
+int exsc_decode_counter(const struct exsc_regs *regs, struct exsc_counter *out);
+
+/* Leaf 0x4FFFFFFD: only count[31:0]; -ENOENT for an undefined reason. */
+int exsc_decode_count32(const struct exsc_regs *regs, uint32_t *count);
+
+/* Leaf 0x4FFFFFFC: only cycles; -ENOENT for an undefined reason. */
+int exsc_decode_cycles(const struct exsc_regs *regs, uint64_t *cycles);
+
+/* Delta of a 32-bit counter across one wrap. */
+static inline uint32_t exsc_delta32(uint32_t before, uint32_t after)
+{
+	return after - before;
+}
+
+const char *exsc_isa_name(enum exsc_isa isa);	/* "vmx", "svm", "none" */
+int exsc_isa_parse(const char *name, enum exsc_isa *isa);
+
+#endif
