@@ -19,7 +19,8 @@ test: all
 
 lint:
 	$(MAKE) -C harness lint
-	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh harness/agent/*.sh)
+	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh)
+	shellcheck -s sh harness/agent/exitscope-agent
 
 test-nested: all
 	$(BATS) scenarios/
