@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "launch.h"
+
+static bool path_is_chardev(const char *root, const char *path)
+{
+	char full[4096];
+	struct stat st;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	return stat(full, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+static bool cpuinfo_has_virt(const char *root)
+{
+	char path[4096], line[8192];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "flags", 5) &&
+			(strstr(line, " vmx") || strstr(line, " svm"));
+	fclose(f);
+	return found;
+}
+
+/* A vendor module that is loaded says whether it nests; absent ones do not veto. */
+static bool nested_param_allows(const char *root)
+{
+	static const char *const modules[] = { "kvm_intel", "kvm_amd" };
+	bool allowed = true;
+
+	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		char path[4096], value[8] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/sys/module/%s/parameters/nested",
+			 root, modules[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(value, sizeof(value), f))
+			allowed = value[0] == 'Y' || value[0] == '1';
+		fclose(f);
+	}
+	return allowed;
+}
+
+void host_caps_probe(const char *root, struct host_caps *caps)
+{
+	caps->kvm_dev = path_is_chardev(root, "/dev/kvm");
+	caps->cpu_virt = cpuinfo_has_virt(root);
+	caps->nested = nested_param_allows(root);
+}
+
+static const char *kvm_missing(const struct host_caps *caps)
+{
+	if (!caps->kvm_dev)
+		return "/dev/kvm not found";
+	if (!caps->cpu_virt)
+		return "/dev/kvm exists but the CPU shows no vmx/svm flag, so L1 could not run KVM";
+	if (!caps->nested)
+		return "the kvm_intel/kvm_amd module has nested=N; reload it with nested=1";
+	return NULL;
+}
+
+int accel_choose(const char *requested, const struct host_caps *caps,
+		 enum accel *accel, const char **why)
+{
+	const char *missing = kvm_missing(caps);
+
+	*why = missing;
+	if (!requested || !strcmp(requested, "auto")) {
+		*accel = missing ? ACCEL_TCG : ACCEL_KVM;
+		return 0;
+	}
+	if (!strcmp(requested, "tcg")) {
+		*accel = ACCEL_TCG;
+		return 0;
+	}
+	if (!strcmp(requested, "kvm")) {
+		*accel = ACCEL_KVM;
+		return missing ? -ENODEV : 0;
+	}
+	*why = "the accelerator must be auto, kvm or tcg";
+	return -EINVAL;
+}
+
+const char *accel_name(enum accel accel)
+{
+	return accel == ACCEL_KVM ? "kvm" : "tcg";
+}
+
+/*
+ * -cpu host under KVM passes the host's VMX/SVM through; under TCG only
+ * -cpu max emulates SVM.  MTTCG lets L1's vCPUs use the host's cores.
+ */
+static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
+{
+	int r = 0;
+
+	if (l->accel == ACCEL_KVM)
+		r |= strv_addv(argv, (const char *const[]){ "-accel", "kvm", "-cpu", "host", NULL });
+	else
+		r |= strv_addv(argv, (const char *const[]){ "-accel", "tcg,thread=multi",
+							"-cpu", "max", NULL });
+	r |= strv_add(argv, "-m");
+	r |= strv_addf(argv, "%u", l->mem_mib);
+	r |= strv_add(argv, "-smp");
+	r |= strv_addf(argv, "%u", l->cpus);
+	r |= strv_addv(argv, (const char *const[]){ "-nodefaults", "-no-user-config",
+						"-display", "none", "-no-reboot", NULL });
+	return r ? -ENOMEM : 0;
+}
+
+static int launch_add_boot(const struct l1_launch *l, struct strv *argv)
+{
+	int r = 0;
+
+	r |= strv_add(argv, "-kernel");
+	r |= strv_add(argv, l->kernel);
+	r |= strv_add(argv, "-append");
+	r |= strv_addf(argv, "console=ttyS0 root=/dev/vda rw panic=-1%s%s",
+		       l->append ? " " : "", l->append ? l->append : "");
+	return r ? -ENOMEM : 0;
+}
+
+/* The L2 base goes in as raw bytes: L1 reads the qcow2 from /dev/vdb. */
+static int launch_add_disks(const struct l1_launch *l, struct strv *argv)
+{
+	int r = 0;
+
+	r |= strv_add(argv, "-drive");
+	r |= strv_addf(argv, "file=%s,if=virtio,format=qcow2,cache=unsafe", l->l1_disk);
+	r |= strv_add(argv, "-drive");
+	r |= strv_addf(argv, "file=%s,if=virtio,format=raw,readonly=on", l->l2_disk);
+	return r ? -ENOMEM : 0;
+}
+
+/* The run directory in (9p), the console and the status port out (files). */
+static int launch_add_channels(const struct l1_launch *l, struct strv *argv)
+{
+	int r = 0;
+
+	r |= strv_add(argv, "-fsdev");
+	r |= strv_addf(argv, "local,id=run,path=%s,security_model=none", l->run_dir);
+	r |= strv_addv(argv, (const char *const[]){ "-device",
+				"virtio-9p-pci,fsdev=run,mount_tag=exitscope", NULL });
+	r |= strv_add(argv, "-serial");
+	r |= strv_addf(argv, "file:%s/l1-console.log", l->run_dir);
+	r |= strv_addv(argv, (const char *const[]){ "-device", "virtio-serial-pci", NULL });
+	r |= strv_add(argv, "-chardev");
+	r |= strv_addf(argv, "file,id=status,path=%s/status.log", l->run_dir);
+	r |= strv_addv(argv, (const char *const[]){ "-device",
+				"virtserialport,chardev=status,name=org.exitscope.status", NULL });
+	return r ? -ENOMEM : 0;
+}
+
+int launch_l1_argv(const struct l1_launch *l, struct strv *argv)
+{
+	int r;
+
+	if (!l->kernel || !l->l1_disk || !l->l2_disk || !l->run_dir || !l->mem_mib || !l->cpus)
+		return -EINVAL;
+	r = strv_add(argv, l->qemu ? l->qemu : "qemu-system-x86_64");
+	if (!r)
+		r = launch_add_machine(l, argv);
+	if (!r)
+		r = launch_add_boot(l, argv);
+	if (!r)
+		r = launch_add_disks(l, argv);
+	if (!r)
+		r = launch_add_channels(l, argv);
+	return r;
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "launch.h"
+
+static const struct host_caps nesting_host = { true, true, true };
+
+static void test_auto_picks_kvm_only_when_nesting_works(void **state)
+{
+	static const struct host_caps partial[] = {
+		{ false, true, true }, { true, false, true }, { true, true, false },
+	};
+	const char *why;
+	enum accel accel;
+
+	(void)state;
+	assert_int_equal(accel_choose(NULL, &nesting_host, &accel, &why), 0);
+	assert_int_equal(accel, ACCEL_KVM);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(accel_choose("auto", &partial[i], &accel, &why), 0);
+		assert_int_equal(accel, ACCEL_TCG);
+		assert_non_null(why);
+	}
+}
+
+static void test_explicit_choice(void **state)
+{
+	const struct host_caps no_kvm = { false, false, false };
+	const char *why;
+	enum accel accel;
+
+	(void)state;
+	assert_int_equal(accel_choose("tcg", &nesting_host, &accel, &why), 0);
+	assert_int_equal(accel, ACCEL_TCG);
+	assert_int_equal(accel_choose("kvm", &no_kvm, &accel, &why), -ENODEV);
+	assert_string_equal(why, "/dev/kvm not found");
+	assert_int_equal(accel_choose("hvf", &nesting_host, &accel, &why), -EINVAL);
+	assert_int_equal(accel_choose("KVM", &nesting_host, &accel, &why), -EINVAL);
+}
+
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", dir, rel);
+	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_probe_reads_cpuinfo_and_nested_param(void **state)
+{
+	char root[] = "/tmp/exitscope-test-launch-XXXXXX";
+	struct host_caps caps;
+	char cmd[128];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	write_file(root, "/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme svm lm\n");
+	write_file(root, "/sys/module/kvm_amd/parameters/nested", "0\n");
+	host_caps_probe(root, &caps);
+	assert_false(caps.kvm_dev);
+	assert_true(caps.cpu_virt);
+	assert_false(caps.nested);
+
+	write_file(root, "/proc/cpuinfo", "flags\t\t: fpu vme lm hypervisor\n");
+	write_file(root, "/sys/module/kvm_amd/parameters/nested", "Y\n");
+	host_caps_probe(root, &caps);
+	assert_false(caps.cpu_virt);
+	assert_true(caps.nested);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static const struct l1_launch example = {
+	.accel = ACCEL_TCG,
+	.kernel = "/k/bzImage",
+	.l1_disk = "/r/l1.qcow2",
+	.l2_disk = "/i/l2.qcow2",
+	.run_dir = "/r",
+	.append = "init=/sbin/exitscope-init",
+	.mem_mib = 3072,
+	.cpus = 2,
+};
+
+static char *joined_argv(const struct l1_launch *l)
+{
+	struct strv argv = { 0 };
+	char *line;
+
+	assert_int_equal(launch_l1_argv(l, &argv), 0);
+	line = strv_join(&argv);
+	strv_free(&argv);
+	return line;
+}
+
+static void test_tcg_command_line(void **state)
+{
+	char *line = joined_argv(&example);
+
+	(void)state;
+	assert_string_equal(line,
+		"qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 3072 -smp 2 "
+		"-nodefaults -no-user-config -display none -no-reboot "
+		"-kernel /k/bzImage -append console=ttyS0 root=/dev/vda rw panic=-1 "
+		"init=/sbin/exitscope-init "
+		"-drive file=/r/l1.qcow2,if=virtio,format=qcow2,cache=unsafe "
+		"-drive file=/i/l2.qcow2,if=virtio,format=raw,readonly=on "
+		"-fsdev local,id=run,path=/r,security_model=none "
+		"-device virtio-9p-pci,fsdev=run,mount_tag=exitscope "
+		"-serial file:/r/l1-console.log -device virtio-serial-pci "
+		"-chardev file,id=status,path=/r/status.log "
+		"-device virtserialport,chardev=status,name=org.exitscope.status");
+	free(line);
+}
+
+static void test_kvm_uses_host_cpu(void **state)
+{
+	struct l1_launch l = example;
+	char *line;
+
+	(void)state;
+	l.accel = ACCEL_KVM;
+	l.append = NULL;
+	line = joined_argv(&l);
+	assert_non_null(strstr(line, " -accel kvm -cpu host "));
+	assert_null(strstr(line, "-cpu max"));
+	assert_non_null(strstr(line, "panic=-1 -drive"));
+	free(line);
+}
+
+static void test_incomplete_plan_is_rejected(void **state)
+{
+	struct l1_launch l = example;
+	struct strv argv = { 0 };
+
+	(void)state;
+	l.l2_disk = NULL;
+	assert_int_equal(launch_l1_argv(&l, &argv), -EINVAL);
+	l = example;
+	l.mem_mib = 0;
+	assert_int_equal(launch_l1_argv(&l, &argv), -EINVAL);
+	strv_free(&argv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_auto_picks_kvm_only_when_nesting_works),
+		cmocka_unit_test(test_explicit_choice),
+		cmocka_unit_test(test_probe_reads_cpuinfo_and_nested_param),
+		cmocka_unit_test(test_tcg_command_line),
+		cmocka_unit_test(test_kvm_uses_host_cpu),
+		cmocka_unit_test(test_incomplete_plan_is_rejected),
+	};
+
+	return cmocka_run_group_tests_name("launch", tests, NULL, NULL);
+}
