@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* exitprobe internals: snapshots of the exit counters as seen through CPUID. */
+#ifndef EXITSCOPE_PROBE_H
+#define EXITSCOPE_PROBE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "exitscope/abi.h"
+
+/* The CPUID instruction, injectable so unit tests can replay recorded tuples. */
+typedef void (*probe_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
+void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
+
+#define PROBE_MAX_REASONS 128
+
+struct probe_snapshot {
+	size_t nr;
+	uint32_t code[PROBE_MAX_REASONS];
+	struct exsc_counter counter[PROBE_MAX_REASONS];
+	struct exsc_counter total;
+	uint64_t cpuid_first;	/* the CPUID slot, read before anything else */
+	uint64_t cpuid_last;	/* and again after everything else */
+};
+
+/* CPUID instructions one snapshot executes: every reason, the total, the CPUID slot twice. */
+size_t probe_snapshot_reads(enum exsc_isa isa);
+
+/* -ENODEV: not an exitscope kernel; -EPROTO: a signature with a bad ISA. */
+int probe_detect(probe_cpuid_fn cpuid, struct exsc_info *info);
+void probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s);
+
+/*
+ * The per-reason deltas from @before to @after as an "exits" object.  The
+ * CPUID reason is measured from before's last read to after's first read, the
+ * tightest window the probe can have; the other reasons from their own reads.
+ */
+json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
+			 const struct probe_snapshot *after);
+/* Absolute counters of one snapshot, same shape. */
+json_t *probe_snapshot_json(enum exsc_isa isa, const struct probe_snapshot *s);
+
+/* Writes @doc framed by EXITSCOPE-BEGIN / EXITSCOPE-END lines; -errno. */
+int probe_emit(json_t *doc, const char *out_path);
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <cpuid.h>
+#include <errno.h>
+
+#include "exitscope/reasons.h"
+#include "probe.h"
+
+void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
+{
+	__cpuid_count(leaf, subleaf, out->eax, out->ebx, out->ecx, out->edx);
+}
+
+int probe_detect(probe_cpuid_fn cpuid, struct exsc_info *info)
+{
+	struct exsc_regs regs;
+
+	cpuid(EXSC_LEAF_INFO, 0, &regs);
+	return exsc_decode_info(&regs, info);
+}
+
+static struct exsc_counter probe_read(probe_cpuid_fn cpuid, uint32_t leaf, uint32_t code)
+{
+	struct exsc_counter counter = { 0, 0 };
+	struct exsc_regs regs;
+
+	cpuid(leaf, code, &regs);
+	/* An undefined reason reads as nothing, never as a counter. */
+	if (exsc_decode_counter(&regs, &counter) < 0)
+		counter = (struct exsc_counter){ 0, 0 };
+	return counter;
+}
+
+size_t probe_snapshot_reads(enum exsc_isa isa)
+{
+	size_t nr;
+
+	reasons_table(isa, &nr);
+	return nr + 3;
+}
+
+void probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s)
+{
+	uint32_t cpuid_code = reasons_cpuid(isa);
+	const struct exsc_reason *table;
+	size_t nr;
+
+	table = reasons_table(isa, &nr);
+	if (nr > PROBE_MAX_REASONS)
+		nr = PROBE_MAX_REASONS;
+	s->cpuid_first = probe_read(cpuid, EXSC_LEAF_REASON, cpuid_code).count;
+	for (size_t i = 0; i < nr; i++) {
+		s->code[i] = table[i].code;
+		s->counter[i] = probe_read(cpuid, EXSC_LEAF_REASON, table[i].code);
+	}
+	s->nr = nr;
+	s->total = probe_read(cpuid, EXSC_LEAF_TOTAL, 0);
+	s->cpuid_last = probe_read(cpuid, EXSC_LEAF_REASON, cpuid_code).count;
+}

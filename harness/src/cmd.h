@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands: each takes its own argv (argv[0] is its name). */
+#ifndef EXITSCOPE_CMD_H
+#define EXITSCOPE_CMD_H
+
+#include <stdio.h>
+
+/* Exit codes (shared/STYLE.md). */
+enum {
+	EXIT_MEASURED_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_ENVIRONMENT = 3,
+	EXIT_SKIPPED = 77,
+	EXIT_TIMEOUT = 124,
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *out);
+	const char *summary;
+};
+
+int cmd_doctor(int argc, char **argv);
+void doctor_usage(FILE *out);
+
+/* 1 when argv asks for --help/-h (usage already printed to stdout), else 0. */
+int cmd_wants_help(int argc, char **argv, void (*usage)(FILE *out));
+
+#endif

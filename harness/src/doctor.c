@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitscope doctor: what this host offers a run, and what is missing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "cmd.h"
+#include "launch.h"
+
+void doctor_usage(FILE *out)
+{
+	fprintf(out, "usage: exitscope doctor\n\n"
+		     "Reports /dev/kvm and nesting, the CPU vendor, QEMU and the image tools,\n"
+		     "free space in the cache, and the accelerator a run would use.\n"
+		     "Exit 0 when a run can start here, 3 when something is missing.\n");
+}
+
+/* The first line a command prints, or NULL when it cannot run. */
+static char *doctor_first_line(const char *command)
+{
+	char line[512];
+	FILE *p = popen(command, "r");
+	char *result = NULL;
+
+	if (!p)
+		return NULL;
+	if (fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		result = strdup(line);
+	}
+	if (pclose(p) != 0) {
+		free(result);
+		result = NULL;
+	}
+	return result;
+}
+
+static void doctor_cpu_vendor(char *vendor, size_t size)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	snprintf(vendor, size, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "vendor_id", 9) && strchr(line, ':')) {
+			snprintf(vendor, size, "%s", strchr(line, ':') + 2);
+			vendor[strcspn(vendor, "\n")] = '\0';
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* One line per tool; returns 1 when it is missing. */
+static int doctor_tool(const char *label, const char *command, const char *package)
+{
+	char *version = doctor_first_line(command);
+
+	if (!version) {
+		printf("%-13s missing: apt-get install %s\n", label, package);
+		return 1;
+	}
+	printf("%-13s %s\n", label, version);
+	free(version);
+	return 0;
+}
+
+static void doctor_cache(void)
+{
+	const char *cache = getenv("EXITSCOPE_CACHE");
+	const char *home = getenv("HOME");
+	char path[4096];
+	struct statvfs st;
+
+	if (cache)
+		snprintf(path, sizeof(path), "%s", cache);
+	else
+		snprintf(path, sizeof(path), "%s/.cache", home ? home : "/root");
+	if (statvfs(path, &st) == 0)
+		printf("%-13s %s: %.1f GiB free\n", "cache", path,
+		       (double)st.f_bavail * st.f_frsize / (1 << 30));
+	else
+		printf("%-13s %s: not created yet\n", "cache", path);
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct host_caps caps;
+	const char *why;
+	enum accel accel;
+	char vendor[64];
+	int missing = 0;
+
+	(void)argv;
+	if (argc > 1) {
+		doctor_usage(stderr);
+		return EXIT_USAGE;
+	}
+	host_caps_probe("", &caps);
+	doctor_cpu_vendor(vendor, sizeof(vendor));
+	printf("%-13s %s\n", "/dev/kvm", caps.kvm_dev ? "present" : "absent");
+	printf("%-13s %s, %s\n", "cpu", vendor,
+	       caps.cpu_virt ? "vmx/svm available to guests" : "no vmx/svm flag");
+	accel_choose(getenv("ACCEL"), &caps, &accel, &why);
+	printf("%-13s %s%s%s%s\n", "accelerator", accel_name(accel),
+	       why ? " (" : "", why ? why : "", why ? ")" : "");
+	missing += doctor_tool("qemu", "qemu-system-x86_64 --version 2>/dev/null", "qemu-system-x86");
+	missing += doctor_tool("qemu-img", "qemu-img --version 2>/dev/null", "qemu-utils");
+	missing += doctor_tool("mmdebstrap", "mmdebstrap --version 2>/dev/null", "mmdebstrap");
+	missing += doctor_tool("cloud-localds", "command -v cloud-localds", "cloud-image-utils");
+	doctor_cache();
+	if (missing) {
+		printf("%d tool(s) missing: 'make deps' installs them\n", missing);
+		return EXIT_ENVIRONMENT;
+	}
+	return 0;
+}

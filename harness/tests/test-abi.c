@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Decoding recorded register tuples of the exitscope CPUID leaves. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "exitscope/abi.h"
+#include "exitscope/reasons.h"
+
+static void test_info_of_patched_svm_kernel(void **state)
+{
+	const struct exsc_regs regs = { 1, 2, 261, 0x43535845 };
+	struct exsc_info info;
+
+	(void)state;
+	assert_int_equal(exsc_decode_info(&regs, &info), 0);
+	assert_int_equal(info.abi_version, 1);
+	assert_int_equal(info.isa, EXSC_ISA_SVM);
+	assert_int_equal(info.nr_slots, 261);
+}
+
+static void test_unpatched_kernel_is_not_trusted(void **state)
+{
+	/* KVM answers an unknown hypervisor leaf with zeros; some hosts echo the leaf. */
+	const struct exsc_regs zeros = { 0, 0, 0, 0 };
+	const struct exsc_regs echo = { 0x4FFFFFFB, 0, 0, 0 };
+	const struct exsc_regs bad_isa = { 1, 7, 10, 0x43535845 };
+	struct exsc_info info;
+
+	(void)state;
+	assert_int_equal(exsc_decode_info(&zeros, &info), -ENODEV);
+	assert_int_equal(exsc_decode_info(&echo, &info), -ENODEV);
+	assert_int_equal(exsc_decode_info(&bad_isa, &info), -EPROTO);
+}
+
+static void test_counter_halves_combine_to_64_bits(void **state)
+{
+	/* count = EDX:EAX, cycles = EBX:ECX */
+	const struct exsc_regs regs = { 0x00000002, 0x00000010, 0x80000000, 0x00000001 };
+	struct exsc_counter c;
+
+	(void)state;
+	assert_int_equal(exsc_decode_counter(&regs, &c), 0);
+	assert_true(c.count == 0x100000002ULL);
+	assert_true(c.cycles == 0x1080000000ULL);
+}
+
+static void test_undefined_and_unhandled_reasons(void **state)
+{
+	const struct exsc_regs undefined = { 0, 0, 0, 0xFFFFFFFF };
+	const struct exsc_regs unhandled = { 0, 0, 0, 0 };
+	struct exsc_counter c = { 5, 5 };
+	uint64_t cycles = 5;
+	uint32_t count = 5;
+
+	(void)state;
+	assert_int_equal(exsc_decode_counter(&undefined, &c), -ENOENT);
+	assert_int_equal(exsc_decode_count32(&undefined, &count), -ENOENT);
+	assert_int_equal(exsc_decode_cycles(&undefined, &cycles), -ENOENT);
+	assert_int_equal(exsc_decode_counter(&unhandled, &c), 0);
+	assert_true(c.count == 0 && c.cycles == 0);
+}
+
+static void test_legacy_32bit_leaves(void **state)
+{
+	const struct exsc_regs count_leaf = { 0xFFFFFFF0, 0, 0, 0 };
+	const struct exsc_regs cycles_leaf = { 0, 0x3, 0x4, 0 };
+	uint64_t cycles;
+	uint32_t before, after;
+
+	(void)state;
+	assert_int_equal(exsc_decode_count32(&count_leaf, &before), 0);
+	after = 0x0000000F;	/* the counter wrapped between the reads */
+	assert_int_equal(exsc_delta32(before, after), 0x1F);
+	assert_int_equal(exsc_decode_cycles(&cycles_leaf, &cycles), 0);
+	assert_true(cycles == 0x300000004ULL);
+}
+
+static void test_isa_names_round_trip(void **state)
+{
+	enum exsc_isa isa;
+
+	(void)state;
+	assert_int_equal(exsc_isa_parse("svm", &isa), 0);
+	assert_int_equal(isa, EXSC_ISA_SVM);
+	assert_string_equal(exsc_isa_name(EXSC_ISA_VMX), "vmx");
+	assert_int_equal(exsc_isa_parse("SVM", &isa), -EINVAL);
+}
+
+static void test_reason_tables_are_the_kernels(void **state)
+{
+	uint32_t code;
+	size_t nr;
+
+	(void)state;
+	assert_string_equal(reasons_name(EXSC_ISA_VMX, 10), "CPUID");
+	assert_string_equal(reasons_name(EXSC_ISA_VMX, 30), "IO_INSTRUCTION");
+	assert_string_equal(reasons_name(EXSC_ISA_SVM, 0x72), "cpuid");
+	assert_string_equal(reasons_name(EXSC_ISA_SVM, 0x400), "npf");
+	assert_string_equal(reasons_name(EXSC_ISA_SVM, 0xFFFFFFFF), "invalid_guest_state");
+	/* The SDM leaves basic reasons 35 and 38 undefined. */
+	assert_null(reasons_name(EXSC_ISA_VMX, 35));
+	assert_null(reasons_name(EXSC_ISA_VMX, 38));
+	assert_null(reasons_name(EXSC_ISA_SVM, 0x3FF));
+	assert_int_equal(reasons_code(EXSC_ISA_SVM, "hlt", &code), 0);
+	assert_int_equal(code, 0x78);
+	assert_int_equal(reasons_code(EXSC_ISA_VMX, "hlt", &code), -ENOENT);
+	assert_int_equal(reasons_cpuid(EXSC_ISA_SVM), 0x72);
+	assert_int_equal(reasons_cpuid(EXSC_ISA_VMX), 10);
+	assert_non_null(reasons_table(EXSC_ISA_VMX, &nr));
+	assert_int_equal(nr, 62);
+	assert_null(reasons_table(EXSC_ISA_NONE, &nr));
+	assert_int_equal(nr, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_info_of_patched_svm_kernel),
+		cmocka_unit_test(test_unpatched_kernel_is_not_trusted),
+		cmocka_unit_test(test_counter_halves_combine_to_64_bits),
+		cmocka_unit_test(test_undefined_and_unhandled_reasons),
+		cmocka_unit_test(test_legacy_32bit_leaves),
+		cmocka_unit_test(test_isa_names_round_trip),
+		cmocka_unit_test(test_reason_tables_are_the_kernels),
+	};
+
+	return cmocka_run_group_tests_name("abi", tests, NULL, NULL);
+}

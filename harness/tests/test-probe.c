@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe's snapshots and deltas against a model hypervisor: a fake CPUID
+ * that counts its own exits the way the patched KVM does (the exit is counted
+ * before the leaf is answered).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "exitscope/reasons.h"
+#include "probe.h"
+
+#define SVM_CPUID 0x72
+#define SVM_HLT 0x78
+#define SVM_NR_CODES 0x401
+
+static uint64_t model_count[SVM_NR_CODES];
+static uint64_t model_total;
+
+static void model_exit(uint32_t code)
+{
+	model_count[code]++;
+	model_total++;
+}
+
+static void model_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
+{
+	uint64_t count;
+
+	model_exit(SVM_CPUID);
+	*out = (struct exsc_regs){ 0, 0, 0, 0 };
+	if (leaf == EXSC_LEAF_INFO) {
+		*out = (struct exsc_regs){ 1, EXSC_ISA_SVM, 261, EXSC_SIGNATURE };
+		return;
+	}
+	if (leaf != EXSC_LEAF_REASON && leaf != EXSC_LEAF_TOTAL)
+		return;
+	if (leaf == EXSC_LEAF_REASON && !reasons_name(EXSC_ISA_SVM, subleaf)) {
+		out->edx = EXSC_UNDEFINED_EDX;
+		return;
+	}
+	count = leaf == EXSC_LEAF_TOTAL ? model_total
+		: subleaf < SVM_NR_CODES ? model_count[subleaf] : 0;
+	out->eax = (uint32_t)count;
+	out->edx = (uint32_t)(count >> 32);
+	out->ecx = (uint32_t)(count * 100);	/* 100 cycles per exit */
+	out->ebx = (uint32_t)((count * 100) >> 32);
+}
+
+static int model_reset(void **state)
+{
+	(void)state;
+	memset(model_count, 0, sizeof(model_count));
+	model_total = 0;
+	return 0;
+}
+
+static json_int_t reason_count(json_t *exits, uint32_t code)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(exits, "by_reason"), i, r)
+		if (json_integer_value(json_object_get(r, "reason")) == code)
+			return json_integer_value(json_object_get(r, "count"));
+	return -1;
+}
+
+static void test_detect_reads_the_info_leaf(void **state)
+{
+	struct exsc_info info;
+
+	(void)state;
+	assert_int_equal(probe_detect(model_cpuid, &info), 0);
+	assert_int_equal(info.isa, EXSC_ISA_SVM);
+}
+
+static void test_cpuid_loop_is_exactly_n_plus_the_probes_own(void **state)
+{
+	struct probe_snapshot before, after;
+	struct exsc_regs regs;
+	json_t *exits;
+
+	(void)state;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &before);
+	for (int i = 0; i < 1000; i++)
+		model_cpuid(0, 0, &regs);
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &after);
+	exits = probe_delta_json(EXSC_ISA_SVM, &before, &after);
+	/* 1000 from the loop, 1 from the after-snapshot's first read. */
+	assert_int_equal(reason_count(exits, SVM_CPUID), 1001);
+	json_decref(exits);
+}
+
+static void test_delta_keeps_only_reasons_that_moved(void **state)
+{
+	struct probe_snapshot before, after;
+	json_t *exits;
+
+	(void)state;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &before);
+	for (int i = 0; i < 7; i++)
+		model_exit(SVM_HLT);
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &after);
+	exits = probe_delta_json(EXSC_ISA_SVM, &before, &after);
+	assert_int_equal(reason_count(exits, SVM_HLT), 7);
+	assert_int_equal(json_array_size(json_object_get(exits, "by_reason")), 2);
+	/*
+	 * The total moved by the HLTs plus the CPUIDs from before's total read to
+	 * after's: before's last CPUID-slot read and all of after's up to its total.
+	 */
+	assert_int_equal(json_integer_value(json_object_get(exits, "total")),
+			 7 + probe_snapshot_reads(EXSC_ISA_SVM));
+	json_decref(exits);
+}
+
+static void test_counters_beyond_32_bits(void **state)
+{
+	struct probe_snapshot before, after;
+	json_t *exits;
+
+	(void)state;
+	model_count[SVM_HLT] = 0xFFFFFFF0ULL;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &before);
+	model_count[SVM_HLT] += 0x20;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &after);
+	exits = probe_delta_json(EXSC_ISA_SVM, &before, &after);
+	assert_int_equal(reason_count(exits, SVM_HLT), 0x20);
+	json_decref(exits);
+}
+
+static void test_emit_frames_the_document(void **state)
+{
+	char path[] = "/tmp/exitscope-test-probe-XXXXXX";
+	char text[256] = "";
+	json_t *doc = json_pack("{s:i}", "x", 1);
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(probe_emit(doc, path), 0);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(text, 1, sizeof(text) - 1, f) > 0, 1);
+	fclose(f);
+	remove(path);
+	json_decref(doc);
+	assert_string_equal(text, "EXITSCOPE-BEGIN\n{\n  \"x\": 1\n}\nEXITSCOPE-END\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_detect_reads_the_info_leaf, model_reset),
+		cmocka_unit_test_setup(test_cpuid_loop_is_exactly_n_plus_the_probes_own, model_reset),
+		cmocka_unit_test_setup(test_delta_keeps_only_reasons_that_moved, model_reset),
+		cmocka_unit_test_setup(test_counters_beyond_32_bits, model_reset),
+		cmocka_unit_test(test_emit_frames_the_document),
+	};
+
+	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
+}
