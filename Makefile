@@ -14,6 +14,7 @@ deps:
 test: all
 	$(MAKE) -C harness test
 	$(MAKE) lint
+	kernel-patch/check-patch.sh
 	@if ls scenarios/*.bats >/dev/null 2>&1; then \
 		$(BATS) --filter-tags '$(CI_TAGS)' scenarios/; fi
 
