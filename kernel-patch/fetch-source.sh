@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# fetch-source.sh SERIES: print the path of a pristine, unpacked Debian
-# linux-source-SERIES tree, fetching it into the cache on first use.
+# fetch-source.sh [--refresh] SERIES: print the path of a pristine, unpacked
+# Debian linux-source-SERIES tree, fetching it into the cache on first use.
+#
+# A series stays pinned to the version fetched first (the link
+# linux-source-SERIES.current), so builds are reproducible and a cache hit
+# needs no apt query; --refresh asks apt for the current candidate again.
 #
 # The package comes from the host's own apt sources (apt-get download, never
 # installed).  When the host's suites do not carry it, a throwaway apt state
@@ -13,14 +17,25 @@
 #   source.env    PACKAGE= VERSION= DEB_SHA256= (the source's identity)
 set -euo pipefail
 
+refresh=0
+if [ "${1:-}" = --refresh ]; then
+	refresh=1
+	shift
+fi
 series=${1:-}
 if [[ ! $series =~ ^[0-9]+\.[0-9]+$ ]]; then
-	echo "usage: $0 SERIES   (e.g. 6.1 or 6.12)" >&2
+	echo "usage: $0 [--refresh] SERIES   (e.g. 6.1 or 6.12)" >&2
 	exit 2
 fi
 cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}
 pkg=linux-source-$series
+current=$cache/src/$pkg.current
 apt_opts=()
+
+if [ $refresh = 0 ] && [ -f "$current/source.env" ]; then
+	echo "$current/tree"
+	exit 0
+fi
 
 candidate() {
 	apt-cache "${apt_opts[@]}" policy "$pkg" 2>/dev/null |
@@ -45,6 +60,7 @@ use_trixie_sources() {
 
 mkdir -p "$cache/src"
 work=$(mktemp -d "$cache/src/.fetch.XXXXXX")
+chmod 755 "$work"	# apt downloads as _apt
 trap 'rm -rf "$work"' EXIT
 
 version=$(candidate)
@@ -60,6 +76,7 @@ fi
 
 dest=$cache/src/${pkg}_${version}
 if [ -f "$dest/source.env" ]; then
+	ln -sfn "$(basename "$dest")" "$current"
 	echo "$dest/tree"
 	exit 0
 fi
@@ -82,5 +99,6 @@ rm -rf "$work/deb" "$deb" "$work/apt"
 # Publish atomically: a tree is either complete or absent.
 mv "$work" "$dest"
 trap - EXIT
+ln -sfn "$(basename "$dest")" "$current"
 echo "fetch: $pkg $version ready in $((SECONDS - start)) s" >&2
 echo "$dest/tree"

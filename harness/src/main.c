@@ -7,6 +7,7 @@
 
 static const struct cmd commands[] = {
 	{ "doctor", cmd_doctor, doctor_usage, "what this host has and which accelerator a run uses" },
+	{ "kernel", cmd_kernel, kernel_usage, "build, list and locate patched kernels" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "util.h"
+
+/* Length-prefixed so that moving text from one field to the next changes the id. */
+static void kernel_id_add(FILE *f, const char *tag, const char *value)
+{
+	fprintf(f, "%s:%zu:%s\n", tag, strlen(value), value);
+}
+
+void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
+{
+	char *buf = NULL, hex[65];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f) {
+		kernel_id_add(f, "base", KERNEL_BASE_CONFIG);
+		kernel_id_add(f, "source", in->source);
+		kernel_id_add(f, "patches", in->patches);
+		kernel_id_add(f, "fragment", in->fragment);
+		kernel_id_add(f, "compiler", in->compiler);
+		fclose(f);
+	}
+	util_sha256_hex(buf ? buf : "", buf ? len : 0, hex);
+	free(buf);
+	memcpy(id, hex, KERNEL_ID_LEN);
+	id[KERNEL_ID_LEN] = '\0';
+}
+
+/* The line of @config that sets @name ("CONFIG_X=..." or "# CONFIG_X is not set"). */
+static void kernel_config_value(const char *config, const char *name, char *out, size_t size)
+{
+	size_t name_len = strlen(name);
+
+	snprintf(out, size, "absent");
+	for (const char *line = config; line && *line; line = strchr(line, '\n'), line += !!line) {
+		const char *start = line[0] == '#' && line[1] == ' ' ? line + 2 : line;
+
+		if (!strncmp(start, name, name_len) && (start[name_len] == '=' || start[name_len] == ' ')) {
+			snprintf(out, size, "%.*s", (int)strcspn(line, "\n"), line);
+			return;
+		}
+	}
+}
+
+int kernel_config_missing(const char *fragment, const char *config, struct strv *missing)
+{
+	char want[512], name[256], now[512];
+	int count = 0;
+
+	for (const char *line = fragment; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		size_t len = strcspn(line, "\n");
+
+		if (len == 0 || len >= sizeof(want))
+			continue;
+		snprintf(want, sizeof(want), "%.*s", (int)len, line);
+		bool unset = sscanf(want, "# %255[A-Z0-9_] is not set", name) == 1;
+
+		if (!unset && (want[0] == '#' || sscanf(want, "%255[A-Z0-9_]=", name) != 1))
+			continue;
+		kernel_config_value(config, name, now, sizeof(now));
+		/* An option Kconfig does not show at all is not set either. */
+		if (!strcmp(now, want) || (unset && !strcmp(now, "absent")))
+			continue;
+		if (strv_addf(missing, "%s (now: %s)", want, now) < 0)
+			return -ENOMEM;
+		count++;
+	}
+	return count;
+}
+
+json_t *kernel_manifest_json(const struct kernel_manifest *m)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:f}",
+			 "schema", "exitscope/kernel/v1", "id", m->id, "release", m->release,
+			 "series", m->series, "source", m->source, "stock", m->stock,
+			 "patch_sha256", m->patch_sha256, "config_sha256", m->config_sha256,
+			 "compiler", m->compiler, "build_seconds", m->build_seconds);
+}
+
+int kernel_manifest_parse(json_t *doc, struct kernel_manifest *m, json_error_t *err)
+{
+	const char *schema;
+	int stock;
+
+	if (json_unpack_ex(doc, err, JSON_STRICT,
+			   "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:F}",
+			   "schema", &schema, "id", &m->id, "release", &m->release,
+			   "series", &m->series, "source", &m->source, "stock", &stock,
+			   "patch_sha256", &m->patch_sha256, "config_sha256", &m->config_sha256,
+			   "compiler", &m->compiler, "build_seconds", &m->build_seconds) < 0)
+		return -EINVAL;
+	if (strcmp(schema, "exitscope/kernel/v1")) {
+		snprintf(err->text, sizeof(err->text), "schema %s, expected exitscope/kernel/v1", schema);
+		return -EPROTO;
+	}
+	m->stock = stock;
+	return 0;
+}

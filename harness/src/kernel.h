@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel builds: what identifies one (the cache key), its config check, its manifest. */
+#ifndef EXITSCOPE_KERNEL_H
+#define EXITSCOPE_KERNEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "strv.h"
+
+#define KERNEL_ID_LEN 12
+#define KERNEL_BASE_CONFIG "tinyconfig"
+
+/* Everything a build depends on; a change to any field changes the id. */
+struct kernel_inputs {
+	const char *source;	/* identity of the tree: package+version+deb sha, or path+describe */
+	const char *patches;	/* the series' patch files, concatenated; "" for --stock */
+	const char *fragment;	/* the config fragment's text */
+	const char *compiler;	/* `gcc --version` first line */
+};
+
+void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1]);
+
+/*
+ * Adds to @missing one "CONFIG_X=y (now: ...)" line per fragment option that
+ * the final @config does not carry; returns how many, or -ENOMEM.
+ */
+int kernel_config_missing(const char *fragment, const char *config, struct strv *missing);
+
+struct kernel_manifest {
+	const char *id;
+	const char *release;
+	const char *series;
+	const char *source;
+	bool stock;
+	const char *patch_sha256;
+	const char *config_sha256;
+	const char *compiler;
+	double build_seconds;
+};
+
+json_t *kernel_manifest_json(const struct kernel_manifest *m);
+/* Strict: unknown or missing keys are an error, named in @err; strings point into @doc. */
+int kernel_manifest_parse(json_t *doc, struct kernel_manifest *m, json_error_t *err);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void util_cache_dir(char *path, size_t size)
+{
+	const char *cache = getenv("EXITSCOPE_CACHE");
+	const char *home = getenv("HOME");
+
+	if (cache && *cache)
+		snprintf(path, size, "%s", cache);
+	else
+		snprintf(path, size, "%s/.cache/exitscope", home ? home : "/root");
+}
+
+int util_read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	size_t size = 0, cap = 0;
+	char *buf = NULL;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (size + 4096 + 1 > cap) {
+			char *grown = realloc(buf, cap = (cap + 4096) * 2);
+
+			if (!grown) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		size_t n = fread(buf + size, 1, cap - size - 1, f);
+
+		size += n;
+		if (n == 0)
+			break;
+	}
+	if (!r && ferror(f))
+		r = -EIO;
+	fclose(f);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	buf[size] = '\0';
+	*text = buf;
+	if (len)
+		*len = size;
+	return 0;
+}
+
+int util_write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+void util_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char digest[32];
+	unsigned int digest_len = 0;
+
+	EVP_Digest(data, len, digest, &digest_len, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+	hex[64] = '\0';
+}
+
+int util_pathf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int util_mkdirs(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+double util_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef EXITSCOPE_UTIL_H
+#define EXITSCOPE_UTIL_H
+
+#include <stddef.h>
+
+/* $EXITSCOPE_CACHE, else $HOME/.cache/exitscope. */
+void util_cache_dir(char *path, size_t size);
+
+/* The whole file, NUL-terminated, in *text (free it); -errno. */
+int util_read_file(const char *path, char **text, size_t *len);
+
+/* Writes @len bytes to @path through a temporary file and rename(); -errno. */
+int util_write_atomic(const char *path, const void *data, size_t len);
+
+void util_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* snprintf for paths and names: -ENAMETOOLONG instead of a silently cut string. */
+int util_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* mkdir -p; -errno. */
+int util_mkdirs(const char *path);
+
+/* Seconds since an arbitrary start, for progress lines. */
+double util_now(void);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kernel.h"
+
+static const struct kernel_inputs base = {
+	.source = "PACKAGE=linux-source-6.1\nVERSION=6.1.192-2\n",
+	.patches = "From 1 Mon\n+patch\n",
+	.fragment = "CONFIG_KVM=y\n",
+	.compiler = "gcc (Debian 12.2.0-14) 12.2.0",
+};
+
+static void id_of(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
+{
+	kernel_id(in, id);
+	assert_int_equal(strlen(id), KERNEL_ID_LEN);
+}
+
+static void test_same_inputs_same_id(void **state)
+{
+	char a[KERNEL_ID_LEN + 1], b[KERNEL_ID_LEN + 1];
+	struct kernel_inputs copy = base;
+	char source[64];
+
+	(void)state;
+	/* Equal text in other storage: only content counts. */
+	strcpy(source, base.source);
+	copy.source = source;
+	id_of(&base, a);
+	id_of(&copy, b);
+	assert_string_equal(a, b);
+}
+
+static void test_every_input_changes_the_id(void **state)
+{
+	const char **fields[] = { NULL, NULL, NULL, NULL };
+	char first[KERNEL_ID_LEN + 1], other[KERNEL_ID_LEN + 1];
+	struct kernel_inputs in;
+
+	(void)state;
+	id_of(&base, first);
+	for (int i = 0; i < 4; i++) {
+		in = base;
+		fields[0] = &in.source;
+		fields[1] = &in.patches;
+		fields[2] = &in.fragment;
+		fields[3] = &in.compiler;
+		*fields[i] = "changed";
+		id_of(&in, other);
+		assert_string_not_equal(first, other);
+	}
+	in = base;
+	in.patches = "";	/* --stock */
+	id_of(&in, other);
+	assert_string_not_equal(first, other);
+}
+
+static void test_moving_text_between_fields_changes_the_id(void **state)
+{
+	struct kernel_inputs a = base, b = base;
+	char ida[KERNEL_ID_LEN + 1], idb[KERNEL_ID_LEN + 1];
+
+	(void)state;
+	a.patches = "xy";
+	a.fragment = "z";
+	b.patches = "x";
+	b.fragment = "yz";
+	id_of(&a, ida);
+	id_of(&b, idb);
+	assert_string_not_equal(ida, idb);
+}
+
+static void test_config_survivors(void **state)
+{
+	const char *fragment = "# comment\n\nCONFIG_KVM=y\nCONFIG_KVM_AMD=y\nCONFIG_NR_CPUS=8\n"
+			       "# CONFIG_SOUND is not set\nCONFIG_9P_FS=y\n";
+	const char *config = "CONFIG_KVM=y\n# CONFIG_KVM_AMD is not set\nCONFIG_NR_CPUS=64\n"
+			     "CONFIG_SOUND=y\nCONFIG_9P_FS_POSIX_ACL=y\n";
+	struct strv missing = { 0 };
+
+	(void)state;
+	assert_int_equal(kernel_config_missing(fragment, config, &missing), 4);
+	assert_string_equal(missing.v[0], "CONFIG_KVM_AMD=y (now: # CONFIG_KVM_AMD is not set)");
+	assert_string_equal(missing.v[1], "CONFIG_NR_CPUS=8 (now: CONFIG_NR_CPUS=64)");
+	assert_string_equal(missing.v[2], "# CONFIG_SOUND is not set (now: CONFIG_SOUND=y)");
+	/* A prefix (CONFIG_9P_FS_POSIX_ACL) is not the option itself. */
+	assert_string_equal(missing.v[3], "CONFIG_9P_FS=y (now: absent)");
+	strv_free(&missing);
+	assert_int_equal(kernel_config_missing(fragment, "CONFIG_KVM=y\nCONFIG_KVM_AMD=y\n"
+					       "CONFIG_NR_CPUS=8\nCONFIG_9P_FS=y\n", &missing), 0);
+}
+
+static void test_manifest_round_trip(void **state)
+{
+	const struct kernel_manifest m = { "0123456789ab", "6.1.192", "6.1", "PACKAGE=x", true,
+					   "aa", "bb", "gcc 12", 431.5 };
+	struct kernel_manifest back;
+	json_error_t err;
+	json_t *doc = kernel_manifest_json(&m);
+	char *text = json_dumps(doc, JSON_SORT_KEYS);
+	json_t *parsed = json_loads(text, 0, &err);
+
+	(void)state;
+	assert_int_equal(kernel_manifest_parse(parsed, &back, &err), 0);
+	assert_string_equal(back.id, m.id);
+	assert_string_equal(back.release, m.release);
+	assert_true(back.stock);
+	assert_true(back.build_seconds == 431.5);
+	free(text);
+	json_decref(doc);
+	json_decref(parsed);
+}
+
+static void test_manifest_rejects_unknown_keys_and_versions(void **state)
+{
+	struct kernel_manifest m;
+	json_error_t err;
+	json_t *extra = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:f,s:i}",
+				  "schema", "exitscope/kernel/v1", "id", "x", "release", "r",
+				  "series", "6.1", "source", "s", "stock", 0, "patch_sha256", "p",
+				  "config_sha256", "c", "compiler", "g", "build_seconds", 1.0, "bogus", 1);
+	json_t *future = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:f}",
+				   "schema", "exitscope/kernel/v2", "id", "x", "release", "r",
+				   "series", "6.1", "source", "s", "stock", 0, "patch_sha256", "p",
+				   "config_sha256", "c", "compiler", "g", "build_seconds", 1.0);
+
+	(void)state;
+	assert_int_equal(kernel_manifest_parse(extra, &m, &err), -EINVAL);
+	assert_non_null(strstr(err.text, "bogus"));
+	assert_int_equal(kernel_manifest_parse(future, &m, &err), -EPROTO);
+	json_decref(extra);
+	json_decref(future);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_inputs_same_id),
+		cmocka_unit_test(test_every_input_changes_the_id),
+		cmocka_unit_test(test_moving_text_between_fields_changes_the_id),
+		cmocka_unit_test(test_config_survivors),
+		cmocka_unit_test(test_manifest_round_trip),
+		cmocka_unit_test(test_manifest_rejects_unknown_keys_and_versions),
+	};
+
+	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
+}
