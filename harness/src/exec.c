@@ -48,7 +48,7 @@ int exec_run(char *const argv[], const char *cwd, const char *log)
 		posix_spawn_file_actions_addchdir_np(&actions, cwd);
 	if (log) {
 		posix_spawn_file_actions_addopen(&actions, 1, log,
-						 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+						 O_WRONLY | O_CREAT | O_APPEND, 0644);
 		posix_spawn_file_actions_adddup2(&actions, 1, 2);
 	}
 	r = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
