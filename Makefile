@@ -34,10 +34,16 @@ diff: all
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=a.json B=b.json" >&2; exit 2; }
 	$(EXITSCOPE) diff $(A) $(B)
 
+# Benchmarks write JSON under results/bench/; they are not part of make test.
+bench: bench-kernel
+
+bench-kernel: all
+	scripts/bench-kernel.sh
+
 check-patch: deps
 	kernel-patch/check-patch.sh
 
 clean:
 	$(MAKE) -C harness clean
 
-.PHONY: all deps test lint test-nested scenario diff check-patch clean
+.PHONY: all deps test lint test-nested scenario diff bench bench-kernel check-patch clean

@@ -310,7 +310,12 @@ static int kernel_publish(struct kernel_build *b, const char *src, double second
 	util_pathf(path, sizeof(path), "%s/manifest.json", tmp);
 	r = json ? util_write_atomic(path, json, strlen(json)) : -ENOMEM;
 	free(json);
-	/* The kernel appears complete or not at all. */
+	/* The kernel appears complete or not at all; a --source rebuild replaces its own. */
+	if (!r && b->source_dir) {
+		char *const remove_old[] = { "rm", "-rf", b->out, NULL };
+
+		r = exec_run(remove_old, NULL, NULL) ? -EIO : 0;
+	}
 	if (!r && rename(tmp, b->out) < 0)
 		r = -errno;
 	return r;
@@ -326,7 +331,8 @@ static int kernel_build_run(struct kernel_build *b)
 	if ((r = kernel_resolve(b)) < 0)
 		return EXIT_USAGE;
 	util_pathf(manifest, sizeof(manifest), "%s/manifest.json", b->out);
-	if (stat(manifest, &st) == 0) {
+	/* A --source tree can change without git noticing; make decides what to rebuild. */
+	if (stat(manifest, &st) == 0 && !b->source_dir) {
 		progress(b, "cached:", b->out);
 		printf("%s\n", b->id);
 		return 0;
