@@ -12,6 +12,7 @@ void doctor_usage(FILE *out)
 {
 	fprintf(out, "usage: exitscope doctor\n\n"
 		     "Reports /dev/kvm and nesting, the CPU vendor, QEMU and the image tools,\n"
+		     "libvirt and virt-install (needed in L1, optional on this host),\n"
 		     "free space in the cache, and the accelerator a run would use.\n"
 		     "Exit 0 when a run can start here, 3 when something is missing.\n");
 }
@@ -68,6 +69,22 @@ static int doctor_tool(const char *label, const char *command, const char *packa
 	return 0;
 }
 
+/*
+ * libvirt and virt-install run L2 inside L1 (the L1 image carries them), so
+ * the host needs them only to start L2 without an L1; report, do not fail.
+ */
+static void doctor_l1_tool(const char *label, const char *command, const char *package)
+{
+	char *version = doctor_first_line(command);
+
+	if (!version)
+		printf("%-13s not on this host (L1's image has it; apt-get install %s to run L2 here)\n",
+		       label, package);
+	else
+		printf("%-13s %s\n", label, version);
+	free(version);
+}
+
 static void doctor_cache(void)
 {
 	const char *cache = getenv("EXITSCOPE_CACHE");
@@ -111,6 +128,8 @@ int cmd_doctor(int argc, char **argv)
 	missing += doctor_tool("qemu-img", "qemu-img --version 2>/dev/null", "qemu-utils");
 	missing += doctor_tool("mmdebstrap", "mmdebstrap --version 2>/dev/null", "mmdebstrap");
 	missing += doctor_tool("cloud-localds", "command -v cloud-localds", "cloud-image-utils");
+	doctor_l1_tool("libvirt", "virsh --version 2>/dev/null", "libvirt-daemon-system");
+	doctor_l1_tool("virt-install", "virt-install --version 2>/dev/null", "virtinst");
 	doctor_cache();
 	if (missing) {
 		printf("%d tool(s) missing: 'make deps' installs them\n", missing);
