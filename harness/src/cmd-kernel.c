@@ -285,7 +285,8 @@ static int kernel_publish(struct kernel_build *b, const char *src, double second
 	char tmp[PATH_MAX + 32], path[PATH_MAX + 64], release[256] = "", hex[65], patch_hex[65];
 	char obuild[PATH_MAX + 8], *config, *json;
 	char *const rel[] = { "make", "-s", "-C", (char *)src, obuild, "kernelrelease", NULL };
-	char *const copy[] = { "sh", "-c", "cp \"$1/arch/x86/boot/bzImage\" \"$1/.config\" \"$3\" && "
+	char *const copy[] = { "sh", "-c", "cp \"$1/arch/x86/boot/bzImage\" \"$3\" && "
+			       "cp \"$1/.config\" \"$3/config\" && "
 			       "cp \"$2/build.log\" \"$3/build.log\"", "sh", path, b->work, tmp, NULL };
 	struct kernel_manifest m;
 	int r;
@@ -295,7 +296,7 @@ static int kernel_publish(struct kernel_build *b, const char *src, double second
 	util_pathf(tmp, sizeof(tmp), "%s.tmp-%d", b->out, (int)getpid());
 	if (exec_output(rel, release, sizeof(release)) || util_mkdirs(tmp) || kernel_step(b, copy, NULL))
 		return -EIO;
-	util_pathf(path, sizeof(path), "%s/.config", tmp);
+	util_pathf(path, sizeof(path), "%s/config", tmp);
 	if (util_read_file(path, &config, NULL) < 0)
 		return -EIO;
 	util_sha256_hex(config, strlen(config), hex);
