@@ -121,6 +121,9 @@ int cmd_doctor(int argc, char **argv)
 	printf("%-13s %s\n", "/dev/kvm", caps.kvm_dev ? "present" : "absent");
 	printf("%-13s %s, %s\n", "cpu", vendor,
 	       caps.cpu_virt ? "vmx/svm available to guests" : "no vmx/svm flag");
+	printf("%-13s %s\n", "nested", caps.nested ?
+	       "kvm_intel/kvm_amd nested=Y (or the module is not loaded)" :
+	       "kvm_intel/kvm_amd nested=N");
 	accel_choose(getenv("ACCEL"), &caps, &accel, &why);
 	printf("%-13s %s%s%s%s\n", "accelerator", accel_name(accel),
 	       why ? " (" : "", why ? why : "", why ? ")" : "");
