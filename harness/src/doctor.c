@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope doctor: what this host offers a run, and what is missing. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
 #include "cmd.h"
+#include "exec.h"
 #include "launch.h"
+#include "util.h"
 
 void doctor_usage(FILE *out)
 {
@@ -17,24 +20,13 @@ void doctor_usage(FILE *out)
 		     "Exit 0 when a run can start here, 3 when something is missing.\n");
 }
 
-/* The first line a command prints, or NULL when it cannot run. */
-static char *doctor_first_line(const char *command)
+/* The first line @argv prints, in @line; false when it cannot run or fails. */
+static bool doctor_first_line(char *const argv[], char *line, size_t size)
 {
-	char line[512];
-	FILE *p = popen(command, "r");
-	char *result = NULL;
-
-	if (!p)
-		return NULL;
-	if (fgets(line, sizeof(line), p)) {
-		line[strcspn(line, "\n")] = '\0';
-		result = strdup(line);
-	}
-	if (pclose(p) != 0) {
-		free(result);
-		result = NULL;
-	}
-	return result;
+	if (exec_output(argv, line, size) != 0)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return true;
 }
 
 static void doctor_cpu_vendor(char *vendor, size_t size)
@@ -56,16 +48,15 @@ static void doctor_cpu_vendor(char *vendor, size_t size)
 }
 
 /* One line per tool; returns 1 when it is missing. */
-static int doctor_tool(const char *label, const char *command, const char *package)
+static int doctor_tool(const char *label, char *const argv[], const char *package)
 {
-	char *version = doctor_first_line(command);
+	char version[512];
 
-	if (!version) {
+	if (!doctor_first_line(argv, version, sizeof(version))) {
 		printf("%-13s missing: apt-get install %s\n", label, package);
 		return 1;
 	}
 	printf("%-13s %s\n", label, version);
-	free(version);
 	return 0;
 }
 
@@ -73,34 +64,36 @@ static int doctor_tool(const char *label, const char *command, const char *packa
  * libvirt and virt-install run L2 inside L1 (the L1 image carries them), so
  * the host needs them only to start L2 without an L1; report, do not fail.
  */
-static void doctor_l1_tool(const char *label, const char *command, const char *package)
+static void doctor_l1_tool(const char *label, char *const argv[], const char *package)
 {
-	char *version = doctor_first_line(command);
+	char version[512];
 
-	if (!version)
+	if (!doctor_first_line(argv, version, sizeof(version)))
 		printf("%-13s not on this host (L1's image has it; apt-get install %s to run L2 here)\n",
 		       label, package);
 	else
 		printf("%-13s %s\n", label, version);
-	free(version);
 }
 
+/* Free space where the cache is, or would be: its nearest existing ancestor. */
 static void doctor_cache(void)
 {
-	const char *cache = getenv("EXITSCOPE_CACHE");
-	const char *home = getenv("HOME");
-	char path[4096];
+	char cache[4096], path[4096];
 	struct statvfs st;
+	char *slash;
 
-	if (cache)
-		snprintf(path, sizeof(path), "%s", cache);
-	else
-		snprintf(path, sizeof(path), "%s/.cache", home ? home : "/root");
-	if (statvfs(path, &st) == 0)
-		printf("%-13s %s: %.1f GiB free\n", "cache", path,
-		       (double)st.f_bavail * st.f_frsize / (1 << 30));
-	else
-		printf("%-13s %s: not created yet\n", "cache", path);
+	util_cache_dir(cache, sizeof(cache));
+	snprintf(path, sizeof(path), "%s", cache);
+	while (statvfs(path, &st) < 0) {
+		slash = strrchr(path, '/');
+		if (!slash || !strcmp(path, "/")) {
+			printf("%-13s %s: no existing folder on its path\n", "cache", cache);
+			return;
+		}
+		slash[slash == path] = '\0';	/* the parent of /x is / */
+	}
+	printf("%-13s %s: %.1f GiB free\n", "cache", cache,
+	       (double)st.f_bavail * st.f_frsize / (1 << 30));
 }
 
 int cmd_doctor(int argc, char **argv)
@@ -127,12 +120,16 @@ int cmd_doctor(int argc, char **argv)
 	accel_choose(getenv("ACCEL"), &caps, &accel, &why);
 	printf("%-13s %s%s%s%s\n", "accelerator", accel_name(accel),
 	       why ? " (" : "", why ? why : "", why ? ")" : "");
-	missing += doctor_tool("qemu", "qemu-system-x86_64 --version 2>/dev/null", "qemu-system-x86");
-	missing += doctor_tool("qemu-img", "qemu-img --version 2>/dev/null", "qemu-utils");
-	missing += doctor_tool("mmdebstrap", "mmdebstrap --version 2>/dev/null", "mmdebstrap");
-	missing += doctor_tool("cloud-localds", "command -v cloud-localds", "cloud-image-utils");
-	doctor_l1_tool("libvirt", "virsh --version 2>/dev/null", "libvirt-daemon-system");
-	doctor_l1_tool("virt-install", "virt-install --version 2>/dev/null", "virtinst");
+	missing += doctor_tool("qemu", (char *[]){ "qemu-system-x86_64", "--version", NULL },
+			       "qemu-system-x86");
+	missing += doctor_tool("qemu-img", (char *[]){ "qemu-img", "--version", NULL }, "qemu-utils");
+	missing += doctor_tool("mmdebstrap", (char *[]){ "mmdebstrap", "--version", NULL },
+			       "mmdebstrap");
+	missing += doctor_tool("cloud-localds",
+			       (char *[]){ "sh", "-c", "command -v cloud-localds", NULL },
+			       "cloud-image-utils");
+	doctor_l1_tool("libvirt", (char *[]){ "virsh", "--version", NULL }, "libvirt-daemon-system");
+	doctor_l1_tool("virt-install", (char *[]){ "virt-install", "--version", NULL }, "virtinst");
 	doctor_cache();
 	if (missing) {
 		printf("%d tool(s) missing: 'make deps' installs them\n", missing);
