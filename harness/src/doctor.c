@@ -80,17 +80,20 @@ static void doctor_cache(void)
 {
 	char cache[4096], path[4096];
 	struct statvfs st;
-	char *slash;
 
 	util_cache_dir(cache, sizeof(cache));
 	snprintf(path, sizeof(path), "%s", cache);
 	while (statvfs(path, &st) < 0) {
-		slash = strrchr(path, '/');
-		if (!slash || !strcmp(path, "/")) {
+		char *slash = strrchr(path, '/');
+
+		if (!strcmp(path, "/") || !strcmp(path, ".")) {
 			printf("%-13s %s: no existing folder on its path\n", "cache", cache);
 			return;
 		}
-		slash[slash == path] = '\0';	/* the parent of /x is / */
+		if (!slash)
+			snprintf(path, sizeof(path), ".");
+		else
+			slash[slash == path] = '\0';	/* the parent of /x is / */
 	}
 	printf("%-13s %s: %.1f GiB free\n", "cache", cache,
 	       (double)st.f_bavail * st.f_frsize / (1 << 30));
