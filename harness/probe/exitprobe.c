@@ -80,7 +80,8 @@ static bool cpuid_exact(json_t *exits, uint32_t cpuid_code, unsigned long n)
 
 	json_array_foreach(json_object_get(exits, "by_reason"), i, reason)
 		if (json_integer_value(json_object_get(reason, "reason")) == cpuid_code)
-			return json_integer_value(json_object_get(reason, "count")) == (json_int_t)n + 1;
+			return json_integer_value(json_object_get(reason, "count")) ==
+			       (json_int_t)(n + PROBE_WINDOW_CPUID_EXITS);
 	return false;
 }
 
@@ -106,8 +107,7 @@ static int cmd_run(const struct exsc_info *info, const struct workload *w, unsig
 	json_object_set_new(doc, "workload", json_pack("{s:s, s:{s:I}, s:o}", "name", w->name,
 						       "params", w->param, (json_int_t)param,
 						       "figures", figures));
-	/* The after-snapshot's first read is the one probe CPUID inside the window. */
-	json_object_set_new(doc, "probe_cpuid_exits", json_integer(1));
+	json_object_set_new(doc, "probe_cpuid_exits", json_integer(PROBE_WINDOW_CPUID_EXITS));
 	if (!strcmp(w->name, "cpuid"))
 		json_object_set_new(doc, "cpuid_exact",
 				    json_boolean(cpuid_exact(exits, reasons_cpuid(info->isa), param)));

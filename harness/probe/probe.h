@@ -14,6 +14,12 @@ void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
 
 #define PROBE_MAX_REASONS 128
 
+/*
+ * The probe's own CPUID exits inside a run's window: the after-snapshot's first
+ * read, which is counted before it is answered (probe_delta_json()).
+ */
+#define PROBE_WINDOW_CPUID_EXITS 1
+
 struct probe_snapshot {
 	size_t nr;
 	uint32_t code[PROBE_MAX_REASONS];
