@@ -29,24 +29,6 @@ static bool doctor_first_line(char *const argv[], char *line, size_t size)
 	return true;
 }
 
-static void doctor_cpu_vendor(char *vendor, size_t size)
-{
-	char line[512];
-	FILE *f = fopen("/proc/cpuinfo", "re");
-
-	snprintf(vendor, size, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "vendor_id", 9) && strchr(line, ':')) {
-			snprintf(vendor, size, "%s", strchr(line, ':') + 2);
-			vendor[strcspn(vendor, "\n")] = '\0';
-			break;
-		}
-	}
-	fclose(f);
-}
-
 /* One line per tool; returns 1 when it is missing. */
 static int doctor_tool(const char *label, char *const argv[], const char *package)
 {
@@ -104,7 +86,6 @@ int cmd_doctor(int argc, char **argv)
 	struct host_caps caps;
 	const char *why;
 	enum accel accel;
-	char vendor[64];
 	int missing = 0;
 
 	(void)argv;
@@ -113,9 +94,8 @@ int cmd_doctor(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	host_caps_probe("", &caps);
-	doctor_cpu_vendor(vendor, sizeof(vendor));
 	printf("%-13s %s\n", "/dev/kvm", caps.kvm_dev ? "present" : "absent");
-	printf("%-13s %s, %s\n", "cpu", vendor,
+	printf("%-13s %s, %s\n", "cpu", caps.cpu_vendor,
 	       caps.cpu_virt ? "vmx/svm available to guests" : "no vmx/svm flag");
 	printf("%-13s %s\n", "nested", caps.nested ?
 	       "kvm_intel/kvm_amd nested=Y (or the module is not loaded)" :

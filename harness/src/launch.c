@@ -15,21 +15,27 @@ static bool path_is_chardev(const char *root, const char *path)
 	return stat(full, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
-static bool cpuinfo_has_virt(const char *root)
+/* One pass over /proc/cpuinfo for the first CPU's vendor and virtualization flag. */
+static void cpuinfo_read(const char *root, struct host_caps *caps)
 {
 	char path[4096], line[8192];
-	bool found = false;
 	FILE *f;
 
+	snprintf(caps->cpu_vendor, sizeof(caps->cpu_vendor), "unknown");
+	caps->cpu_virt = false;
 	snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "flags", 5) &&
-			(strstr(line, " vmx") || strstr(line, " svm"));
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "vendor_id", 9) && strchr(line, ':'))
+			sscanf(strchr(line, ':') + 1, " %31s", caps->cpu_vendor);
+		if (!strncmp(line, "flags", 5)) {
+			caps->cpu_virt = strstr(line, " vmx") || strstr(line, " svm");
+			break;
+		}
+	}
 	fclose(f);
-	return found;
 }
 
 /* A vendor module that is loaded says whether it nests; absent ones do not veto. */
@@ -57,7 +63,7 @@ static bool nested_param_allows(const char *root)
 void host_caps_probe(const char *root, struct host_caps *caps)
 {
 	caps->kvm_dev = path_is_chardev(root, "/dev/kvm");
-	caps->cpu_virt = cpuinfo_has_virt(root);
+	cpuinfo_read(root, caps);
 	caps->nested = nested_param_allows(root);
 }
 

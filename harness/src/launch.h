@@ -20,6 +20,7 @@ enum accel {
 struct host_caps {
 	bool kvm_dev;	/* /dev/kvm is a character device */
 	bool cpu_virt;	/* /proc/cpuinfo has vmx or svm: L1 can be given it */
+	char cpu_vendor[32];	/* vendor_id from /proc/cpuinfo, "unknown" if absent */
 	bool nested;	/* kvm_intel/kvm_amd nested=Y, or not readable */
 };
 

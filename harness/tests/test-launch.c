@@ -13,12 +13,16 @@
 
 #include "launch.h"
 
-static const struct host_caps nesting_host = { true, true, true };
+static const struct host_caps nesting_host = {
+	.kvm_dev = true, .cpu_virt = true, .nested = true,
+};
 
 static void test_auto_picks_kvm_only_when_nesting_works(void **state)
 {
 	static const struct host_caps partial[] = {
-		{ false, true, true }, { true, false, true }, { true, true, false },
+		{ .kvm_dev = false, .cpu_virt = true, .nested = true },
+		{ .kvm_dev = true, .cpu_virt = false, .nested = true },
+		{ .kvm_dev = true, .cpu_virt = true, .nested = false },
 	};
 	const char *why;
 	enum accel accel;
@@ -35,7 +39,7 @@ static void test_auto_picks_kvm_only_when_nesting_works(void **state)
 
 static void test_explicit_choice(void **state)
 {
-	const struct host_caps no_kvm = { false, false, false };
+	const struct host_caps no_kvm = { .kvm_dev = false, .cpu_virt = false, .nested = false };
 	const char *why;
 	enum accel accel;
 
@@ -73,17 +77,20 @@ static void test_probe_reads_cpuinfo_and_nested_param(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	write_file(root, "/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme svm lm\n");
+	write_file(root, "/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+		   "flags\t\t: fpu vme svm lm\n");
 	write_file(root, "/sys/module/kvm_amd/parameters/nested", "0\n");
 	host_caps_probe(root, &caps);
 	assert_false(caps.kvm_dev);
 	assert_true(caps.cpu_virt);
+	assert_string_equal(caps.cpu_vendor, "AuthenticAMD");
 	assert_false(caps.nested);
 
 	write_file(root, "/proc/cpuinfo", "flags\t\t: fpu vme lm hypervisor\n");
 	write_file(root, "/sys/module/kvm_amd/parameters/nested", "Y\n");
 	host_caps_probe(root, &caps);
 	assert_false(caps.cpu_virt);
+	assert_string_equal(caps.cpu_vendor, "unknown");
 	assert_true(caps.nested);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
