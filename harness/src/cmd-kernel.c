@@ -18,13 +18,14 @@
 struct kernel_build {
 	const char *series;
 	const char *source_dir;	/* --source, or NULL for Debian's package */
-	const char *fragment_path;
+	const char *fragment_path;	/* --config, or default_fragment */
 	bool stock;
 	char root[PATH_MAX];	/* the exitscope checkout */
 	char tree[PATH_MAX];	/* the kernel source to build */
 	char work[PATH_MAX];	/* build dir and logs, kept for incremental builds */
 	char out[PATH_MAX];	/* the published kernel */
 	char identity[2048];
+	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
 	char compiler[256];
 	char *patches;		/* concatenated series, "" for --stock and --source */
 	char *fragment;
@@ -163,8 +164,9 @@ static int kernel_resolve(struct kernel_build *b)
 		}
 	}
 	if (!b->fragment_path) {
-		util_pathf(path, sizeof(path), "%s/kernel-patch/config/nested.config", b->root);
-		b->fragment_path = strdup(path);
+		util_pathf(b->default_fragment, sizeof(b->default_fragment),
+			   "%s/kernel-patch/config/nested.config", b->root);
+		b->fragment_path = b->default_fragment;
 	}
 	if (util_read_file(b->fragment_path, &b->fragment, NULL) < 0) {
 		fprintf(stderr, "exitscope: cannot read config fragment %s\n", b->fragment_path);

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "strv.h"
 
 int exec_dry_run;
 
