@@ -140,7 +140,7 @@ static int kernel_resolve_source(struct kernel_build *b)
 
 static int kernel_resolve(struct kernel_build *b)
 {
-	char path[PATH_MAX], cache[PATH_MAX];
+	char cache[PATH_MAX];
 	char *const gcc[] = { "gcc", "--version", NULL };
 	struct kernel_inputs in;
 	int r;
@@ -155,6 +155,8 @@ static int kernel_resolve(struct kernel_build *b)
 	}
 	b->patches = strdup("");
 	if (!b->stock && !b->source_dir) {
+		char path[PATH_MAX];
+
 		free(b->patches);
 		util_pathf(path, sizeof(path), "%s/kernel-patch/series/%s", b->root, b->series);
 		if (kernel_read_series(path, &b->patches) < 0) {
