@@ -21,7 +21,7 @@ test: all
 lint:
 	$(MAKE) -C harness lint
 	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh)
-	shellcheck -s sh harness/agent/exitscope-agent
+	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init
 
 test-nested: all
 	$(BATS) scenarios/

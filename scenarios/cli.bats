@@ -26,7 +26,7 @@ setup() {
 }
 
 @test "every command has --help and help CMD" {
-	for cmd in doctor kernel; do
+	for cmd in doctor kernel images; do
 		run -0 "$EXITSCOPE" "$cmd" --help
 		assert_output --partial "usage: exitscope $cmd"
 		run -0 "$EXITSCOPE" help "$cmd"

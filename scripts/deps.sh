@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	build-essential libjansson-dev libcmocka-dev pkg-config
 	bats bats-support bats-assert jq shellcheck cppcheck
-	qemu-system-x86 qemu-utils mmdebstrap cloud-image-utils genisoimage
+	qemu-system-x86 qemu-utils mmdebstrap genext2fs cloud-image-utils genisoimage
 	ccache flex bison bc libelf-dev libssl-dev dwarves cpio kmod rsync
 	xz-utils zstd gnuplot-nox
 )

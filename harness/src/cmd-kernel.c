@@ -56,27 +56,6 @@ static void progress(const struct kernel_build *b, const char *what, const char 
 	fflush(stdout);
 }
 
-/* The checkout is two levels above the binary (harness/build/exitscope). */
-static int kernel_find_root(char *root, size_t size)
-{
-	const char *env = getenv("EXITSCOPE_ROOT");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (env) {
-		util_pathf(root, size, "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	for (int up = 0; up < 3; up++)
-		*strrchr(exe, '/') = '\0';
-	util_pathf(root, size, "%s", exe);
-	return 0;
-}
-
 /* The series' patches in name order, concatenated; -ENOENT when there are none. */
 static int kernel_read_series(const char *dir, char **text)
 {
@@ -145,7 +124,7 @@ static int kernel_resolve(struct kernel_build *b)
 	struct kernel_inputs in;
 	int r;
 
-	if ((r = kernel_find_root(b->root, sizeof(b->root))) < 0)
+	if ((r = util_checkout_root(b->root, sizeof(b->root))) < 0)
 		return r;
 	progress(b, "resolving the source", b->source_dir ? b->source_dir : b->series);
 	if ((r = kernel_resolve_source(b)) < 0) {

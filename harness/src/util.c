@@ -127,3 +127,73 @@ double util_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+int util_sha256_file(const char *path, char hex[65])
+{
+	unsigned char digest[32], buf[1 << 16];
+	unsigned int digest_len = 0;
+	EVP_MD_CTX *ctx;
+	FILE *f = fopen(path, "re");
+	size_t n;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		r = -ENOMEM;
+	while (!r && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(ctx, buf, n);
+	if (!r && ferror(f))
+		r = -EIO;
+	if (!r)
+		EVP_DigestFinal_ex(ctx, digest, &digest_len);
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	for (unsigned int i = 0; !r && i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+	hex[r ? 0 : 64] = '\0';
+	return r;
+}
+
+/* The checkout is two levels above the binary (harness/build/exitscope). */
+int util_checkout_root(char *root, size_t size)
+{
+	const char *env = getenv("EXITSCOPE_ROOT");
+	char exe[4096];
+	ssize_t n;
+
+	if (env && *env)
+		return util_pathf(root, size, "%s", env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	for (int up = 0; up < 3; up++) {
+		char *slash = strrchr(exe, '/');
+
+		if (!slash)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	return util_pathf(root, size, "%s", exe);
+}
+
+void util_print_tail(FILE *out, const char *path, int lines)
+{
+	char *text;
+	size_t len;
+	const char *start;
+	int seen = 0;
+
+	if (util_read_file(path, &text, &len) < 0)
+		return;
+	start = text + len;
+	while (start > text && seen <= lines)
+		if (*--start == '\n' && start + 1 < text + len)
+			seen++;
+	if (seen > lines)
+		start++;
+	fputs(start, out);
+	free(text);
+}

@@ -3,6 +3,7 @@
 #define EXITSCOPE_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* $EXITSCOPE_CACHE, else $HOME/.cache/exitscope. */
 void util_cache_dir(char *path, size_t size);
@@ -23,5 +24,14 @@ int util_mkdirs(const char *path);
 
 /* Seconds since an arbitrary start, for progress lines. */
 double util_now(void);
+
+/* sha256 of a file's bytes, streamed; -errno. */
+int util_sha256_file(const char *path, char hex[65]);
+
+/* The exitscope checkout: $EXITSCOPE_ROOT, else two levels above the binary. */
+int util_checkout_root(char *root, size_t size);
+
+/* The last @lines lines of @path to @out, for a failed step's log. */
+void util_print_tail(FILE *out, const char *path, int lines);
 
 #endif

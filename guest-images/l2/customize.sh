@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# customize.sh CHROOT: the L2 image's own files, run by guest-images/build.sh
+# inside mmdebstrap's customize phase.
+set -euo pipefail
+
+root=$1
+out=$EXITSCOPE_IMAGE_OUT
+
+[ -x "$EXITSCOPE_PROBE" ] || { echo "customize: EXITSCOPE_PROBE must name the static exitprobe" >&2; exit 2; }
+install -D -m 0755 "$EXITSCOPE_PROBE" "$root/usr/local/bin/exitprobe"
+
+# The initramfs only has to find a virtio disk with ext2/ext4 on it: a small
+# list instead of MODULES=most makes it a fraction of the size, and smaller
+# is faster to unpack under emulation.  MODULES=dep cannot work in a chroot.
+mkdir -p "$root/etc/initramfs-tools/conf.d" "$root/etc/initramfs-tools/hooks"
+echo MODULES=list >"$root/etc/initramfs-tools/conf.d/exitscope.conf"
+cat >"$root/etc/initramfs-tools/hooks/exitscope" <<'HOOK'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+. /usr/share/initramfs-tools/hook-functions
+for m in virtio_pci virtio_blk ext4; do force_load "$m"; done
+HOOK
+chmod 0755 "$root/etc/initramfs-tools/hooks/exitscope"
+chroot "$root" update-initramfs -u -k all
+
+# NoCloud only: ds-identify then skips probing for every other cloud.  Of
+# cloud-init's modules only those a probe run uses: the rest (locales, SSH
+# keys, users, mounts, package updates) cost tens of seconds per boot under
+# emulation and would show up as exits in the boot scenario.
+cat >"$root/etc/cloud/cloud.cfg.d/90-exitscope.cfg" <<'CFG'
+datasource_list: [ NoCloud, None ]
+cloud_init_modules: [ bootcmd ]
+cloud_config_modules: [ runcmd ]
+cloud_final_modules: [ scripts_user, power_state_change ]
+CFG
+
+# udev would load drivers for every emulated device (IDE, SMBus, the
+# guest's own KVM, crypto by CPU feature): none is used, and each costs
+# seconds under nesting.  The disk, the seed and the ports are virtio.
+cat >"$root/etc/modprobe.d/exitscope.conf" <<'CONF'
+blacklist kvm
+blacklist kvm_amd
+blacklist kvm_intel
+blacklist ata_piix
+blacklist ata_generic
+blacklist pata_acpi
+blacklist i2c_piix4
+blacklist floppy
+blacklist pcspkr
+blacklist serio_raw
+blacklist psmouse
+blacklist evdev
+blacklist joydev
+blacklist button
+blacklist aesni_intel
+blacklist ghash_clmulni_intel
+blacklist sha512_ssse3
+blacklist crc32_pclmul
+blacklist bochs
+blacklist drm
+CONF
+
+# A root filesystem and nothing else to mount; libvirt boots it as /dev/vda.
+echo '/dev/vda / ext4 defaults 0 1' >"$root/etc/fstab"
+echo exitscope-l2 >"$root/etc/hostname"
+
+# Timers and units that only cost boot time in a throwaway guest.
+for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
+	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service; do
+	ln -sf /dev/null "$root/etc/systemd/system/$unit"
+done
+
+# Debian's kernel and initramfs for direct kernel boot.
+cp "$root/boot/vmlinuz-"* "$out/vmlinuz"
+cp "$root/boot/initrd.img-"* "$out/initrd.img"
+
+# cloud-init and systemd make these per instance.
+: >"$root/etc/machine-id"
+rm -f "$root/var/lib/dbus/machine-id" "$root/etc/ssh/ssh_host_"*
