@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Result files: one strict jansson unpack per block of the document.  A
+ * single unpack of the whole document would validate it too, but jansson's
+ * unpack errors do not say in which object a key is missing or mistyped, and
+ * "kernel: Object item not found: release" is the line a user can act on.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+static int result_fail(struct result_error *err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int result_fail(struct result_error *err, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Counters are 64-bit and unsigned; jansson already refused anything above INT64_MAX. */
+static int result_counter(json_int_t value, const char *where, const char *key, uint64_t *out,
+			  struct result_error *err)
+{
+	if (value < 0)
+		return result_fail(err, -EINVAL, "%s%s%s is negative (%lld)", where, *where ? "." : "",
+				   key, (long long)value);
+	*out = (uint64_t)value;
+	return 0;
+}
+
+/* A future version is its own error: the user needs a newer exitscope, not a fixed file. */
+static int result_check_schema(json_t *doc, struct result_error *err)
+{
+	const size_t prefix_len = strlen(RESULT_SCHEMA_PREFIX);
+	json_t *schema = json_object_get(doc, "schema");
+	const char *name;
+	char *end;
+
+	if (!json_is_object(doc))
+		return result_fail(err, -ENOMSG, "a JSON %s, not an exitscope result",
+				   json_is_array(doc) ? "array" : "value");
+	if (!json_is_string(schema))
+		return result_fail(err, -ENOMSG, "no \"schema\" string: not an exitscope result");
+	name = json_string_value(schema);
+	if (!strncmp(name, RESULT_SCHEMA_PREFIX, prefix_len)) {
+		unsigned long version = strtoul(name + prefix_len, &end, 10);
+
+		if (*end == '\0' && end != name + prefix_len && version > RESULT_SCHEMA_VERSION)
+			return result_fail(err, -EPROTO,
+					   "schema %s is newer than this exitscope understands (v%d)",
+					   name, RESULT_SCHEMA_VERSION);
+	}
+	if (strcmp(name, RESULT_SCHEMA))
+		return result_fail(err, -ENOMSG, "schema %s, not %s: not an exitscope result", name,
+				   RESULT_SCHEMA);
+	return 0;
+}
+
+static int result_unpack(json_t *obj, const char *where, struct result_error *err,
+			 const char *fmt, ...)
+{
+	json_error_t jerr;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = json_vunpack_ex(obj, &jerr, JSON_STRICT, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return result_fail(err, -EINVAL, "%s%s%s", where, *where ? ": " : "", jerr.text);
+	return 0;
+}
+
+static bool result_scenario_name_ok(const char *name)
+{
+	if (!*name || *name == '-')
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return false;
+	return true;
+}
+
+static int result_parse_reason(json_t *item, const char *where, struct result_reason *out,
+			       struct result_error *err)
+{
+	json_int_t reason, count, cycles;
+
+	if (result_unpack(item, where, err, "{s:I, s:s, s:I, s:I}", "reason", &reason,
+			  "name", &out->name, "count", &count, "cycles", &cycles))
+		return -EINVAL;
+	if (reason < 0 || reason > UINT32_MAX)
+		return result_fail(err, -EINVAL, "%s: reason %lld is not a 32-bit exit code", where,
+				   (long long)reason);
+	out->reason = (uint32_t)reason;
+	if (result_counter(count, where, "count", &out->count, err))
+		return -EINVAL;
+	return result_counter(cycles, where, "cycles", &out->cycles, err);
+}
+
+/* One reason listed twice would be counted twice by every consumer. */
+static int result_check_unique(const struct result_window *w, const char *where,
+			       struct result_error *err)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		for (size_t j = 0; j < i; j++)
+			if (w->by_reason[i].reason == w->by_reason[j].reason)
+				return result_fail(err, -EINVAL, "%s.by_reason lists reason %u twice",
+						   where, w->by_reason[i].reason);
+	return 0;
+}
+
+static int result_parse_window(json_t *obj, const char *where, struct result_window *w,
+			       struct result_error *err)
+{
+	json_int_t total, cycles;
+	json_t *by_reason, *item;
+	char what[64];
+	size_t i;
+
+	if (result_unpack(obj, where, err, "{s:I, s:I, s:o}", "total", &total, "cycles", &cycles,
+			  "by_reason", &by_reason))
+		return -EINVAL;
+	if (result_counter(total, where, "total", &w->total, err) ||
+	    result_counter(cycles, where, "cycles", &w->cycles, err))
+		return -EINVAL;
+	if (!json_is_array(by_reason))
+		return result_fail(err, -EINVAL, "%s.by_reason is not an array", where);
+	w->by_reason = calloc(json_array_size(by_reason) + 1, sizeof(*w->by_reason));
+	if (!w->by_reason)
+		return result_fail(err, -ENOMEM, "out of memory");
+	json_array_foreach(by_reason, i, item) {
+		snprintf(what, sizeof(what), "%s.by_reason[%zu]", where, i);
+		if (result_parse_reason(item, what, &w->by_reason[i], err))
+			return -EINVAL;
+		w->nr = i + 1;
+	}
+	return result_check_unique(w, where, err);
+}
+
+static int result_parse_kernel(json_t *obj, struct result *r, struct result_error *err)
+{
+	int stock;
+
+	if (result_unpack(obj, "kernel", err, "{s:s, s:s, s:s, s:s, s:s, s:b}",
+			  "id", &r->kernel.id, "release", &r->kernel.release,
+			  "source", &r->kernel.source, "patch_sha256", &r->kernel.patch_sha256,
+			  "config_sha256", &r->kernel.config_sha256, "stock", &stock))
+		return -EINVAL;
+	r->kernel.stock = stock;
+	return 0;
+}
+
+static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct result_error *err)
+{
+	const char *isa;
+
+	if (result_unpack(host, "host", err, "{s:s, s:s, s:s}", "accel", &r->host.accel,
+			  "cpu_vendor", &r->host.cpu_vendor, "qemu_version", &r->host.qemu_version) ||
+	    result_unpack(l1, "l1", err, "{s:s}", "isa", &isa))
+		return -EINVAL;
+	if (strcmp(r->host.accel, "kvm") && strcmp(r->host.accel, "tcg"))
+		return result_fail(err, -EINVAL, "host.accel is '%s', not kvm or tcg", r->host.accel);
+	if (exsc_isa_parse(isa, &r->isa))
+		return result_fail(err, -EINVAL, "l1.isa is '%s', not vmx, svm or none", isa);
+	return 0;
+}
+
+static int result_parse_workload(json_t *obj, struct result *r, struct result_error *err)
+{
+	if (result_unpack(obj, "workload", err, "{s:s, s:o, s?o}", "name", &r->workload.name,
+			  "params", &r->workload.params, "figures", &r->workload.figures))
+		return -EINVAL;
+	if (!json_is_object(r->workload.params))
+		return result_fail(err, -EINVAL, "workload.params is not an object");
+	if (r->workload.figures && !json_is_object(r->workload.figures))
+		return result_fail(err, -EINVAL, "workload.figures is not an object");
+	return 0;
+}
+
+static int result_parse_mismatch(json_t *item, size_t i, struct result *r,
+				 struct result_error *err)
+{
+	json_int_t reason, counters, tracepoint;
+	json_t *explained;
+	const char *name;
+	char where[64];
+
+	snprintf(where, sizeof(where), "oracle.mismatches[%zu]", i);
+	if (result_unpack(item, where, err, "{s:I, s:s, s:I, s:I, s:o}", "reason", &reason,
+			  "name", &name, "counters", &counters, "tracepoint", &tracepoint,
+			  "explained", &explained))
+		return -EINVAL;
+	if (reason < 0 || counters < 0 || tracepoint < 0)
+		return result_fail(err, -EINVAL, "%s has a negative number", where);
+	if (!json_is_string(explained) && !json_is_null(explained))
+		return result_fail(err, -EINVAL, "%s.explained is neither a string nor null", where);
+	if (json_is_null(explained))
+		r->oracle.nr_unexplained++;
+	return 0;
+}
+
+static int result_parse_oracle(json_t *obj, struct result *r, struct result_error *err)
+{
+	const char *source;
+	json_t *item;
+	size_t i;
+	int match;
+
+	if (result_unpack(obj, "oracle", err, "{s:s, s:b, s:o}", "source", &source,
+			  "match", &match, "mismatches", &r->oracle.mismatches))
+		return -EINVAL;
+	if (strcmp(source, "kvm_exit hist"))
+		return result_fail(err, -EINVAL, "oracle.source is '%s', not 'kvm_exit hist'", source);
+	if (!json_is_array(r->oracle.mismatches))
+		return result_fail(err, -EINVAL, "oracle.mismatches is not an array");
+	r->oracle.match = match;
+	r->oracle.nr_mismatches = json_array_size(r->oracle.mismatches);
+	json_array_foreach(r->oracle.mismatches, i, item)
+		if (result_parse_mismatch(item, i, r, err))
+			return -EINVAL;
+	return 0;
+}
+
+/* Samples are open objects in the schema: only the keys read here are checked. */
+static int result_parse_samples(json_t *samples, struct result *r, struct result_error *err)
+{
+	json_t *item;
+	size_t i;
+
+	if (!samples)
+		return 0;
+	if (!json_is_array(samples))
+		return result_fail(err, -EINVAL, "samples is not an array");
+	json_array_foreach(samples, i, item) {
+		json_t *t_ms = json_object_get(item, "t_ms");
+		json_t *total = json_object_get(item, "total");
+
+		if (!json_is_integer(t_ms) || !json_is_integer(total) ||
+		    json_integer_value(t_ms) < 0 || json_integer_value(total) < 0)
+			return result_fail(err, -EINVAL,
+					   "samples[%zu] needs non-negative integers t_ms and total", i);
+	}
+	r->samples = samples;
+	r->nr_samples = json_array_size(samples);
+	return 0;
+}
+
+static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
+			    struct result_error *err)
+{
+	json_int_t attempts, probe_cpuid_exits;
+	const char *schema;
+
+	if (result_unpack(doc, "", err,
+			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s?o}",
+			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
+			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
+			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
+			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
+			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7]))
+		return -EINVAL;
+	if (!result_scenario_name_ok(r->scenario))
+		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
+				   r->scenario);
+	if (r->duration_s < 0)
+		return result_fail(err, -EINVAL, "duration_s is negative");
+	if (attempts < 1)
+		return result_fail(err, -EINVAL, "attempts is %lld, at least 1 expected",
+				   (long long)attempts);
+	return result_counter(probe_cpuid_exits, "", "probe_cpuid_exits", &r->probe_cpuid_exits,
+			      err);
+}
+
+int result_parse(json_t *doc, struct result *r, struct result_error *err)
+{
+	json_t *blocks[8] = { NULL };
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = result_check_schema(doc, err);
+	if (ret)
+		return ret;
+	if (result_parse_top(doc, r, blocks, err) || result_parse_kernel(blocks[0], r, err) ||
+	    result_parse_host(blocks[1], blocks[2], r, err) ||
+	    result_parse_workload(blocks[3], r, err) ||
+	    result_parse_window(blocks[4], "exits", &r->exits, err) ||
+	    result_parse_window(blocks[5], "boot", &r->boot, err) ||
+	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err)) {
+		result_free(r);
+		return -EINVAL;
+	}
+	r->doc = json_incref(doc);
+	return 0;
+}
+
+int result_validate(json_t *doc, struct result_error *err)
+{
+	struct result r;
+	int ret = result_parse(doc, &r, err);
+
+	if (!ret)
+		result_free(&r);
+	return ret;
+}
+
+static int result_read_json(const char *path, json_t **doc, struct result_error *err)
+{
+	FILE *f = fopen(path, "re");
+	json_error_t jerr;
+
+	if (!f)
+		return result_fail(err, -errno, "%s: cannot read: %s", path, strerror(errno));
+	*doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
+	if (!*doc)
+		return result_fail(err, -EBADMSG, "%s: line %d column %d: not valid JSON: %s", path,
+				   jerr.line, jerr.column, jerr.text);
+	return 0;
+}
+
+int result_load(const char *path, struct result *r, struct result_error *err)
+{
+	struct result_error why;
+	json_t *doc;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = result_read_json(path, &doc, err);
+	if (ret)
+		return ret;
+	ret = result_parse(doc, r, &why);
+	json_decref(doc);
+	if (ret == -EPROTO || ret == -ENOMSG)
+		return result_fail(err, ret, "%s: %s", path, why.text);
+	if (ret)
+		return result_fail(err, ret, "%s: not a valid %s result: %s", path, RESULT_SCHEMA,
+				   why.text);
+	r->path = path;
+	return 0;
+}
+
+void result_free(struct result *r)
+{
+	free(r->exits.by_reason);
+	free(r->boot.by_reason);
+	json_decref(r->doc);
+	memset(r, 0, sizeof(*r));
+}
+
+const struct result_reason *result_window_find(const struct result_window *w, uint32_t reason)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		if (w->by_reason[i].reason == reason)
+			return &w->by_reason[i];
+	return NULL;
+}
+
+void result_reason_label(enum exsc_isa isa, uint32_t reason, char *buf, size_t size)
+{
+	snprintf(buf, size, isa == EXSC_ISA_SVM ? "0x%x" : "%u", reason);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Result files (schema "exitscope/result/v1", results/schema.json): loading
+ * one into a small struct, and validating a document before it is written.
+ * Helpers here do not print; they leave one line for the command to print.
+ */
+#ifndef EXITSCOPE_RESULT_H
+#define EXITSCOPE_RESULT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exitscope/abi.h"
+
+#define RESULT_SCHEMA "exitscope/result/v1"
+#define RESULT_SCHEMA_PREFIX "exitscope/result/v"
+#define RESULT_SCHEMA_VERSION 1
+
+/* One line, "FILE: problem" for result_load(), "problem" for the others. */
+struct result_error {
+	char text[512];
+};
+
+struct result_reason {
+	uint32_t reason;	/* the ISA's own number: VMX basic exit reason, SVM exit code */
+	const char *name;
+	uint64_t count;
+	uint64_t cycles;
+};
+
+/* A window of counter deltas: "exits" (the workload) or "boot". */
+struct result_window {
+	uint64_t total;
+	uint64_t cycles;
+	size_t nr;
+	struct result_reason *by_reason;	/* in file order */
+};
+
+/*
+ * Strings and json_t pointers borrow from @doc, which the struct owns: they
+ * live until result_free().
+ */
+struct result {
+	json_t *doc;
+	const char *path;	/* as given to result_load(), or NULL */
+	const char *scenario;
+	const char *started_at;
+	double duration_s;
+	struct {
+		const char *id, *release, *source, *patch_sha256, *config_sha256;
+		bool stock;
+	} kernel;
+	struct {
+		const char *accel, *cpu_vendor, *qemu_version;
+	} host;
+	enum exsc_isa isa;	/* l1.isa */
+	struct {
+		const char *name;
+		json_t *params;	/* an object */
+		json_t *figures;	/* an object, or NULL when absent */
+	} workload;
+	struct result_window exits;
+	struct result_window boot;
+	struct {
+		bool match;
+		size_t nr_mismatches;
+		size_t nr_unexplained;	/* mismatches with "explained": null */
+		json_t *mismatches;	/* the array */
+	} oracle;
+	uint64_t probe_cpuid_exits;
+	/*
+	 * [{t_ms, total, by_reason?}], or NULL.  total is read as cumulative
+	 * exits since the window began (counters are monotonic): the rate
+	 * between two samples is their difference over their time apart.
+	 */
+	json_t *samples;
+	size_t nr_samples;
+};
+
+/*
+ * Checks @doc against schema v1: required keys and no others, types,
+ * enums, non-negative counters, the schema string.  0, or with @err set:
+ * -EPROTO for a future schema version, -ENOMSG for a document of another
+ * kind (no schema, another schema), -EINVAL for an invalid v1 result.
+ */
+int result_validate(json_t *doc, struct result_error *err);
+
+/* Validates @doc and fills @r; takes a reference to @doc on success. */
+int result_parse(json_t *doc, struct result *r, struct result_error *err);
+
+/*
+ * Reads and parses @path.  -EBADMSG when it is not JSON (or truncated: @err
+ * names line and column), -errno when it cannot be read, else as
+ * result_validate().
+ */
+int result_load(const char *path, struct result *r, struct result_error *err);
+
+void result_free(struct result *r);
+
+/* The reason's row in @w, or NULL when the window has none. */
+const struct result_reason *result_window_find(const struct result_window *w, uint32_t reason);
+
+/* "0x72" under SVM (the APM writes exit codes in hex), "10" under VMX. */
+void result_reason_label(enum exsc_isa isa, uint32_t reason, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading result files: the fixtures under tests/data/results/ are what
+ * `exitscope run` writes (k61/, k612/: the same scenarios on 6.1 and 6.12)
+ * and every kind of bad input a user can hand to show, diff or report.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "result.h"
+
+#define DATA "tests/data/results/"
+#define INVALID "not a valid exitscope/result/v1 result: "
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (!strstr(text, part))
+		fail_msg("'%s' does not contain '%s'", text, part);
+}
+
+static void test_load_valid(void **state)
+{
+	struct result_error err;
+	struct result r;
+
+	(void)state;
+	assert_int_equal(result_load(DATA "k61/cpuid.json", &r, &err), 0);
+	assert_string_equal(r.scenario, "cpuid");
+	assert_string_equal(r.kernel.release, "6.1.192");
+	assert_false(r.kernel.stock);
+	assert_string_equal(r.host.accel, "tcg");
+	assert_int_equal(r.isa, EXSC_ISA_SVM);
+	assert_string_equal(r.workload.name, "cpuid");
+	assert_int_equal(json_integer_value(json_object_get(r.workload.params, "N")), 1000000);
+	assert_int_equal(r.exits.nr, 8);
+	assert_int_equal(r.exits.total, 1008738);
+	assert_int_equal(result_window_find(&r.exits, 0x72)->count, 1000001);
+	assert_string_equal(result_window_find(&r.exits, 0x400)->name, "npf");
+	assert_null(result_window_find(&r.exits, 0x8d));
+	assert_int_equal(r.boot.total, 262855);
+	assert_false(r.oracle.match);
+	assert_int_equal(r.oracle.nr_mismatches, 1);
+	assert_int_equal(r.oracle.nr_unexplained, 0);
+	assert_int_equal(r.probe_cpuid_exits, 1);
+	assert_null(r.samples);
+	result_free(&r);
+}
+
+static void test_load_samples(void **state)
+{
+	struct result_error err;
+	struct result r;
+
+	(void)state;
+	assert_int_equal(result_load(DATA "k612/idle.json", &r, &err), 0);
+	assert_int_equal(r.nr_samples, 11);
+	assert_true(r.oracle.match);
+	assert_int_equal(json_integer_value(json_object_get(r.workload.figures, "seconds")), 10);
+	result_free(&r);
+}
+
+struct bad_case {
+	const char *file;
+	int error;
+	const char *message;	/* after "FILE: " */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "truncated.json", -EBADMSG, "line 88 column 14: not valid JSON: premature end of input" },
+	{ "not-json.json", -EBADMSG, "line 1 column 21: not valid JSON" },
+	{ "schema-v2.json", -EPROTO,
+	  "schema exitscope/result/v2 is newer than this exitscope understands (v1)" },
+	{ "probe-output.json", -ENOMSG, "schema exitscope/probe/v1, not exitscope/result/v1" },
+	{ "missing-key.json", -EINVAL, INVALID "Object item not found: oracle" },
+	{ "missing-nested-key.json", -EINVAL, INVALID "kernel: Object item not found: release" },
+	{ "wrong-type.json", -EINVAL, INVALID "exits.by_reason[2]: Expected integer, got string" },
+	{ "negative-count.json", -EINVAL, INVALID "exits.by_reason[0].count is negative (-5)" },
+	{ "unknown-key.json", -EINVAL,
+	  INVALID "exits.by_reason[1]: 1 object item(s) left unpacked: note" },
+	{ "no-such-file.json", -ENOENT, "cannot read: No such file or directory" },
+};
+
+static void test_load_bad_inputs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct result_error err;
+		struct result r;
+		char path[256], expect[512];
+
+		snprintf(path, sizeof(path), DATA "bad/%s", c->file);
+		snprintf(expect, sizeof(expect), "%s: %s", path, c->message);
+		assert_int_equal(result_load(path, &r, &err), c->error);
+		assert_contains(err.text, expect);
+		assert_null(r.doc);
+	}
+}
+
+/* A copy of a valid document that a test may break. */
+static json_t *valid_doc(void)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(DATA "k612/cpuid.json", 0, &jerr);
+
+	assert_non_null(doc);
+	return doc;
+}
+
+static void assert_invalid(json_t *doc, int error, const char *message)
+{
+	struct result_error err;
+
+	assert_int_equal(result_validate(doc, &err), error);
+	assert_contains(err.text, message);
+	json_decref(doc);
+}
+
+static void test_validate_accepts_valid(void **state)
+{
+	struct result_error err;
+	json_t *doc = valid_doc();
+
+	(void)state;
+	assert_int_equal(result_validate(doc, &err), 0);
+	assert_int_equal(doc->refcount, 1);
+	json_decref(doc);
+}
+
+static void test_validate_schema_and_enums(void **state)
+{
+	json_t *doc;
+
+	(void)state;
+	assert_invalid(json_array(), -ENOMSG, "a JSON array, not an exitscope result");
+	doc = valid_doc();
+	json_object_del(doc, "schema");
+	assert_invalid(doc, -ENOMSG, "no \"schema\" string");
+	doc = valid_doc();
+	json_object_set_new(doc, "schema", json_string("exitscope/result/v10"));
+	assert_invalid(doc, -EPROTO, "exitscope/result/v10 is newer");
+	doc = valid_doc();
+	json_object_set_new(doc, "schema", json_string("exitscope/result/v0"));
+	assert_invalid(doc, -ENOMSG, "schema exitscope/result/v0, not exitscope/result/v1");
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "host"), "accel", json_string("hvf"));
+	assert_invalid(doc, -EINVAL, "host.accel is 'hvf', not kvm or tcg");
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "l1"), "isa", json_string("arm"));
+	assert_invalid(doc, -EINVAL, "l1.isa is 'arm'");
+	doc = valid_doc();
+	json_object_set_new(doc, "scenario", json_string("../etc"));
+	assert_invalid(doc, -EINVAL, "scenario '../etc' is not");
+}
+
+static void test_validate_numbers(void **state)
+{
+	json_t *doc, *reasons;
+
+	(void)state;
+	doc = valid_doc();
+	json_object_set_new(doc, "attempts", json_integer(0));
+	assert_invalid(doc, -EINVAL, "attempts is 0");
+	doc = valid_doc();
+	json_object_set_new(doc, "duration_s", json_real(-1.5));
+	assert_invalid(doc, -EINVAL, "duration_s is negative");
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "boot"), "total", json_integer(-1));
+	assert_invalid(doc, -EINVAL, "boot.total is negative");
+	doc = valid_doc();
+	reasons = json_object_get(json_object_get(doc, "exits"), "by_reason");
+	json_object_set_new(json_array_get(reasons, 0), "reason", json_integer(0x100000000));
+	assert_invalid(doc, -EINVAL, "reason 4294967296 is not a 32-bit exit code");
+	doc = valid_doc();
+	reasons = json_object_get(json_object_get(doc, "exits"), "by_reason");
+	json_array_append(reasons, json_array_get(reasons, 0));
+	assert_invalid(doc, -EINVAL, "exits.by_reason lists reason 96 twice");
+}
+
+static void test_validate_oracle_and_samples(void **state)
+{
+	json_t *doc, *oracle;
+
+	(void)state;
+	doc = valid_doc();
+	oracle = json_object_get(doc, "oracle");
+	json_object_set_new(oracle, "source", json_string("perf"));
+	assert_invalid(doc, -EINVAL, "oracle.source is 'perf'");
+	doc = valid_doc();
+	oracle = json_object_get(doc, "oracle");
+	json_array_append_new(json_object_get(oracle, "mismatches"),
+			      json_pack("{s:i, s:s, s:i, s:i, s:i}", "reason", 124, "name", "msr",
+					"counters", 4, "tracepoint", 3, "explained", 7));
+	assert_invalid(doc, -EINVAL, "oracle.mismatches[0].explained is neither");
+	doc = valid_doc();
+	json_object_set_new(doc, "samples", json_pack("[{s:i}]", "t_ms", 0));
+	assert_invalid(doc, -EINVAL, "samples[0] needs non-negative integers t_ms and total");
+	doc = valid_doc();
+	json_object_set_new(doc, "extra", json_true());
+	assert_invalid(doc, -EINVAL, "1 object item(s) left unpacked: extra");
+}
+
+static void test_reason_label(void **state)
+{
+	char label[16];
+
+	(void)state;
+	result_reason_label(EXSC_ISA_SVM, 0x400, label, sizeof(label));
+	assert_string_equal(label, "0x400");
+	result_reason_label(EXSC_ISA_VMX, 48, label, sizeof(label));
+	assert_string_equal(label, "48");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_valid),
+		cmocka_unit_test(test_load_samples),
+		cmocka_unit_test(test_load_bad_inputs),
+		cmocka_unit_test(test_validate_accepts_valid),
+		cmocka_unit_test(test_validate_schema_and_enums),
+		cmocka_unit_test(test_validate_numbers),
+		cmocka_unit_test(test_validate_oracle_and_samples),
+		cmocka_unit_test(test_reason_label),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
