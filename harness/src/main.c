@@ -9,6 +9,7 @@ static const struct cmd commands[] = {
 	{ "doctor", cmd_doctor, doctor_usage, "what this host has and which accelerator a run uses" },
 	{ "kernel", cmd_kernel, kernel_usage, "build, list and locate patched kernels" },
 	{ "images", cmd_images, images_usage, "build, list and locate the L1 and L2 guest images" },
+	{ "show", cmd_show, show_usage, "one result as a per-reason table" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

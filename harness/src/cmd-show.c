@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitscope show: one result file as a per-reason table with its provenance. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "result.h"
+
+void show_usage(FILE *out)
+{
+	fprintf(out, "usage: exitscope show RESULT.json\n\n"
+		     "Prints the exits of the workload window, most frequent first: reason number\n"
+		     "(hex under SVM), name, count, share of all exits, TSC cycles from exit to the\n"
+		     "next entry, cycles per exit; the totals, the boot window's totals, where the\n"
+		     "numbers come from (kernel, accelerator, ISA, workload) and the oracle's verdict.\n"
+		     "Exit 0, or 2 when the file is not a valid result.\n");
+}
+
+static int show_by_count_desc(const void *x, const void *y)
+{
+	const struct result_reason *a = *(const struct result_reason *const *)x;
+	const struct result_reason *b = *(const struct result_reason *const *)y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return (a->reason > b->reason) - (a->reason < b->reason);
+}
+
+static void show_provenance(const struct result *r)
+{
+	char *params = json_dumps(r->workload.params, JSON_COMPACT | JSON_SORT_KEYS);
+
+	printf("scenario  %s (%s)\n", r->scenario, r->path ? r->path : "-");
+	printf("kernel    %s  %s  %s  %s\n", r->kernel.id, r->kernel.release,
+	       r->kernel.stock ? "stock" : "patched", r->kernel.source);
+	printf("host      %s  %s  qemu %s\n", r->host.accel, r->host.cpu_vendor,
+	       r->host.qemu_version);
+	printf("l1        %s\n", exsc_isa_name(r->isa));
+	printf("workload  %s %s\n", r->workload.name, params ? params : "?");
+	printf("run       started %s, %.1f s\n\n", r->started_at, r->duration_s);
+	free(params);
+}
+
+static void show_row(enum exsc_isa isa, const struct result_reason *row, uint64_t total)
+{
+	char label[16];
+
+	result_reason_label(isa, row->reason, label, sizeof(label));
+	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", label, row->name,
+	       (unsigned long long)row->count, total ? 100.0 * row->count / total : 0.0,
+	       (unsigned long long)row->cycles,
+	       (unsigned long long)(row->count ? row->cycles / row->count : 0));
+}
+
+static int show_table(const struct result *r)
+{
+	const struct result_window *w = &r->exits;
+	const struct result_reason **order = calloc(w->nr + 1, sizeof(*order));
+	struct result_reason total = { .name = "total", .count = w->total, .cycles = w->cycles };
+
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->nr; i++)
+		order[i] = &w->by_reason[i];
+	qsort(order, w->nr, sizeof(*order), show_by_count_desc);
+	printf("exits in the workload window\n%8s  %-24s %12s %8s %16s %12s\n", "reason", "name",
+	       "count", "share", "cycles", "cycles/exit");
+	for (size_t i = 0; i < w->nr; i++)
+		show_row(r->isa, order[i], w->total);
+	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", "", total.name,
+	       (unsigned long long)total.count, total.count ? 100.0 : 0.0,
+	       (unsigned long long)total.cycles,
+	       (unsigned long long)(total.count ? total.cycles / total.count : 0));
+	free(order);
+	return 0;
+}
+
+static void show_oracle(const struct result *r)
+{
+	json_t *item;
+	size_t i;
+
+	printf("oracle    kvm_exit hist: ");
+	if (r->oracle.match && !r->oracle.nr_mismatches) {
+		printf("match\n");
+		return;
+	}
+	if (r->oracle.nr_unexplained)
+		printf("differs on %zu reason(s), %zu unexplained: FAILED\n",
+		       r->oracle.nr_mismatches, r->oracle.nr_unexplained);
+	else
+		printf("differs on %zu reason(s), all explained\n", r->oracle.nr_mismatches);
+	json_array_foreach(r->oracle.mismatches, i, item) {
+		json_t *explained = json_object_get(item, "explained");
+		char label[16];
+
+		result_reason_label(r->isa, (uint32_t)json_integer_value(json_object_get(item, "reason")),
+				    label, sizeof(label));
+		printf("          %s %s: counters %lld, tracepoint %lld: %s\n", label,
+		       json_string_value(json_object_get(item, "name")),
+		       (long long)json_integer_value(json_object_get(item, "counters")),
+		       (long long)json_integer_value(json_object_get(item, "tracepoint")),
+		       json_is_string(explained) ? json_string_value(explained) : "unexplained");
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct result_error err;
+	struct result r;
+	int ret;
+
+	if (argc != 2) {
+		show_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (result_load(argv[1], &r, &err)) {
+		fprintf(stderr, "exitscope: show: %s\n", err.text);
+		return EXIT_USAGE;
+	}
+	show_provenance(&r);
+	ret = show_table(&r);
+	printf("boot      %llu exits, %llu cycles (L2 start to the probe's first read)\n",
+	       (unsigned long long)r.boot.total, (unsigned long long)r.boot.cycles);
+	printf("probe     %llu CPUID exit(s) of its own in the window\n",
+	       (unsigned long long)r.probe_cpuid_exits);
+	show_oracle(&r);
+	result_free(&r);
+	if (ret) {
+		fprintf(stderr, "exitscope: show: out of memory\n");
+		return EXIT_ENVIRONMENT;
+	}
+	return 0;
+}
