@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitscope diff: what moved between two results, or two directories of them. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "result.h"
+
+struct diff_cmd {
+	struct diff_opts opts;
+	bool json;
+	bool force;
+	json_t *pairs;		/* --json: one entry per compared pair */
+};
+
+void diff_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: exitscope diff A B [--json] [--threshold PCT] [--min-count N] [--force]\n\n"
+		"A and B are two result files, or two directories of them (results/<kernel-id>/),\n"
+		"whose files are paired by name: one scenario each.  Per reason of the workload\n"
+		"window: the count in A and in B, B - A, B / A, and whether it moved: changed by\n"
+		"more than PCT percent of A (default %.0f).  Reasons under N exits on both sides\n"
+		"(default %d) are shown but not judged; the total is judged like a reason.\n"
+		"The header lists the provenance that differs (kernel, patch, config, accelerator,\n"
+		"ISA, workload).  Results of different ISAs or different workloads (name or\n"
+		"parameters) are not comparable; --force compares them anyway.\n"
+		"--json prints the same as one JSON document, keys sorted.\n\n"
+		"Exit 0 when nothing moved, 1 when something moved or a scenario is in one\n"
+		"directory only, 2 on bad input (not JSON, truncated, not a v1 result, a newer\n"
+		"schema, not comparable): the worst of all pairs.\n",
+		DIFF_DEFAULT_THRESHOLD_PCT, DIFF_DEFAULT_MIN_COUNT);
+}
+
+static int diff_parse_threshold(const char *text, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(text, &end);
+	if (!*text || *end || errno || !isfinite(*out) || *out < 0) {
+		fprintf(stderr, "exitscope: diff: --threshold needs a percentage >= 0, not '%s'\n",
+			text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int diff_parse_min_count(const char *text, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	if (*text < '0' || *text > '9' || *end || errno) {
+		fprintf(stderr, "exitscope: diff: --min-count needs a whole number >= 0, not '%s'\n",
+			text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Returns the index of A in argv (B follows), or -1 after printing why. */
+static int diff_parse_args(int argc, char **argv, struct diff_cmd *c)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "min-count", required_argument, NULL, 'm' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'j') {
+			c->json = true;
+		} else if (opt == 'f') {
+			c->force = true;
+		} else if (opt == 't') {
+			if (diff_parse_threshold(optarg, &c->opts.threshold_pct))
+				return -1;
+		} else if (opt == 'm') {
+			if (diff_parse_min_count(optarg, &c->opts.min_count))
+				return -1;
+		} else {
+			fprintf(stderr, "exitscope: diff: bad option '%s'; see 'exitscope help diff'\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "exitscope: diff: needs two results or two directories, A and B\n");
+		return -1;
+	}
+	return optind;
+}
+
+/* Sha256 sums are abbreviated in the table; --json has them whole. */
+static void diff_print_provenance(const struct diff_provenance *p)
+{
+	if (!p->nr)
+		printf("same      kernel, host, ISA and workload\n");
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct diff_field *f = &p->fields[i];
+		int width = strstr(f->field, "sha256") ? 12 : INT_MAX;
+
+		printf("%-9s %-21s %.*s -> %.*s\n", i ? "" : "differs", f->field, width, f->a,
+		       width, f->b);
+	}
+}
+
+static void diff_print_header(const struct result *a, const struct result *b,
+			      const struct diff_provenance *p)
+{
+	char *params = json_dumps(a->workload.params, JSON_COMPACT | JSON_SORT_KEYS);
+
+	printf("--- A %s\n+++ B %s\n", a->path, b->path);
+	printf("scenario  %s: workload %s %s, %s, %s\n", a->scenario, a->workload.name,
+	       params ? params : "?", exsc_isa_name(a->isa), a->host.accel);
+	free(params);
+	diff_print_provenance(p);
+}
+
+/* "moved -37.5%", "only A", "below min count": why a row matters, or not. */
+static void diff_row_note(const struct diff_row *row, char *note, size_t size)
+{
+	const char *side = row->presence == DIFF_ONLY_A ? "only A" :
+			   row->presence == DIFF_ONLY_B ? "only B" : "";
+	const char *sep = *side ? ", " : "";
+
+	if (row->moved && row->a)
+		snprintf(note, size, "%s%smoved %+.1f%%", side, sep, row->delta * 100.0 / row->a);
+	else if (row->moved)
+		snprintf(note, size, "%s%smoved (new)", side, sep);
+	else if (row->ignored)
+		snprintf(note, size, "%s%sbelow min count", side, sep);
+	else
+		snprintf(note, size, "%s", side);
+}
+
+static void diff_print_row(const char *label, const struct diff_row *row)
+{
+	char ratio[32], note[64], delta[32];
+
+	snprintf(delta, sizeof(delta), row->delta ? "%+lld" : "0", (long long)row->delta);
+	if (isnan(row->ratio))
+		snprintf(ratio, sizeof(ratio), "-");
+	else
+		snprintf(ratio, sizeof(ratio), "%.2f", row->ratio);
+	diff_row_note(row, note, sizeof(note));
+	printf("%8s  %-24s %12llu %12llu %12s %8s%s%s\n", label, row->name ? row->name : "?",
+	       (unsigned long long)row->a, (unsigned long long)row->b, delta, ratio,
+	       *note ? "  " : "", note);
+}
+
+static void diff_print_window(enum exsc_isa isa, const struct diff_window *d,
+			      const struct diff_opts *opts)
+{
+	char label[16];
+
+	printf("%8s  %-24s %12s %12s %12s %8s\n", "reason", "name", "A", "B", "delta", "ratio");
+	for (size_t i = 0; i < d->nr; i++) {
+		result_reason_label(isa, d->rows[i].reason, label, sizeof(label));
+		diff_print_row(label, &d->rows[i]);
+	}
+	diff_print_row("", &d->total);
+	if (d->moved)
+		printf("moved: %zu of %zu reasons%s changed by more than %g%%", d->nr_moved, d->nr,
+		       d->total.moved ? " and the total" : "", opts->threshold_pct);
+	else
+		printf("unchanged: nothing changed by more than %g%%", opts->threshold_pct);
+	printf(" (reasons under %llu exits on both sides not judged)\n",
+	       (unsigned long long)opts->min_count);
+}
+
+static json_t *diff_number_or_null(double value)
+{
+	return isfinite(value) ? json_real(value) : json_null();
+}
+
+static json_t *diff_row_json(const struct diff_row *row, bool with_reason)
+{
+	static const char *const presence[] = { "both", "a", "b" };
+	json_t *obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:b}",
+				"a", (json_int_t)row->a, "b", (json_int_t)row->b,
+				"cycles_a", (json_int_t)row->cycles_a,
+				"cycles_b", (json_int_t)row->cycles_b, "delta", (json_int_t)row->delta,
+				"ratio", diff_number_or_null(row->ratio),
+				"change_pct", diff_number_or_null(row->change_pct),
+				"ignored", row->ignored, "moved", row->moved);
+
+	if (obj && with_reason) {
+		json_object_set_new(obj, "reason", json_integer(row->reason));
+		json_object_set_new(obj, "name", json_string(row->name ? row->name : "?"));
+		json_object_set_new(obj, "presence", json_string(presence[row->presence]));
+	}
+	return obj;
+}
+
+static json_t *diff_pair_json(const struct result *a, const struct result *b,
+			      const struct diff_provenance *p, const struct diff_window *d)
+{
+	json_t *reasons = json_array(), *provenance = json_object();
+
+	for (size_t i = 0; i < d->nr; i++)
+		json_array_append_new(reasons, diff_row_json(&d->rows[i], true));
+	for (size_t i = 0; i < p->nr; i++)
+		json_object_set_new(provenance, p->fields[i].field,
+				    json_pack("{s:s, s:s}", "a", p->fields[i].a, "b", p->fields[i].b));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:i}", "a", a->path, "b", b->path,
+			 "scenario", a->scenario, "provenance", provenance, "reasons", reasons,
+			 "total", diff_row_json(&d->total, false), "moved", d->moved,
+			 "exit", d->moved ? EXIT_MEASURED_FAILED : 0);
+}
+
+/* An entry for a pair that could not be compared, so --json readers see it too. */
+static int diff_pair_failed(struct diff_cmd *c, const char *pa, const char *pb, const char *why)
+{
+	fprintf(stderr, "exitscope: diff: %s\n", why);
+	if (c->json)
+		json_array_append_new(c->pairs, json_pack("{s:s?, s:s?, s:s, s:i}", "a", pa, "b", pb,
+							  "error", why, "exit", EXIT_USAGE));
+	return EXIT_USAGE;
+}
+
+static int diff_compared(struct diff_cmd *c, const struct result *a, const struct result *b)
+{
+	struct diff_provenance p;
+	struct diff_window d;
+	int ret;
+
+	if (diff_provenance(a, b, &p) || diff_windows(&a->exits, &b->exits, &c->opts, &d)) {
+		diff_provenance_free(&p);
+		fprintf(stderr, "exitscope: diff: out of memory\n");
+		return EXIT_ENVIRONMENT;
+	}
+	if (c->json) {
+		json_array_append_new(c->pairs, diff_pair_json(a, b, &p, &d));
+	} else {
+		diff_print_header(a, b, &p);
+		diff_print_window(a->isa, &d, &c->opts);
+	}
+	ret = d.moved ? EXIT_MEASURED_FAILED : 0;
+	diff_window_free(&d);
+	diff_provenance_free(&p);
+	return ret;
+}
+
+static int diff_files(struct diff_cmd *c, const char *pa, const char *pb)
+{
+	struct result_error err;
+	struct result a, b;
+	int ret;
+
+	if (result_load(pa, &a, &err))
+		return diff_pair_failed(c, pa, pb, err.text);
+	if (result_load(pb, &b, &err)) {
+		result_free(&a);
+		return diff_pair_failed(c, pa, pb, err.text);
+	}
+	if (!c->force && !diff_comparable(&a, &b, err.text, sizeof(err.text))) {
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%s and %s are not comparable: %s; "
+			 "--force compares them anyway", pa, pb, err.text);
+		ret = diff_pair_failed(c, pa, pb, why);
+	} else {
+		ret = diff_compared(c, &a, &b);
+	}
+	result_free(&a);
+	result_free(&b);
+	return ret;
+}
+
+static int diff_is_result_name(const struct dirent *entry)
+{
+	size_t len = strlen(entry->d_name);
+
+	return entry->d_name[0] != '.' && len > 5 && !strcmp(entry->d_name + len - 5, ".json");
+}
+
+/* The *.json names in @dir; the count, or -errno. */
+static int diff_list(const char *dir, char ***names)
+{
+	struct dirent **entries;
+	int n = scandir(dir, &entries, diff_is_result_name, alphasort);
+
+	if (n < 0)
+		return -errno;
+	*names = calloc((size_t)n + 1, sizeof(**names));
+	for (int i = 0; i < n; i++) {
+		if (*names)
+			(*names)[i] = strdup(entries[i]->d_name);
+		free(entries[i]);
+	}
+	free(entries);
+	return *names ? n : -ENOMEM;
+}
+
+static void diff_free_names(char **names, int n)
+{
+	for (int i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* A scenario in one directory only: a difference, since a run is missing. */
+static int diff_unpaired(struct diff_cmd *c, const char *path, bool in_a)
+{
+	if (c->json)
+		json_array_append_new(c->pairs, json_pack("{s:s, s:s, s:i}", in_a ? "a" : "b", path,
+							  "error", in_a ? "only in A" : "only in B",
+							  "exit", EXIT_MEASURED_FAILED));
+	else
+		printf("only in %s: %s\n", in_a ? "A" : "B", path);
+	return EXIT_MEASURED_FAILED;
+}
+
+static int diff_one_pair(struct diff_cmd *c, const char *da, const char *db,
+			 const struct diff_pair *pair)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+	int ret;
+
+	snprintf(pa, sizeof(pa), "%s/%s", da, pair->a ? pair->a : "");
+	snprintf(pb, sizeof(pb), "%s/%s", db, pair->b ? pair->b : "");
+	if (!pair->a || !pair->b)
+		return diff_unpaired(c, pair->a ? pa : pb, pair->a);
+	if (c->json)
+		return diff_files(c, pa, pb);
+	printf("== %.*s\n", (int)(strlen(pair->a) - 5), pair->a);
+	ret = diff_files(c, pa, pb);
+	printf("\n");
+	fflush(stdout);
+	return ret;
+}
+
+static int diff_dirs(struct diff_cmd *c, const char *da, const char *db)
+{
+	char **na = NULL, **nb = NULL;
+	struct diff_pair *pairs = NULL;
+	int n_a = diff_list(da, &na), n_b = diff_list(db, &nb), n = 0, worst = 0;
+
+	if (n_a < 0 || n_b < 0) {
+		fprintf(stderr, "exitscope: diff: cannot list %s: %s\n", n_a < 0 ? da : db,
+			strerror(-(n_a < 0 ? n_a : n_b)));
+		worst = EXIT_USAGE;
+	} else if (n_a + n_b == 0) {
+		fprintf(stderr, "exitscope: diff: no *.json results in %s or %s\n", da, db);
+		worst = EXIT_USAGE;
+	} else {
+		pairs = calloc((size_t)(n_a + n_b), sizeof(*pairs));
+		n = pairs ? diff_pair_names((const char *const *)na, (size_t)n_a,
+					    (const char *const *)nb, (size_t)n_b, pairs) : -ENOMEM;
+		if (n < 0)
+			worst = EXIT_ENVIRONMENT;
+	}
+	for (int i = 0; i < n; i++)
+		worst = diff_worst(worst, diff_one_pair(c, da, db, &pairs[i]));
+	free(pairs);
+	diff_free_names(na, n_a);
+	diff_free_names(nb, n_b);
+	return worst;
+}
+
+static bool diff_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int diff_print_json(struct diff_cmd *c, int code)
+{
+	json_t *doc = json_pack("{s:f, s:I, s:O, s:i}", "threshold_pct", c->opts.threshold_pct,
+				"min_count", (json_int_t)c->opts.min_count, "pairs", c->pairs,
+				"exit", code);
+
+	if (!doc || json_dumpf(doc, stdout, JSON_SORT_KEYS | JSON_INDENT(2)) < 0) {
+		json_decref(doc);
+		fprintf(stderr, "exitscope: diff: cannot print the JSON document\n");
+		return EXIT_ENVIRONMENT;
+	}
+	putchar('\n');
+	json_decref(doc);
+	return code;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_cmd c = {
+		.opts = { DIFF_DEFAULT_THRESHOLD_PCT, DIFF_DEFAULT_MIN_COUNT },
+	};
+	int first = diff_parse_args(argc, argv, &c), code;
+	bool dir_a, dir_b;
+
+	if (first < 0)
+		return EXIT_USAGE;
+	dir_a = diff_is_dir(argv[first]);
+	dir_b = diff_is_dir(argv[first + 1]);
+	if (dir_a != dir_b) {
+		fprintf(stderr, "exitscope: diff: %s is a directory and %s is not; give two result "
+				"files or two directories\n",
+			dir_a ? argv[first] : argv[first + 1], dir_a ? argv[first + 1] : argv[first]);
+		return EXIT_USAGE;
+	}
+	c.pairs = json_array();
+	if (dir_a)
+		code = diff_dirs(&c, argv[first], argv[first + 1]);
+	else
+		code = diff_files(&c, argv[first], argv[first + 1]);
+	if (c.json)
+		code = diff_print_json(&c, code);
+	json_decref(c.pairs);
+	return code;
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `exitscope show` and `exitscope diff` end to end on the fixtures: exit
+ * codes, the one-line errors, and golden files for the tables (input A,
+ * input B, expected output, as jq's tests do).  After an intended change
+ * of the output, EXITSCOPE_UPDATE_GOLDEN=1 rewrites the golden files; the
+ * git diff of them is then the review of the change.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "cmd.h"
+#include "util.h"
+
+#define DATA "tests/data/results/"
+#define GOLDEN "tests/data/golden/"
+
+struct captured {
+	int status;
+	char *out;
+	char *err;
+};
+
+static char *capture_end(FILE *tmp, int fd, int saved)
+{
+	char *text = calloc(1, 1 << 16);
+	size_t n;
+
+	fflush(fd == 1 ? stdout : stderr);
+	dup2(saved, fd);
+	close(saved);
+	rewind(tmp);
+	assert_non_null(text);
+	n = fread(text, 1, (1 << 16) - 1, tmp);
+	text[n] = '\0';
+	fclose(tmp);
+	return text;
+}
+
+/* Runs a command with stdout and stderr each in a temporary file. */
+static struct captured run_cmd(int (*cmd)(int, char **), char **argv)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	struct captured c;
+	int argc = 0, saved_out, saved_err;
+
+	while (argv[argc])
+		argc++;
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(1);
+	saved_err = dup(2);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	c.status = cmd(argc, argv);
+	c.out = capture_end(out, 1, saved_out);
+	c.err = capture_end(err, 2, saved_err);
+	return c;
+}
+
+#define DIFF(...) run_cmd(cmd_diff, (char *[]){ "diff", __VA_ARGS__, NULL })
+#define SHOW(...) run_cmd(cmd_show, (char *[]){ "show", __VA_ARGS__, NULL })
+
+static void captured_free(struct captured *c)
+{
+	free(c->out);
+	free(c->err);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (!strstr(text, part))
+		fail_msg("'%s' does not contain '%s'", text, part);
+}
+
+static void assert_golden(const char *text, const char *name)
+{
+	char path[256], *expected;
+
+	snprintf(path, sizeof(path), GOLDEN "%s", name);
+	if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+		assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+	assert_int_equal(util_read_file(path, &expected, NULL), 0);
+	if (strcmp(text, expected))
+		fail_msg("output differs from %s; got:\n%s", path, text);
+	free(expected);
+}
+
+static void test_show_golden(void **state)
+{
+	struct captured c = SHOW(DATA "k61/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.err, "");
+	assert_golden(c.out, "show-k61-cpuid.txt");
+	captured_free(&c);
+}
+
+static void test_show_bad_input(void **state)
+{
+	struct captured c = SHOW(DATA "bad/truncated.json");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_string_equal(c.out, "");
+	assert_contains(c.err, "truncated.json: line 88 column 14: not valid JSON");
+	captured_free(&c);
+	c = run_cmd(cmd_show, (char *[]){ "show", NULL });
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "usage: exitscope show");
+	captured_free(&c);
+}
+
+static void test_diff_golden_kernels(void **state)
+{
+	struct captured c = DIFF(DATA "k61/cpuid.json", DATA "k612/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_golden(c.out, "diff-k61-k612-cpuid.txt");
+	captured_free(&c);
+	c = DIFF("--json", DATA "k61/cpuid.json", DATA "k612/cpuid.json");
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_golden(c.out, "diff-k61-k612-cpuid.json");
+	captured_free(&c);
+}
+
+static void test_diff_unchanged_rerun(void **state)
+{
+	struct captured c = DIFF(DATA "k61/cpuid.json", DATA "k61-rerun/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "unchanged: nothing changed by more than 10%");
+	captured_free(&c);
+	/* hlt 41 -> 57 counts once the minimum is lowered */
+	c = DIFF("--min-count", "10", DATA "k61/cpuid.json", DATA "k61-rerun/cpuid.json");
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_contains(c.out, "hlt                                41           57          +16"
+			       "     1.39  moved +39.0%");
+	captured_free(&c);
+}
+
+static void test_diff_threshold(void **state)
+{
+	struct captured c = DIFF("--threshold", "70", DATA "k61/cpuid.json",
+				 DATA "k612/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);	/* vintr -61.9 % is the largest move */
+	captured_free(&c);
+	c = DIFF("--threshold=61", DATA "k61/cpuid.json", DATA "k612/cpuid.json");
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_contains(c.out, "moved: 1 of 9 reasons changed by more than 61%");
+	captured_free(&c);
+	c = DIFF("--threshold", "0", DATA "k61/cpuid.json", DATA "k61/cpuid.json");
+	assert_int_equal(c.status, 0);
+	captured_free(&c);
+}
+
+static void test_diff_refuses_incomparable(void **state)
+{
+	struct captured c = DIFF(DATA "k61/cpuid.json", DATA "vmx/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_string_equal(c.out, "");
+	assert_contains(c.err, "are not comparable: different ISAs (svm, vmx)");
+	assert_contains(c.err, "--force compares them anyway");
+	captured_free(&c);
+	c = DIFF(DATA "k612/cpuid.json", DATA "params/cpuid.json");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "different parameters of workload cpuid");
+	captured_free(&c);
+	c = DIFF(DATA "k612/cpuid.json", DATA "k612/idle.json");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "different workloads (cpuid, idle)");
+	captured_free(&c);
+	c = DIFF("--force", DATA "k612/cpuid.json", DATA "params/cpuid.json");
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_contains(c.out, "workload.params       {\"N\":1000000} -> {\"N\":2000000}");
+	captured_free(&c);
+}
+
+static const char *const bad_files[] = {
+	"truncated.json", "schema-v2.json", "not-json.json", "missing-key.json",
+	"missing-nested-key.json", "wrong-type.json", "negative-count.json",
+	"unknown-key.json", "probe-output.json", "no-such-file.json",
+};
+
+/* Either side bad: exit 2, nothing on stdout, the file named on stderr. */
+static void test_diff_bad_inputs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+		char path[128];
+		struct captured c;
+
+		snprintf(path, sizeof(path), DATA "bad/%s", bad_files[i]);
+		c = DIFF(DATA "k612/cpuid.json", path);
+		assert_int_equal(c.status, EXIT_USAGE);
+		assert_string_equal(c.out, "");
+		assert_contains(c.err, path);
+		captured_free(&c);
+		c = DIFF(path, DATA "k612/cpuid.json");
+		assert_int_equal(c.status, EXIT_USAGE);
+		assert_contains(c.err, path);
+		captured_free(&c);
+	}
+}
+
+static void test_diff_directories(void **state)
+{
+	struct captured c = DIFF(DATA "k61", DATA "k612");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_golden(c.out, "diff-k61-k612-dirs.txt");
+	captured_free(&c);
+	/* a directory against itself: unchanged, and pio pairs with itself */
+	c = DIFF(DATA "k61", DATA "k61/");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "== pio");
+	captured_free(&c);
+	/* the bad folder: every pair fails, the worst is 2 */
+	c = DIFF(DATA "bad", DATA "bad");
+	assert_int_equal(c.status, EXIT_USAGE);
+	captured_free(&c);
+}
+
+static void test_diff_directories_json(void **state)
+{
+	struct captured c = DIFF("--json", DATA "k61", DATA "k612");
+	json_error_t jerr;
+	json_t *doc;
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	doc = json_loads(c.out, 0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(doc, "exit")), 1);
+	assert_int_equal(json_array_size(json_object_get(doc, "pairs")), 3);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(doc, "pairs"), 2), "error")),
+			    "only in A");
+	json_decref(doc);
+	captured_free(&c);
+}
+
+static void test_diff_usage_errors(void **state)
+{
+	struct captured c = DIFF(DATA "k61/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "needs two results or two directories");
+	captured_free(&c);
+	c = DIFF("--threshold", "-5", "a", "b");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "--threshold needs a percentage >= 0, not '-5'");
+	captured_free(&c);
+	c = DIFF("--min-count", "1.5", "a", "b");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "--min-count needs a whole number");
+	captured_free(&c);
+	c = DIFF("--bogus", "a", "b");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "bad option '--bogus'");
+	captured_free(&c);
+	c = DIFF(DATA "k61", DATA "k612/cpuid.json");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "is a directory and");
+	captured_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_show_golden),
+		cmocka_unit_test(test_show_bad_input),
+		cmocka_unit_test(test_diff_golden_kernels),
+		cmocka_unit_test(test_diff_unchanged_rerun),
+		cmocka_unit_test(test_diff_threshold),
+		cmocka_unit_test(test_diff_refuses_incomparable),
+		cmocka_unit_test(test_diff_bad_inputs),
+		cmocka_unit_test(test_diff_directories),
+		cmocka_unit_test(test_diff_directories_json),
+		cmocka_unit_test(test_diff_usage_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
