@@ -11,6 +11,7 @@ static const struct cmd commands[] = {
 	{ "images", cmd_images, images_usage, "build, list and locate the L1 and L2 guest images" },
 	{ "show", cmd_show, show_usage, "one result as a per-reason table" },
 	{ "diff", cmd_diff, diff_usage, "what moved between two results or two result folders" },
+	{ "plot", cmd_plot, plot_usage, "results as an SVG chart (gnuplot)" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -99,6 +99,12 @@ int result_load(const char *path, struct result *r, struct result_error *err);
 
 void result_free(struct result *r);
 
+/* What to call @r in a message: its file, else its scenario. */
+static inline const char *result_label(const struct result *r)
+{
+	return r->path ? r->path : r->scenario;
+}
+
 /* The reason's row in @w, or NULL when the window has none. */
 const struct result_reason *result_window_find(const struct result_window *w, uint32_t reason);
 
