@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope diff: what moved between two results, or two directories of them. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -283,38 +282,6 @@ static int diff_files(struct diff_cmd *c, const char *pa, const char *pb)
 	return ret;
 }
 
-static int diff_is_result_name(const struct dirent *entry)
-{
-	size_t len = strlen(entry->d_name);
-
-	return entry->d_name[0] != '.' && len > 5 && !strcmp(entry->d_name + len - 5, ".json");
-}
-
-/* The *.json names in @dir; the count, or -errno. */
-static int diff_list(const char *dir, char ***names)
-{
-	struct dirent **entries;
-	int n = scandir(dir, &entries, diff_is_result_name, alphasort);
-
-	if (n < 0)
-		return -errno;
-	*names = calloc((size_t)n + 1, sizeof(**names));
-	for (int i = 0; i < n; i++) {
-		if (*names)
-			(*names)[i] = strdup(entries[i]->d_name);
-		free(entries[i]);
-	}
-	free(entries);
-	return *names ? n : -ENOMEM;
-}
-
-static void diff_free_names(char **names, int n)
-{
-	for (int i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* A scenario in one directory only: a difference, since a run is missing. */
 static int diff_unpaired(struct diff_cmd *c, const char *path, bool in_a)
 {
@@ -350,7 +317,7 @@ static int diff_dirs(struct diff_cmd *c, const char *da, const char *db)
 {
 	char **na = NULL, **nb = NULL;
 	struct diff_pair *pairs = NULL;
-	int n_a = diff_list(da, &na), n_b = diff_list(db, &nb), n = 0, worst = 0;
+	int n_a = result_list_dir(da, &na), n_b = result_list_dir(db, &nb), n = 0, worst = 0;
 
 	if (n_a < 0 || n_b < 0) {
 		fprintf(stderr, "exitscope: diff: cannot list %s: %s\n", n_a < 0 ? da : db,
@@ -369,8 +336,8 @@ static int diff_dirs(struct diff_cmd *c, const char *da, const char *db)
 	for (int i = 0; i < n; i++)
 		worst = diff_worst(worst, diff_one_pair(c, da, db, &pairs[i]));
 	free(pairs);
-	diff_free_names(na, n_a);
-	diff_free_names(nb, n_b);
+	result_free_names(na, n_a);
+	result_free_names(nb, n_b);
 	return worst;
 }
 

@@ -5,6 +5,7 @@
  * unpack errors do not say in which object a key is missing or mistyped, and
  * "kernel: Object item not found: release" is the line a user can act on.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -368,4 +369,40 @@ const struct result_reason *result_window_find(const struct result_window *w, ui
 void result_reason_label(enum exsc_isa isa, uint32_t reason, char *buf, size_t size)
 {
 	snprintf(buf, size, isa == EXSC_ISA_SVM ? "0x%x" : "%u", reason);
+}
+
+static int result_is_json_name(const struct dirent *entry)
+{
+	size_t len = strlen(entry->d_name);
+
+	return entry->d_name[0] != '.' && len > 5 && !strcmp(entry->d_name + len - 5, ".json");
+}
+
+int result_list_dir(const char *dir, char ***names)
+{
+	struct dirent **entries;
+	int n = scandir(dir, &entries, result_is_json_name, alphasort);
+	bool complete = true;
+
+	if (n < 0)
+		return -errno;
+	*names = calloc((size_t)n + 1, sizeof(**names));
+	for (int i = 0; i < n; i++) {
+		if (*names && !((*names)[i] = strdup(entries[i]->d_name)))
+			complete = false;
+		free(entries[i]);
+	}
+	free(entries);
+	if (*names && complete)
+		return n;
+	result_free_names(*names, n);
+	*names = NULL;
+	return -ENOMEM;
+}
+
+void result_free_names(char **names, int n)
+{
+	for (int i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
 }

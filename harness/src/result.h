@@ -99,6 +99,13 @@ int result_load(const char *path, struct result *r, struct result_error *err);
 
 void result_free(struct result *r);
 
+/*
+ * The *.json names in @dir (a run's results/<kernel-id>/: one scenario per
+ * file), sorted; how many, or -errno.  Free with result_free_names().
+ */
+int result_list_dir(const char *dir, char ***names);
+void result_free_names(char **names, int n);
+
 /* What to call @r in a message: its file, else its scenario. */
 static inline const char *result_label(const struct result *r)
 {
