@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, show_usage, "one result as a per-reason table" },
 	{ "diff", cmd_diff, diff_usage, "what moved between two results or two result folders" },
 	{ "plot", cmd_plot, plot_usage, "results as an SVG chart (gnuplot)" },
+	{ "report", cmd_report, report_usage, "a folder of results as Markdown with charts" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitscope report: a folder of results as Markdown, with a chart per scenario. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "plot.h"
+#include "report.h"
+#include "util.h"
+
+struct report_cmd {
+	const char *dir;
+	const char *out;	/* the Markdown file */
+	bool charts;
+	size_t top;
+	char chart_prefix[PATH_MAX + 1];	/* how the report links DIR: "" when it sits in DIR */
+};
+
+/* What the folder held: the results read, and one line per file that was not. */
+struct report_input {
+	struct result *results;
+	struct report_facts *facts;
+	size_t nr;
+	char **errors;
+	size_t nr_errors;
+};
+
+void report_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: exitscope report DIR -o REPORT.md [--top N] [--no-charts]\n\n"
+		"For each result in DIR (results/<kernel-id>/): the exits of the workload window,\n"
+		"exits per second, the most and the least frequent reasons, how many reasons the\n"
+		"ISA defines that stayed at zero, the rate between samples when there are any,\n"
+		"and the oracle's verdict; a summary table first.  Unless --no-charts, it writes\n"
+		"DIR/<scenario>.svg with gnuplot (as 'exitscope plot', top N reasons, default %d)\n"
+		"and links each.  Exit 0; 2 on bad input (the report still lists the files it\n"
+		"could not read); 3 when gnuplot is missing (apt-get install %s).\n",
+		PLOT_DEFAULT_TOP, PLOT_PACKAGE);
+}
+
+static int report_parse_args(int argc, char **argv, struct report_cmd *c)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "top", required_argument, NULL, 't' },
+		{ "no-charts", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+		if (opt == 'o') {
+			c->out = optarg;
+		} else if (opt == 'n') {
+			c->charts = false;
+		} else if (opt == 't') {
+			c->top = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end) {
+				fprintf(stderr, "exitscope: report: --top needs a whole number >= 1, "
+						"not '%s'\n", optarg);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "exitscope: report: bad option '%s'; see 'exitscope help report'\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (!c->out || argc - optind != 1) {
+		fprintf(stderr, "exitscope: report: needs one DIR and -o REPORT.md\n");
+		return -1;
+	}
+	c->dir = argv[optind];
+	return 0;
+}
+
+/*
+ * Charts sit in DIR; the report links them by name when it sits there too,
+ * else by DIR's absolute path, which is right wherever the report is.
+ */
+static void report_chart_prefix(struct report_cmd *c)
+{
+	char out_dir[PATH_MAX], real_out[PATH_MAX], real_dir[PATH_MAX];
+
+	snprintf(out_dir, sizeof(out_dir), "%s", c->out);
+	if (realpath(dirname(out_dir), real_out) && realpath(c->dir, real_dir) &&
+	    strcmp(real_out, real_dir))
+		snprintf(c->chart_prefix, sizeof(c->chart_prefix), "%s/", real_dir);
+}
+
+static int report_add_error(struct report_input *in, const char *text)
+{
+	char **grown = realloc(in->errors, (in->nr_errors + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	in->errors = grown;
+	in->errors[in->nr_errors] = strdup(text);
+	return in->errors[in->nr_errors++] ? 0 : -ENOMEM;
+}
+
+static int report_read_one(struct report_input *in, const char *path)
+{
+	struct result *r = &in->results[in->nr];
+	struct result_error err;
+
+	if (result_load(path, r, &err))
+		return report_add_error(in, err.text);
+	if (report_facts(r, &in->facts[in->nr], err.text, sizeof(err.text))) {
+		result_free(r);
+		return report_add_error(in, err.text);
+	}
+	r->path = NULL;	/* it pointed into the caller's buffer */
+	in->nr++;
+	return 0;
+}
+
+static int report_read(const char *dir, struct report_input *in)
+{
+	char **names, path[PATH_MAX];
+	int n = result_list_dir(dir, &names), r = 0;
+
+	if (n < 0)
+		return n;
+	in->results = calloc((size_t)n + 1, sizeof(*in->results));
+	in->facts = calloc((size_t)n + 1, sizeof(*in->facts));
+	if (!in->results || !in->facts)
+		r = -ENOMEM;
+	for (int i = 0; i < n && !r; i++) {
+		r = util_pathf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!r)
+			r = report_read_one(in, path);
+	}
+	result_free_names(names, n);
+	return r;
+}
+
+static void report_input_free(struct report_input *in)
+{
+	for (size_t i = 0; i < in->nr; i++)
+		result_free(&in->results[i]);
+	for (size_t i = 0; i < in->nr_errors; i++)
+		free(in->errors[i]);
+	free(in->results);
+	free(in->facts);
+	free(in->errors);
+}
+
+/* DIR/<scenario>.svg for each result; the scenario name is checked to be [a-z0-9-]. */
+static int report_charts(const struct report_cmd *c, const struct report_input *in)
+{
+	char svg[PATH_MAX], why[512];
+
+	for (size_t i = 0; c->charts && i < in->nr; i++) {
+		struct plot_opts opts = { .top = c->top, .svg = svg };
+		int r = util_pathf(svg, sizeof(svg), "%s/%s.svg", c->dir, in->results[i].scenario);
+
+		if (!r)
+			r = plot_chart(&in->results[i], 1, &opts, why, sizeof(why));
+		if (r) {
+			fprintf(stderr, "exitscope: report: %s%s\n", r == -ENAMETOOLONG ? svg : why,
+				r == -ENOENT ? "; or --no-charts" : "");
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void report_markdown(FILE *md, const struct report_cmd *c, const struct report_input *in)
+{
+	char link[PATH_MAX + 64];
+
+	fprintf(md, "# exitscope report: %s\n\n%zu scenario(s); counts are exits of the "
+		    "workload window, from the patched kernel's counters.\n\n", c->dir, in->nr);
+	report_write_summary(md, in->results, in->facts, in->nr);
+	for (size_t i = 0; i < in->nr; i++) {
+		snprintf(link, sizeof(link), "%s%s.svg", c->chart_prefix, in->results[i].scenario);
+		report_write_scenario(md, &in->results[i], &in->facts[i], c->charts ? link : NULL);
+	}
+	if (in->nr_errors)
+		fputs("## Files not read\n\n", md);
+	for (size_t i = 0; i < in->nr_errors; i++)
+		fprintf(md, "- %s\n", in->errors[i]);
+}
+
+static int report_write(const struct report_cmd *c, const struct report_input *in)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *md = open_memstream(&text, &len);
+	int r;
+
+	if (!md)
+		return -errno;
+	report_markdown(md, c, in);
+	r = fclose(md) ? -errno : util_write_atomic(c->out, text, len);
+	free(text);
+	return r;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_cmd c = { .charts = true, .top = PLOT_DEFAULT_TOP };
+	struct report_input in = { 0 };
+	int r;
+
+	if (report_parse_args(argc, argv, &c))
+		return EXIT_USAGE;
+	r = report_read(c.dir, &in);
+	if (r || !in.nr) {
+		fprintf(stderr, "exitscope: report: %s: %s\n", c.dir,
+			r ? strerror(-r) : "no valid *.json results");
+		for (size_t i = 0; i < in.nr_errors; i++)
+			fprintf(stderr, "exitscope: report: %s\n", in.errors[i]);
+		report_input_free(&in);
+		return r == -ENOMEM ? EXIT_ENVIRONMENT : EXIT_USAGE;
+	}
+	report_chart_prefix(&c);
+	r = report_charts(&c, &in);
+	if (!r && (r = report_write(&c, &in)))
+		fprintf(stderr, "exitscope: report: cannot write %s: %s\n", c.out, strerror(-r));
+	if (!r)
+		printf("wrote %s (%zu scenario(s)%s)\n", c.out, in.nr, c.charts ? ", with charts" : "");
+	for (size_t i = 0; !r && i < in.nr_errors; i++)
+		fprintf(stderr, "exitscope: report: %s\n", in.errors[i]);
+	r = r ? EXIT_ENVIRONMENT : in.nr_errors ? EXIT_USAGE : 0;
+	report_input_free(&in);
+	return r;
+}
