@@ -103,3 +103,104 @@ setup() {
 	run -0 "$EXITPROBE" --help
 	assert_output --partial "workloads:"
 }
+
+# Comparing runs: show, diff, plot and report on the unit tests' fixtures
+# (the same scenarios on 6.1 and 6.12, SVM under TCG, and bad inputs).
+RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
+
+@test "show, diff, plot and report have --help and help CMD" {
+	for cmd in show diff plot report; do
+		run -0 "$EXITSCOPE" "$cmd" --help
+		assert_output --partial "usage: exitscope $cmd"
+		run -0 "$EXITSCOPE" help "$cmd"
+		assert_output --partial "usage: exitscope $cmd"
+	done
+}
+
+@test "show prints the per-reason table, provenance and oracle" {
+	run -0 "$EXITSCOPE" show "$RESULTS/k61/cpuid.json"
+	assert_output --regexp "reason +name +count +share +cycles +cycles/exit"
+	assert_output --regexp "0x72 +cpuid +1000001 +99\.13% +9816009816 +9816"
+	assert_output --partial "kernel    3f9a1c07d2e4  6.1.192  patched"
+	assert_output --partial "oracle    kvm_exit hist: differs on 1 reason(s), all explained"
+}
+
+@test "diff: exit 0 when nothing moved beyond the threshold, 1 when something did" {
+	run -0 "$EXITSCOPE" diff "$RESULTS/k61/cpuid.json" "$RESULTS/k61-rerun/cpuid.json"
+	assert_output --partial "unchanged: nothing changed by more than 10%"
+	run -1 "$EXITSCOPE" diff "$RESULTS/k61/cpuid.json" "$RESULTS/k612/cpuid.json"
+	assert_output --partial "kernel.release        6.1.192 -> 6.12.117"
+	assert_output --regexp "0x7c +msr +4210 +2631 +-1579 +0\.62  moved -37\.5%"
+	assert_output --regexp "0x72 +cpuid +1000001 +1000001 +0 +1\.00"
+	run -0 "$EXITSCOPE" diff --threshold 70 "$RESULTS/k61/cpuid.json" "$RESULTS/k612/cpuid.json"
+	run -1 "$EXITSCOPE" diff --min-count 10 "$RESULTS/k61/cpuid.json" "$RESULTS/k61-rerun/cpuid.json"
+	assert_output --regexp "hlt +41 +57 +\+16 +1\.39  moved \+39\.0%"
+}
+
+@test "diff pairs two folders by scenario and lists the unpaired" {
+	run -1 "$EXITSCOPE" diff "$RESULTS/k61" "$RESULTS/k612"
+	assert_output --partial "== cpuid"
+	assert_output --partial "== idle"
+	assert_output --partial "only in A: $RESULTS/k61/pio.json"
+	run -0 "$EXITSCOPE" diff "$RESULTS/k612" "$RESULTS/k612"
+}
+
+@test "diff: exit 2 on bad input, naming the file and the problem" {
+	local -A problems=(
+		[truncated.json]="line 88 column 14: not valid JSON: premature end of input"
+		[schema-v2.json]="schema exitscope/result/v2 is newer than this exitscope understands (v1)"
+		[not-json.json]="line 1 column 21: not valid JSON"
+		[missing-key.json]="Object item not found: oracle"
+		[probe-output.json]="schema exitscope/probe/v1, not exitscope/result/v1"
+	)
+	for file in "${!problems[@]}"; do
+		run -2 --separate-stderr "$EXITSCOPE" diff "$RESULTS/k612/cpuid.json" "$RESULTS/bad/$file"
+		assert_output ""
+		[[ $stderr == *"$RESULTS/bad/$file: "*"${problems[$file]}"* ]]
+	done
+	run -2 "$EXITSCOPE" diff "$RESULTS/bad" "$RESULTS/bad"
+}
+
+@test "diff refuses different ISAs or workloads unless --force" {
+	run -2 "$EXITSCOPE" diff "$RESULTS/k61/cpuid.json" "$RESULTS/vmx/cpuid.json"
+	assert_output --partial "different ISAs (svm, vmx)"
+	assert_output --partial "--force compares them anyway"
+	run -2 "$EXITSCOPE" diff "$RESULTS/k612/cpuid.json" "$RESULTS/params/cpuid.json"
+	assert_output --partial 'different parameters of workload cpuid ({"N":1000000}, {"N":2000000})'
+	run -1 "$EXITSCOPE" diff --force "$RESULTS/k612/cpuid.json" "$RESULTS/params/cpuid.json"
+	assert_output --partial "workload.params"
+}
+
+@test "diff --json is one document, keys sorted, with the exit code" {
+	run -1 --separate-stderr "$EXITSCOPE" diff --json "$RESULTS/k61" "$RESULTS/k612"
+	jq -e '.exit == 1 and (.pairs | length) == 3 and .pairs[0].moved' <<<"$output"
+	jq -e '[.. | objects | keys_unsorted == (keys_unsorted | sort)] | all' <<<"$output"
+}
+
+@test "plot writes an SVG, and without gnuplot names its package" {
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed (apt-get install gnuplot-nox)"
+	run -0 "$EXITSCOPE" plot "$RESULTS/k61/idle.json" "$RESULTS/k612/idle.json" \
+		-o "$BATS_TEST_TMPDIR/idle.svg"
+	[ -s "$BATS_TEST_TMPDIR/idle.svg" ]
+	grep -q "<svg" "$BATS_TEST_TMPDIR/idle.svg"
+	run -3 env PATH=/nonexistent "$EXITSCOPE" plot "$RESULTS/k61/idle.json" \
+		-o "$BATS_TEST_TMPDIR/none.svg"
+	assert_output --partial "gnuplot not found: apt-get install gnuplot-nox"
+	[ ! -e "$BATS_TEST_TMPDIR/none.svg" ]
+	run -2 "$EXITSCOPE" plot "$RESULTS/k61/cpuid.json" "$RESULTS/vmx/cpuid.json" \
+		-o "$BATS_TEST_TMPDIR/mixed.svg"
+	assert_output --partial "chart them separately"
+}
+
+@test "report answers per scenario and links a chart for each" {
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed (apt-get install gnuplot-nox)"
+	cp "$RESULTS"/k61/*.json "$BATS_TEST_TMPDIR/"
+	run -0 "$EXITSCOPE" report "$BATS_TEST_TMPDIR" -o "$BATS_TEST_TMPDIR/REPORT.md"
+	run cat "$BATS_TEST_TMPDIR/REPORT.md"
+	assert_output --partial "| [idle](#idle) | 11867 | 1186.7 | msr (0x7c) | cpuid (0x72) |"
+	assert_output --partial "- defined reasons that stayed at zero: 100 of 108 (svm)"
+	assert_output --partial "![cpuid: exits and cycles by reason](cpuid.svg)"
+	for scenario in cpuid idle pio; do
+		grep -q "<svg" "$BATS_TEST_TMPDIR/$scenario.svg"
+	done
+}
