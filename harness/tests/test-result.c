@@ -9,10 +9,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "result.h"
+#include "util.h"
 
 #define DATA "tests/data/results/"
 #define INVALID "not a valid exitscope/result/v1 result: "
@@ -205,6 +209,31 @@ static void test_validate_oracle_and_samples(void **state)
 	assert_invalid(doc, -EINVAL, "1 object item(s) left unpacked: extra");
 }
 
+/* Counters are 64-bit: a count above INT64_MAX cannot be held, and jansson refuses it. */
+static void test_load_count_above_int64(void **state)
+{
+	char path[] = "/tmp/exitscope-test-result.XXXXXX", *text, *at;
+	struct result_error err;
+	struct result r;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(util_read_file(DATA "k612/cpuid.json", &text, NULL), 0);
+	at = strstr(text, "\"count\": 1000001");
+	assert_non_null(at);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "%.*s\"count\": 9223372036854775808%s", (int)(at - text), text,
+		at + strlen("\"count\": 1000001"));
+	fclose(f);
+	free(text);
+	assert_int_equal(result_load(path, &r, &err), -EBADMSG);
+	assert_contains(err.text, "not valid JSON: too big integer");
+	unlink(path);
+}
+
 static void test_reason_label(void **state)
 {
 	char label[16];
@@ -226,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_validate_schema_and_enums),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),
+		cmocka_unit_test(test_load_count_above_int64),
 		cmocka_unit_test(test_reason_label),
 	};
 
