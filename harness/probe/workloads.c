@@ -9,24 +9,24 @@
 #include "workloads.h"
 
 /* Leaf 0: an ordinary leaf that every hypervisor intercepts and answers quickly. */
-static int workload_cpuid(probe_cpuid_fn cpuid, unsigned long n, json_t *figures)
+static int workload_cpuid(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
 	struct exsc_regs regs;
 
-	for (unsigned long i = 0; i < n; i++)
+	for (unsigned long i = 0; i < ctx->args.n; i++)
 		cpuid(0, 0, &regs);
-	json_object_set_new(figures, "iterations", json_integer((json_int_t)n));
+	json_object_set_new(figures, "iterations", json_integer((json_int_t)ctx->args.n));
 	return 0;
 }
 
-static int workload_idle(probe_cpuid_fn cpuid, unsigned long seconds, json_t *figures)
+static int workload_idle(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
-	struct timespec ts = { (time_t)seconds, 0 };
+	struct timespec ts = { (time_t)ctx->args.n, 0 };
 
 	(void)cpuid;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-	json_object_set_new(figures, "seconds", json_integer((json_int_t)seconds));
+	json_object_set_new(figures, "seconds", json_integer((json_int_t)ctx->args.n));
 	return 0;
 }
 
@@ -36,30 +36,46 @@ static int workload_idle(probe_cpuid_fn cpuid, unsigned long seconds, json_t *fi
  * ioperm()'s TSS bitmap does not take effect in an L2 under emulated SVM (a user
  * OUT there raises #GP), and this path needs no bitmap at all.
  */
-static int workload_pio(probe_cpuid_fn cpuid, unsigned long n, json_t *figures)
+static int workload_pio_setup(struct workload_ctx *ctx)
 {
-	int fd = open("/dev/port", O_WRONLY | O_CLOEXEC);
-	int r = 0;
+	ctx->what = "/dev/port";
+	ctx->port_fd = open("/dev/port", O_WRONLY | O_CLOEXEC);
+	return ctx->port_fd < 0 ? -errno : 0;
+}
 
-	(void)cpuid;
-	if (fd < 0)
-		return -errno;
-	for (unsigned long i = 0; i < n && !r; i++) {
+int workload_pio_writes(int port_fd, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
 		unsigned char value = (unsigned char)i;
 
-		if (pwrite(fd, &value, 1, 0x80) != 1)
-			r = -errno;
+		ssize_t written = pwrite(port_fd, &value, 1, 0x80);
+
+		if (written < 0)
+			return -errno;
+		if (written != 1)
+			return -EIO;
 	}
-	close(fd);
+	return 0;
+}
+
+static int workload_pio(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
+{
+	int r = workload_pio_writes(ctx->port_fd, ctx->args.n);
+
+	(void)cpuid;
 	if (!r)
-		json_object_set_new(figures, "outb", json_integer((json_int_t)n));
+		json_object_set_new(figures, "outb", json_integer((json_int_t)ctx->args.n));
 	return r;
 }
 
 static const struct workload workloads[] = {
-	{ "cpuid", "N", 1000000, "N CPUID instructions of leaf 0", workload_cpuid },
-	{ "idle", "SECONDS", 10, "sleep (HLT, timer and interrupt-window exits)", workload_idle },
-	{ "pio", "N", 100000, "N writes to port 0x80 via /dev/port (I/O exits)", workload_pio },
+	{ "cpuid", "N", 1000000, 0, WORKLOAD_MAX_LOOP, "N CPUID instructions of leaf 0",
+	  NULL, NULL, workload_cpuid },
+	{ "idle", "SECONDS", 10, 0, 86400, "sleep (HLT, timer and interrupt-window exits)",
+	  NULL, NULL, workload_idle },
+	{ "pio", "N", 100000, 0, WORKLOAD_MAX_LOOP,
+	  "N writes to port 0x80 via /dev/port (I/O exits)",
+	  "run as root, on a kernel without lockdown", workload_pio_setup, workload_pio },
 };
 
 const struct workload *workload_find(const char *name)
@@ -72,8 +88,26 @@ const struct workload *workload_find(const char *name)
 
 void workload_list(FILE *out)
 {
-	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
-		fprintf(out, "  %-6s [%s]  %s (default %lu)\n", workloads[i].name,
-			workloads[i].param, workloads[i].help, workloads[i].fallback);
-	fprintf(out, "  %-6s        one snapshot, as early as the guest can\n", "boot");
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
+		char param[16];
+
+		snprintf(param, sizeof(param), "[%s]", workloads[i].param);
+		fprintf(out, "  %-5s %-9s %s (default %lu)\n", workloads[i].name, param,
+			workloads[i].help, workloads[i].fallback);
+	}
+	fprintf(out, "  %-15s one snapshot, as early as the guest can\n", "boot");
+}
+
+void workload_ctx_init(struct workload_ctx *ctx, const struct workload_args *args)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->args = *args;
+	ctx->port_fd = -1;
+}
+
+void workload_release(struct workload_ctx *ctx)
+{
+	if (ctx->port_fd >= 0)
+		close(ctx->port_fd);
+	ctx->port_fd = -1;
 }

@@ -14,6 +14,7 @@
 
 #include "exitscope/reasons.h"
 #include "probe.h"
+#include "run.h"
 
 #define SVM_CPUID 0x72
 #define SVM_HLT 0x78
@@ -134,6 +135,53 @@ static void test_counters_beyond_32_bits(void **state)
 	json_decref(exits);
 }
 
+/* A run's document: the CPUID loop checked exactly, the probe's own exit named. */
+static void test_run_counts_the_probes_own_exit(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 10 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261 };
+	struct workload_ctx ctx;
+	json_t *doc;
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, &doc), 0);
+	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
+			 PROBE_WINDOW_CPUID_EXITS);
+	assert_true(json_is_true(json_object_get(doc, "cpuid_exact")));
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
+/* A CPUID from elsewhere in the window breaks exactness, and the run says so. */
+static int workload_one_too_many(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
+{
+	struct exsc_regs regs;
+
+	(void)figures;
+	for (unsigned long i = 0; i <= ctx->args.n; i++)
+		cpuid(0, 0, &regs);
+	return 0;
+}
+
+static void test_run_reports_an_inexact_cpuid_count(void **state)
+{
+	const struct workload w = { .name = "cpuid", .param = "N", .run = workload_one_too_many };
+	const struct workload_args args = { .n = 10 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261 };
+	struct workload_ctx ctx;
+	json_t *doc;
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, &w, &ctx, &doc), 0);
+	assert_true(json_is_false(json_object_get(doc, "cpuid_exact")));
+	assert_false(probe_run_passed(doc));
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
 static void test_emit_frames_the_document(void **state)
 {
 	char path[] = "/tmp/exitscope-test-probe-XXXXXX";
@@ -162,6 +210,8 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_loop_is_exactly_n_plus_the_probes_own, model_reset),
 		cmocka_unit_test_setup(test_delta_keeps_only_reasons_that_moved, model_reset),
 		cmocka_unit_test_setup(test_counters_beyond_32_bits, model_reset),
+		cmocka_unit_test_setup(test_run_counts_the_probes_own_exit, model_reset),
+		cmocka_unit_test_setup(test_run_reports_an_inexact_cpuid_count, model_reset),
 		cmocka_unit_test(test_emit_frames_the_document),
 	};
 

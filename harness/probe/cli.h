@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* exitprobe's command line, parsed and validated before anything is read. */
+#ifndef EXITSCOPE_CLI_H
+#define EXITSCOPE_CLI_H
+
+#include <stdio.h>
+
+#include "workloads.h"
+
+struct probe_cmd {
+	const char *name;		/* "detect", "snapshot" or "run" */
+	const struct workload *w;	/* run: the workload; NULL for boot */
+	struct workload_args args;
+	const char *out;		/* --out PATH */
+};
+
+/*
+ * @argv without the program name.  0; or -EINVAL after one line on @err that
+ * names the argument that is wrong (-ENOENT: an unknown command, for usage).
+ */
+int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err);
+
+#endif

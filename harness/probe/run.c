@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The documents exitprobe prints (schema exitprobe/probe/v1). */
+#include <string.h>
+
+#include "exitscope/reasons.h"
+#include "run.h"
+
+static json_t *doc_new(const struct exsc_info *info)
+{
+	return json_pack("{s:s, s:i, s:{s:s}}", "schema", "exitscope/probe/v1",
+			 "abi_version", (int)info->abi_version, "l1", "isa", exsc_isa_name(info->isa));
+}
+
+json_t *probe_snapshot_doc(probe_cpuid_fn cpuid, const struct exsc_info *info)
+{
+	struct probe_snapshot s;
+	json_t *doc = doc_new(info);
+
+	probe_snapshot_take(cpuid, info->isa, &s);
+	json_object_set_new(doc, "counters", probe_snapshot_json(info->isa, &s));
+	return doc;
+}
+
+/* The CPUID workload must show exactly N exits once the probe's own are taken out. */
+static bool cpuid_exact(json_t *exits, uint32_t cpuid_code, unsigned long n, uint64_t own)
+{
+	size_t i;
+	json_t *reason;
+
+	json_array_foreach(json_object_get(exits, "by_reason"), i, reason)
+		if (json_integer_value(json_object_get(reason, "reason")) == cpuid_code)
+			return (uint64_t)json_integer_value(json_object_get(reason, "count")) ==
+			       n + own;
+	return false;
+}
+
+static json_t *run_workload_json(const struct workload *w, const struct workload_ctx *ctx,
+				 json_t *figures)
+{
+	json_t *params = json_pack("{s:I}", w->param, (json_int_t)ctx->args.n);
+
+	return json_pack("{s:s, s:o, s:O}", "name", w->name, "params", params,
+			 "figures", figures);
+}
+
+static void run_doc_fill(json_t *doc, const struct exsc_info *info, const struct workload *w,
+			 const struct workload_ctx *ctx, json_t *figures, json_t *exits,
+			 uint64_t own)
+{
+	json_object_set_new(doc, "workload", run_workload_json(w, ctx, figures));
+	json_object_set_new(doc, "probe_cpuid_exits", json_integer((json_int_t)own));
+	if (!strcmp(w->name, "cpuid"))
+		json_object_set_new(doc, "cpuid_exact",
+				    json_boolean(cpuid_exact(exits, reasons_cpuid(info->isa),
+							     ctx->args.n, own)));
+	json_object_set_new(doc, "exits", exits);
+}
+
+int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const struct workload *w,
+		  struct workload_ctx *ctx, json_t **doc)
+{
+	struct probe_snapshot before, after;
+	json_t *figures = json_object();
+	int r;
+
+	*doc = NULL;
+	probe_snapshot_take(cpuid, info->isa, &before);
+	r = w->run(cpuid, ctx, figures);
+	probe_snapshot_take(cpuid, info->isa, &after);
+	if (r >= 0) {
+		*doc = doc_new(info);
+		run_doc_fill(*doc, info, w, ctx, figures,
+			     probe_delta_json(info->isa, &before, &after), PROBE_WINDOW_CPUID_EXITS);
+	}
+	json_decref(figures);
+	return r;
+}
+
+bool probe_run_passed(json_t *doc)
+{
+	return !json_is_false(json_object_get(doc, "cpuid_exact"));
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The documents exitprobe prints: a snapshot, and a workload's window. */
+#ifndef EXITSCOPE_RUN_H
+#define EXITSCOPE_RUN_H
+
+#include "workloads.h"
+
+json_t *probe_snapshot_doc(probe_cpuid_fn cpuid, const struct exsc_info *info);
+
+/*
+ * Snapshot, @w's run, snapshot.  @ctx has been set up.  0 with the document in
+ * *@doc, or the workload's -errno.
+ */
+int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const struct workload *w,
+		  struct workload_ctx *ctx, json_t **doc);
+
+/* False when a check inside the document failed: cpuid_exact. */
+bool probe_run_passed(json_t *doc);
+
+#endif

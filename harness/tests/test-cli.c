@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitprobe's command line: what it accepts, and the one line it says otherwise. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static char said[512];
+
+/* Parses the words of @line (split at blanks); what it said goes to said[]. */
+static int parse(const char *line, struct probe_cmd *cmd)
+{
+	static char words[256];
+	char *argv[16];
+	int argc = 0;
+	FILE *err = fmemopen(said, sizeof(said), "w");
+	int r;
+
+	assert_non_null(err);
+	strncpy(words, line, sizeof(words) - 1);
+	for (char *w = strtok(words, " "); w && argc < 16; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	memset(said, 0, sizeof(said));
+	r = probe_cli_parse(argc, argv, cmd, err);
+	fclose(err);
+	return r;
+}
+
+static void assert_refused(const char *line, const char *message)
+{
+	struct probe_cmd cmd;
+
+	assert_int_equal(parse(line, &cmd), -EINVAL);
+	assert_non_null(strstr(said, message));
+	/* One line, naming what was wrong. */
+	assert_non_null(strchr(said, '\n'));
+	assert_int_equal(strchr(said, '\n') - said, strlen(said) - 1);
+}
+
+static void test_defaults(void **state)
+{
+	struct probe_cmd cmd;
+
+	(void)state;
+	assert_int_equal(parse("run cpuid", &cmd), 0);
+	assert_string_equal(cmd.w->name, "cpuid");
+	assert_int_equal(cmd.args.n, 1000000);
+	assert_int_equal(parse("run pio", &cmd), 0);
+	assert_int_equal(cmd.args.n, 100000);
+	assert_int_equal(parse("run boot", &cmd), 0);
+	assert_null(cmd.w);
+}
+
+static void test_options_anywhere(void **state)
+{
+	struct probe_cmd cmd;
+
+	(void)state;
+	assert_int_equal(parse("run --out /dev/hvc1 idle 4", &cmd), 0);
+	assert_int_equal(cmd.args.n, 4);
+	assert_string_equal(cmd.out, "/dev/hvc1");
+	assert_int_equal(parse("snapshot --out f", &cmd), 0);
+	assert_string_equal(cmd.name, "snapshot");
+}
+
+static void test_bad_numbers_name_the_argument(void **state)
+{
+	(void)state;
+	assert_refused("run cpuid lots", "'lots' is not a parameter of cpuid: N is a whole number");
+	assert_refused("run cpuid -5", "'-5' is not a parameter of cpuid");
+	assert_refused("run cpuid 99999999999999999999999", "is not a parameter of cpuid");
+	assert_refused("run cpuid 10000000001", "from 0 to 10000000000");
+	assert_refused("run idle 1.5", "SECONDS is a whole number");
+	assert_refused("run pio 5x", "'5x' is not a parameter of pio");
+	assert_refused("run boot 3", "'3' is not a parameter of boot");
+}
+
+static void test_malformed(void **state)
+{
+	struct probe_cmd cmd;
+
+	(void)state;
+	assert_refused("snapshot --out", "--out needs a PATH");
+	assert_refused("run cpuid --out --out", "--out needs a PATH");
+	assert_refused("detect extra", "detect takes no 'extra'");
+	assert_refused("run cpuid --frob", "unknown option '--frob'");
+	assert_refused("run cpuid 1 2", "unexpected '2'");
+	assert_refused("run", "run needs a known WORKLOAD: none given");
+	assert_refused("run nosuch", "run needs a known WORKLOAD: nosuch");
+	/* An unknown command is -ENOENT: the caller adds the usage. */
+	assert_int_equal(parse("frobnicate", &cmd), -ENOENT);
+	assert_non_null(strstr(said, "unknown command 'frobnicate'"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_options_anywhere),
+		cmocka_unit_test(test_bad_numbers_name_the_argument),
+		cmocka_unit_test(test_malformed),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
