@@ -11,6 +11,8 @@
 struct cli_raw {
 	const char *pos[3];	/* command, workload, number */
 	int npos;
+	const char *path, *pio;
+	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
 
 static int cli_number(const char *text, unsigned long min, unsigned long max,
@@ -31,13 +33,14 @@ static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const
 {
 	static const struct {
 		const char *name, *meta;
-	} options[] = { { "--out", "PATH" } };
-	const char **values[] = { &cmd->out };
+	} options[] = { { "--out", "PATH" }, { "--path", "FILE" }, { "--pio", "K" } };
+	const char **values[] = { &cmd->out, &raw->path, &raw->pio };
 
-	(void)raw;
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (!strcmp(name, options[i].name)) {
 			*meta = options[i].meta;
+			if (i > 0 && !raw->run_only)
+				raw->run_only = options[i].name;
 			return values[i];
 		}
 	}
@@ -72,6 +75,25 @@ static int cli_split(int argc, char **argv, struct cli_raw *raw, struct probe_cm
 	return 0;
 }
 
+static int cli_run_options(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
+{
+	const char *of = cmd->w ? cmd->w->name : "boot";
+	unsigned int opts = cmd->w ? cmd->w->options : 0;
+
+	if ((raw->path && !(opts & WORKLOAD_OPT_PATH)) || (raw->pio && !(opts & WORKLOAD_OPT_PIO))) {
+		fprintf(err, "exitprobe: %s is an option of io, not of %s\n",
+			raw->path && !(opts & WORKLOAD_OPT_PATH) ? "--path" : "--pio", of);
+		return -EINVAL;
+	}
+	if (raw->pio && cli_number(raw->pio, 0, WORKLOAD_MAX_LOOP, &cmd->args.pio) < 0) {
+		fprintf(err, "exitprobe: --pio needs K, a whole number from 0 to %lu, not '%s'\n",
+			WORKLOAD_MAX_LOOP, raw->pio);
+		return -EINVAL;
+	}
+	cmd->args.path = raw->path;
+	return 0;
+}
+
 static int cli_run(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 {
 	const char *name = raw->npos > 1 ? raw->pos[1] : NULL;
@@ -93,12 +115,12 @@ static int cli_run(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 				raw->pos[2]);
 		return -EINVAL;
 	}
-	return 0;
+	return cli_run_options(raw, cmd, err);
 }
 
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 {
-	struct cli_raw raw = { { NULL, NULL, NULL }, 0 };
+	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL };
 	int r;
 
 	memset(cmd, 0, sizeof(*cmd));
@@ -112,8 +134,9 @@ int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 		fprintf(err, "exitprobe: unknown command '%s'\n", cmd->name);
 		return -ENOENT;
 	}
-	if (raw.npos > 1) {
-		fprintf(err, "exitprobe: %s takes no '%s'\n", cmd->name, raw.pos[1]);
+	if (raw.npos > 1 || raw.run_only) {
+		fprintf(err, "exitprobe: %s takes no '%s'\n", cmd->name,
+			raw.npos > 1 ? raw.pos[1] : raw.run_only);
 		return -EINVAL;
 	}
 	return 0;

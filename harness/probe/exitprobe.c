@@ -13,12 +13,18 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: exitprobe detect\n"
 		     "       exitprobe snapshot [--out PATH]\n"
-		     "       exitprobe run WORKLOAD [N] [--out PATH]\n\nworkloads:\n");
+		     "       exitprobe run WORKLOAD [N] [--out PATH]\n"
+		     "       exitprobe run io [MIB] [--path FILE] [--pio K] [--out PATH]\n"
+		     "\nworkloads:\n");
 	workload_list(out);
-	fprintf(out, "\n--out PATH also writes the JSON, framed by EXITSCOPE-BEGIN/END lines,\n"
+	fprintf(out, "\nio writes MIB MiB in 1 MiB chunks to a new scratch file (default %s),\n"
+		     "fsyncs, reads them back and compares; without O_DIRECT support it says\n"
+		     "\"direct\": false and drops the page cache instead.  --pio K adds K writes\n"
+		     "to port 0x80.\n"
+		     "--out PATH also writes the JSON, framed by EXITSCOPE-BEGIN/END lines,\n"
 		     "to PATH (a file or a virtio-serial port).\n"
 		     "Exit 0 ok, 1 a check failed, 2 bad usage or the workload's device is missing,\n"
-		     "3 not an exitscope kernel.\n");
+		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH);
 }
 
 static int detect_or_explain(struct exsc_info *info)

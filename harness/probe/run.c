@@ -39,6 +39,11 @@ static json_t *run_workload_json(const struct workload *w, const struct workload
 {
 	json_t *params = json_pack("{s:I}", w->param, (json_int_t)ctx->args.n);
 
+	if (w->options & WORKLOAD_OPT_PATH)
+		json_object_set_new(params, "path", json_string(ctx->args.path ? ctx->args.path
+									 : DISK_DEFAULT_PATH));
+	if (w->options & WORKLOAD_OPT_PIO)
+		json_object_set_new(params, "pio", json_integer((json_int_t)ctx->args.pio));
 	return json_pack("{s:s, s:o, s:O}", "name", w->name, "params", params,
 			 "figures", figures);
 }
@@ -78,5 +83,8 @@ int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const stru
 
 bool probe_run_passed(json_t *doc)
 {
-	return !json_is_false(json_object_get(doc, "cpuid_exact"));
+	json_t *figures = json_object_get(json_object_get(doc, "workload"), "figures");
+
+	return !json_is_false(json_object_get(doc, "cpuid_exact")) &&
+	       !json_is_false(json_object_get(figures, "verified"));
 }

@@ -14,7 +14,7 @@ json_t *probe_snapshot_doc(probe_cpuid_fn cpuid, const struct exsc_info *info);
 int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const struct workload *w,
 		  struct workload_ctx *ctx, json_t **doc);
 
-/* False when a check inside the document failed: cpuid_exact. */
+/* False when a check inside the document failed: cpuid_exact, the io read-back. */
 bool probe_run_passed(json_t *doc);
 
 #endif

@@ -68,14 +68,26 @@ static int workload_pio(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *
 	return r;
 }
 
+/* io needs /dev/port only when --pio asks for port writes. */
+static int workload_io_prepare(struct workload_ctx *ctx)
+{
+	int r = ctx->args.pio ? workload_pio_setup(ctx) : 0;
+
+	return r < 0 ? r : workload_io_setup(ctx);
+}
+
 static const struct workload workloads[] = {
-	{ "cpuid", "N", 1000000, 0, WORKLOAD_MAX_LOOP, "N CPUID instructions of leaf 0",
+	{ "cpuid", "N", 1000000, 0, WORKLOAD_MAX_LOOP, 0, "N CPUID instructions of leaf 0",
 	  NULL, NULL, workload_cpuid },
-	{ "idle", "SECONDS", 10, 0, 86400, "sleep (HLT, timer and interrupt-window exits)",
+	{ "idle", "SECONDS", 10, 0, 86400, 0, "sleep (HLT, timer and interrupt-window exits)",
 	  NULL, NULL, workload_idle },
-	{ "pio", "N", 100000, 0, WORKLOAD_MAX_LOOP,
+	{ "pio", "N", 100000, 0, WORKLOAD_MAX_LOOP, 0,
 	  "N writes to port 0x80 via /dev/port (I/O exits)",
 	  "run as root, on a kernel without lockdown", workload_pio_setup, workload_pio },
+	{ "io", "MIB", 16, 1, 1UL << 20, WORKLOAD_OPT_PATH | WORKLOAD_OPT_PIO,
+	  "write, fsync, read back MIB MiB on a scratch file (see below)",
+	  "--path must name a new file on a filesystem with room for MIB MiB; "
+	  "--pio needs root for /dev/port", workload_io_prepare, workload_io_run },
 };
 
 const struct workload *workload_find(const char *name)
@@ -102,12 +114,16 @@ void workload_ctx_init(struct workload_ctx *ctx, const struct workload_args *arg
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->args = *args;
+	ctx->fd = -1;
 	ctx->port_fd = -1;
 }
 
 void workload_release(struct workload_ctx *ctx)
 {
+	workload_io_release(ctx);
+	if (ctx->fd >= 0)
+		close(ctx->fd);
 	if (ctx->port_fd >= 0)
 		close(ctx->port_fd);
-	ctx->port_fd = -1;
+	ctx->fd = ctx->port_fd = -1;
 }

@@ -49,9 +49,11 @@ static void test_defaults(void **state)
 	struct probe_cmd cmd;
 
 	(void)state;
-	assert_int_equal(parse("run cpuid", &cmd), 0);
-	assert_string_equal(cmd.w->name, "cpuid");
-	assert_int_equal(cmd.args.n, 1000000);
+	assert_int_equal(parse("run io", &cmd), 0);
+	assert_string_equal(cmd.w->name, "io");
+	assert_int_equal(cmd.args.n, 16);
+	assert_null(cmd.args.path);	/* io's setup says DISK_DEFAULT_PATH */
+	assert_int_equal(cmd.args.pio, 0);
 	assert_int_equal(parse("run pio", &cmd), 0);
 	assert_int_equal(cmd.args.n, 100000);
 	assert_int_equal(parse("run boot", &cmd), 0);
@@ -63,8 +65,10 @@ static void test_options_anywhere(void **state)
 	struct probe_cmd cmd;
 
 	(void)state;
-	assert_int_equal(parse("run --out /dev/hvc1 idle 4", &cmd), 0);
+	assert_int_equal(parse("run --pio 7 io 4 --path /srv/x --out /dev/hvc1", &cmd), 0);
 	assert_int_equal(cmd.args.n, 4);
+	assert_int_equal(cmd.args.pio, 7);
+	assert_string_equal(cmd.args.path, "/srv/x");
 	assert_string_equal(cmd.out, "/dev/hvc1");
 	assert_int_equal(parse("snapshot --out f", &cmd), 0);
 	assert_string_equal(cmd.name, "snapshot");
@@ -77,9 +81,22 @@ static void test_bad_numbers_name_the_argument(void **state)
 	assert_refused("run cpuid -5", "'-5' is not a parameter of cpuid");
 	assert_refused("run cpuid 99999999999999999999999", "is not a parameter of cpuid");
 	assert_refused("run cpuid 10000000001", "from 0 to 10000000000");
+	assert_refused("run io 0", "MIB is a whole number from 1 to 1048576");
 	assert_refused("run idle 1.5", "SECONDS is a whole number");
 	assert_refused("run pio 5x", "'5x' is not a parameter of pio");
+	assert_refused("run io --pio many", "--pio needs K, a whole number from 0 to");
+	assert_refused("run io --pio +5", "not '+5'");
 	assert_refused("run boot 3", "'3' is not a parameter of boot");
+}
+
+static void test_options_of_other_workloads(void **state)
+{
+	(void)state;
+	assert_refused("run cpuid --path /x", "--path is an option of io, not of cpuid");
+	assert_refused("run pio 5 --pio 5", "--pio is an option of io, not of pio");
+	assert_refused("run boot --path /x", "--path is an option of io, not of boot");
+	assert_refused("snapshot --pio 10", "snapshot takes no '--pio'");
+	assert_refused("detect extra", "detect takes no 'extra'");
 }
 
 static void test_malformed(void **state)
@@ -88,8 +105,7 @@ static void test_malformed(void **state)
 
 	(void)state;
 	assert_refused("snapshot --out", "--out needs a PATH");
-	assert_refused("run cpuid --out --out", "--out needs a PATH");
-	assert_refused("detect extra", "detect takes no 'extra'");
+	assert_refused("run io --path --pio 3", "--path needs a FILE");
 	assert_refused("run cpuid --frob", "unknown option '--frob'");
 	assert_refused("run cpuid 1 2", "unexpected '2'");
 	assert_refused("run", "run needs a known WORKLOAD: none given");
@@ -105,6 +121,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options_anywhere),
 		cmocka_unit_test(test_bad_numbers_name_the_argument),
+		cmocka_unit_test(test_options_of_other_workloads),
 		cmocka_unit_test(test_malformed),
 	};
 

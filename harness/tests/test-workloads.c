@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The workloads' own figures, run on the host against stand-ins for their
- * devices: a regular file for /dev/port (pwrite at the same offset).
+ * devices: a scratch directory for io, a regular file for /dev/port (pwrite at
+ * the same offset).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,10 +13,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "workloads.h"
+
+/* On the worktree's own filesystem: /tmp may be a tmpfs without O_DIRECT. */
+static char scratch_dir[] = "build/tests/scratch-XXXXXX";
+static char scratch[sizeof(scratch_dir) + 16];
+
+static int scratch_make(void **state)
+{
+	(void)state;
+	strcpy(scratch_dir, "build/tests/scratch-XXXXXX");
+	if (!mkdtemp(scratch_dir))
+		return -1;
+	snprintf(scratch, sizeof(scratch), "%s/io", scratch_dir);
+	return 0;
+}
+
+static int scratch_remove(void **state)
+{
+	(void)state;
+	unlink(scratch);
+	return rmdir(scratch_dir);
+}
+
+static char *figures_text(json_t *figures)
+{
+	char *text = json_dumps(figures, JSON_SORT_KEYS | JSON_COMPACT);
+
+	json_decref(figures);
+	return text;
+}
 
 /* A stand-in device: a file of @size zero bytes, open read-write. */
 static int stand_in(size_t size)
@@ -25,6 +59,84 @@ static int stand_in(size_t size)
 	unlink(path);
 	assert_int_equal(ftruncate(fd, (off_t)size), 0);
 	return fd;
+}
+
+static json_t *io_run(bool buffered, unsigned long mib, unsigned long pio)
+{
+	const struct workload_args args = { mib, scratch, pio };
+	struct workload_ctx ctx;
+	json_t *figures = json_object();
+
+	workload_ctx_init(&ctx, &args);
+	ctx.buffered = buffered;
+	assert_int_equal(workload_io_setup(&ctx), 0);
+	/* The name is gone before the window: nothing is left behind. */
+	assert_int_equal(access(scratch, F_OK), -1);
+	if (pio)
+		ctx.port_fd = stand_in(0x100);
+	assert_int_equal(workload_io_run(NULL, &ctx, figures), 0);
+	workload_release(&ctx);
+	return figures;
+}
+
+static void test_io_writes_and_reads_back(void **state)
+{
+	json_t *figures = io_run(false, 3, 0);
+
+	(void)state;
+	assert_int_equal(json_integer_value(json_object_get(figures, "bytes_written")), 3 << 20);
+	assert_int_equal(json_integer_value(json_object_get(figures, "bytes_read")), 3 << 20);
+	/* One call per 1 MiB chunk each way: a local filesystem does not split them. */
+	assert_int_equal(json_integer_value(json_object_get(figures, "operations")), 6);
+	assert_true(json_is_true(json_object_get(figures, "verified")));
+	/* ext4 and xfs take O_DIRECT; what matters is that the figure is there. */
+	assert_true(json_is_boolean(json_object_get(figures, "direct")));
+	json_decref(figures);
+}
+
+static void test_io_figures_without_o_direct(void **state)
+{
+	char *text = figures_text(io_run(true, 2, 5));
+
+	(void)state;
+	assert_string_equal(text, "{\"bytes_read\":2097152,\"bytes_written\":2097152,"
+				  "\"direct\":false,\"operations\":4,\"outb\":5,\"verified\":true}");
+	free(text);
+}
+
+static void test_io_never_overwrites_a_file(void **state)
+{
+	const struct workload_args args = { 1, scratch, 0 };
+	struct workload_ctx ctx;
+	struct stat st;
+	int fd = open(scratch, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "mine", 4), 4);
+	close(fd);
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(workload_io_setup(&ctx), -EEXIST);
+	assert_string_equal(ctx.what, scratch);
+	workload_release(&ctx);
+	assert_int_equal(stat(scratch, &st), 0);
+	assert_int_equal(st.st_size, 4);
+}
+
+static void test_io_wants_room_for_all_of_it(void **state)
+{
+	const struct workload_args args = { 1UL << 20, scratch, 0 };
+	struct workload_ctx ctx;
+	struct statvfs fs;
+
+	(void)state;
+	assert_int_equal(statvfs(scratch_dir, &fs), 0);
+	if ((uint64_t)fs.f_bavail * fs.f_frsize >= (1ULL << 40))
+		skip();
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(workload_io_setup(&ctx), -ENOSPC);
+	workload_release(&ctx);
+	assert_int_equal(access(scratch, F_OK), -1);
 }
 
 static void test_pio_writes_port_0x80(void **state)
@@ -41,7 +153,7 @@ static void test_pio_writes_port_0x80(void **state)
 
 static void test_every_workload_is_listed(void **state)
 {
-	static const char *const names[] = { "cpuid", "idle", "pio" };
+	static const char *const names[] = { "cpuid", "idle", "pio", "io" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -57,6 +169,14 @@ static void test_every_workload_is_listed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_io_writes_and_reads_back, scratch_make,
+						scratch_remove),
+		cmocka_unit_test_setup_teardown(test_io_figures_without_o_direct, scratch_make,
+						scratch_remove),
+		cmocka_unit_test_setup_teardown(test_io_never_overwrites_a_file, scratch_make,
+						scratch_remove),
+		cmocka_unit_test_setup_teardown(test_io_wants_room_for_all_of_it, scratch_make,
+						scratch_remove),
 		cmocka_unit_test(test_pio_writes_port_0x80),
 		cmocka_unit_test(test_every_workload_is_listed),
 	};
