@@ -88,6 +88,9 @@ static const struct workload workloads[] = {
 	  "write, fsync, read back MIB MiB on a scratch file (see below)",
 	  "--path must name a new file on a filesystem with room for MIB MiB; "
 	  "--pio needs root for /dev/port", workload_io_prepare, workload_io_run },
+	{ "msr", "N", 100000, 0, WORKLOAD_MAX_LOOP, 0,
+	  "N reads of IA32_APIC_BASE via /dev/cpu/0/msr (MSR exits)",
+	  "modprobe msr, and run as root", workload_msr_setup, workload_msr_run },
 };
 
 const struct workload *workload_find(const char *name)
@@ -120,6 +123,7 @@ void workload_ctx_init(struct workload_ctx *ctx, const struct workload_args *arg
 
 void workload_release(struct workload_ctx *ctx)
 {
+	workload_msr_release(ctx);
 	workload_io_release(ctx);
 	if (ctx->fd >= 0)
 		close(ctx->fd);

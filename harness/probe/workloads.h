@@ -2,6 +2,7 @@
 #ifndef EXITSCOPE_WORKLOADS_H
 #define EXITSCOPE_WORKLOADS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -24,9 +25,11 @@ struct workload_ctx {
 	const char *what;	/* what setup() was touching when it failed */
 	bool buffered;		/* io: do not try O_DIRECT (tests force the fallback) */
 	bool direct;		/* io: the scratch file is open with O_DIRECT */
-	int fd;			/* the scratch file */
+	int fd;			/* the scratch file or /dev/cpu/0/msr */
 	int port_fd;		/* /dev/port */
 	void *buf[2];		/* io: the chunk written, the chunk read back */
+	bool pinned;		/* msr: affinity holds what to restore */
+	cpu_set_t affinity;
 };
 
 /* Options a workload accepts besides its number. */
@@ -61,5 +64,8 @@ int workload_pio_writes(int port_fd, unsigned long n);
 int workload_io_setup(struct workload_ctx *ctx);
 int workload_io_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
 void workload_io_release(struct workload_ctx *ctx);
+int workload_msr_setup(struct workload_ctx *ctx);
+int workload_msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
+void workload_msr_release(struct workload_ctx *ctx);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The workloads' own figures, run on the host against stand-ins for their
- * devices: a scratch directory for io, a regular file for /dev/port (pwrite at
- * the same offset).
+ * devices: a scratch directory for io, a regular file for /dev/cpu/0/msr and
+ * /dev/port (pread/pwrite at the same offsets).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +139,58 @@ static void test_io_wants_room_for_all_of_it(void **state)
 	assert_int_equal(access(scratch, F_OK), -1);
 }
 
+static void test_msr_figures(void **state)
+{
+	const struct workload_args args = { 1000, NULL, 0 };
+	struct workload_ctx ctx;
+	json_t *figures = json_object();
+	char *text;
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	ctx.fd = stand_in(0x1b + 8);
+	assert_int_equal(workload_msr_run(NULL, &ctx, figures), 0);
+	workload_release(&ctx);
+	text = figures_text(figures);
+	assert_string_equal(text, "{\"device\":\"/dev/cpu/0/msr\",\"iterations\":1000,"
+				  "\"msr\":27,\"msr_name\":\"IA32_APIC_BASE\"}");
+	free(text);
+}
+
+static void test_msr_read_that_fails_is_an_error(void **state)
+{
+	const struct workload_args args = { 1, NULL, 0 };
+	struct workload_ctx ctx;
+	json_t *figures = json_object();
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	ctx.fd = stand_in(0);	/* RDMSR that faults: the msr driver says EIO; a short read here */
+	assert_int_equal(workload_msr_run(NULL, &ctx, figures), -EIO);
+	workload_release(&ctx);
+	json_decref(figures);
+}
+
+/* Without the msr module: ENOENT, naming the device; and the affinity comes back. */
+static void test_msr_without_the_module(void **state)
+{
+	const struct workload_args args = { 1, NULL, 0 };
+	struct workload_ctx ctx;
+	cpu_set_t before, after;
+
+	(void)state;
+	if (access("/dev/cpu/0/msr", F_OK) == 0)
+		skip();
+	assert_int_equal(sched_getaffinity(0, sizeof(before), &before), 0);
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(workload_msr_setup(&ctx), -ENOENT);
+	assert_string_equal(ctx.what, "/dev/cpu/0/msr");
+	assert_non_null(strstr(workload_find("msr")->hint, "modprobe msr"));
+	workload_release(&ctx);
+	assert_int_equal(sched_getaffinity(0, sizeof(after), &after), 0);
+	assert_true(CPU_EQUAL(&before, &after));
+}
+
 static void test_pio_writes_port_0x80(void **state)
 {
 	int fd = stand_in(0x100);
@@ -153,7 +205,7 @@ static void test_pio_writes_port_0x80(void **state)
 
 static void test_every_workload_is_listed(void **state)
 {
-	static const char *const names[] = { "cpuid", "idle", "pio", "io" };
+	static const char *const names[] = { "cpuid", "idle", "pio", "io", "msr" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -177,6 +229,9 @@ int main(void)
 						scratch_remove),
 		cmocka_unit_test_setup_teardown(test_io_wants_room_for_all_of_it, scratch_make,
 						scratch_remove),
+		cmocka_unit_test(test_msr_figures),
+		cmocka_unit_test(test_msr_read_that_fails_is_an_error),
+		cmocka_unit_test(test_msr_without_the_module),
 		cmocka_unit_test(test_pio_writes_port_0x80),
 		cmocka_unit_test(test_every_workload_is_listed),
 	};
