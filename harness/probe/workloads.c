@@ -91,6 +91,10 @@ static const struct workload workloads[] = {
 	{ "msr", "N", 100000, 0, WORKLOAD_MAX_LOOP, 0,
 	  "N reads of IA32_APIC_BASE via /dev/cpu/0/msr (MSR exits)",
 	  "modprobe msr, and run as root", workload_msr_setup, workload_msr_run },
+	{ "mmio", "N", 100000, 0, WORKLOAD_MAX_LOOP, 0,
+	  "N reads of the IOAPIC's IOREGSEL via /dev/mem (EPT/NPF exits)",
+	  "run as root; a kernel with CONFIG_IO_STRICT_DEVMEM needs iomem=relaxed",
+	  workload_mmio_setup, workload_mmio_run },
 };
 
 const struct workload *workload_find(const char *name)
@@ -123,6 +127,7 @@ void workload_ctx_init(struct workload_ctx *ctx, const struct workload_args *arg
 
 void workload_release(struct workload_ctx *ctx)
 {
+	workload_mmio_release(ctx);
 	workload_msr_release(ctx);
 	workload_io_release(ctx);
 	if (ctx->fd >= 0)

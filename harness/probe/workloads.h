@@ -25,9 +25,11 @@ struct workload_ctx {
 	const char *what;	/* what setup() was touching when it failed */
 	bool buffered;		/* io: do not try O_DIRECT (tests force the fallback) */
 	bool direct;		/* io: the scratch file is open with O_DIRECT */
-	int fd;			/* the scratch file or /dev/cpu/0/msr */
+	int fd;			/* scratch file, /dev/cpu/0/msr or /dev/mem */
 	int port_fd;		/* /dev/port */
 	void *buf[2];		/* io: the chunk written, the chunk read back */
+	void *map;		/* mmio: the mapped page ... */
+	const volatile uint32_t *reg;	/* ... and the register in it */
 	bool pinned;		/* msr: affinity holds what to restore */
 	cpu_set_t affinity;
 };
@@ -67,5 +69,10 @@ void workload_io_release(struct workload_ctx *ctx);
 int workload_msr_setup(struct workload_ctx *ctx);
 int workload_msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
 void workload_msr_release(struct workload_ctx *ctx);
+int workload_mmio_setup(struct workload_ctx *ctx);
+int workload_mmio_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
+void workload_mmio_release(struct workload_ctx *ctx);
+/* 0 when @iomem (the text of /proc/iomem) has @name at @base; -ENODEV otherwise. */
+int mmio_iomem_check(FILE *iomem, unsigned long base, const char *name);
 
 #endif

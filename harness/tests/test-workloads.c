@@ -2,7 +2,7 @@
 /*
  * The workloads' own figures, run on the host against stand-ins for their
  * devices: a scratch directory for io, a regular file for /dev/cpu/0/msr and
- * /dev/port (pread/pwrite at the same offsets).
+ * /dev/port (pread/pwrite at the same offsets), a variable for the IOAPIC.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -191,6 +191,50 @@ static void test_msr_without_the_module(void **state)
 	assert_true(CPU_EQUAL(&before, &after));
 }
 
+static void test_mmio_figures(void **state)
+{
+	static const volatile uint32_t ioregsel = 0x10;
+	const struct workload_args args = { 500, NULL, 0 };
+	struct workload_ctx ctx;
+	json_t *figures = json_object();
+	char *text;
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	ctx.reg = &ioregsel;
+	assert_int_equal(workload_mmio_run(NULL, &ctx, figures), 0);
+	text = figures_text(figures);
+	assert_string_equal(text, "{\"address\":4273995776,\"iterations\":500,"
+				  "\"register\":\"IOAPIC IOREGSEL\"}");
+	free(text);
+}
+
+static void test_mmio_reads_only_an_ioapic(void **state)
+{
+	static const char iomem[] =
+		"00000000-00000fff : Reserved\n"
+		"fec00000-fec003ff : IOAPIC 0\n"
+		"fed00000-fed003ff : HPET 0\n";
+	static const char hidden[] = "00000000-00000000 : IOAPIC 0\n";
+	static const char nested[] = "fe000000-ffffffff : Reserved\n  fec00000-fec003ff : IOAPIC 0\n";
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)iomem, sizeof(iomem) - 1, "r");
+	assert_int_equal(mmio_iomem_check(f, 0xfec00000UL, "IOAPIC"), 0);
+	fclose(f);
+	f = fmemopen((void *)iomem, sizeof(iomem) - 1, "r");
+	assert_int_equal(mmio_iomem_check(f, 0xfed00000UL, "IOAPIC"), -ENODEV);
+	fclose(f);
+	/* What an unprivileged reader sees. */
+	f = fmemopen((void *)hidden, sizeof(hidden) - 1, "r");
+	assert_int_equal(mmio_iomem_check(f, 0xfec00000UL, "IOAPIC"), -ENODEV);
+	fclose(f);
+	f = fmemopen((void *)nested, sizeof(nested) - 1, "r");
+	assert_int_equal(mmio_iomem_check(f, 0xfec00000UL, "IOAPIC"), 0);
+	fclose(f);
+}
+
 static void test_pio_writes_port_0x80(void **state)
 {
 	int fd = stand_in(0x100);
@@ -205,7 +249,7 @@ static void test_pio_writes_port_0x80(void **state)
 
 static void test_every_workload_is_listed(void **state)
 {
-	static const char *const names[] = { "cpuid", "idle", "pio", "io", "msr" };
+	static const char *const names[] = { "cpuid", "idle", "pio", "io", "msr", "mmio" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -232,6 +276,8 @@ int main(void)
 		cmocka_unit_test(test_msr_figures),
 		cmocka_unit_test(test_msr_read_that_fails_is_an_error),
 		cmocka_unit_test(test_msr_without_the_module),
+		cmocka_unit_test(test_mmio_figures),
+		cmocka_unit_test(test_mmio_reads_only_an_ioapic),
 		cmocka_unit_test(test_pio_writes_port_0x80),
 		cmocka_unit_test(test_every_workload_is_listed),
 	};
