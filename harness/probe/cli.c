@@ -11,7 +11,7 @@
 struct cli_raw {
 	const char *pos[3];	/* command, workload, number */
 	int npos;
-	const char *path, *pio;
+	const char *samples, *path, *pio;
 	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
 
@@ -33,8 +33,9 @@ static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const
 {
 	static const struct {
 		const char *name, *meta;
-	} options[] = { { "--out", "PATH" }, { "--path", "FILE" }, { "--pio", "K" } };
-	const char **values[] = { &cmd->out, &raw->path, &raw->pio };
+	} options[] = { { "--out", "PATH" }, { "--samples", "MS" }, { "--path", "FILE" },
+			{ "--pio", "K" } };
+	const char **values[] = { &cmd->out, &raw->samples, &raw->path, &raw->pio };
 
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (!strcmp(name, options[i].name)) {
@@ -85,6 +86,16 @@ static int cli_run_options(const struct cli_raw *raw, struct probe_cmd *cmd, FIL
 			raw->path && !(opts & WORKLOAD_OPT_PATH) ? "--path" : "--pio", of);
 		return -EINVAL;
 	}
+	if (raw->samples && !cmd->w) {
+		fprintf(err, "exitprobe: --samples needs a workload to sample, not boot\n");
+		return -EINVAL;
+	}
+	if (raw->samples &&
+	    cli_number(raw->samples, CLI_SAMPLES_MIN, CLI_SAMPLES_MAX, &cmd->sample_ms) < 0) {
+		fprintf(err, "exitprobe: --samples needs MS, a whole number from %d to %d, not '%s'\n",
+			CLI_SAMPLES_MIN, CLI_SAMPLES_MAX, raw->samples);
+		return -EINVAL;
+	}
 	if (raw->pio && cli_number(raw->pio, 0, WORKLOAD_MAX_LOOP, &cmd->args.pio) < 0) {
 		fprintf(err, "exitprobe: --pio needs K, a whole number from 0 to %lu, not '%s'\n",
 			WORKLOAD_MAX_LOOP, raw->pio);
@@ -120,7 +131,7 @@ static int cli_run(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 {
-	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL };
+	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL };
 	int r;
 
 	memset(cmd, 0, sizeof(*cmd));

@@ -7,10 +7,15 @@
 
 #include "workloads.h"
 
+/* The bounds of run --samples MS: a sample per millisecond to one an hour. */
+#define CLI_SAMPLES_MIN	1
+#define CLI_SAMPLES_MAX	3600000
+
 struct probe_cmd {
 	const char *name;		/* "detect", "snapshot" or "run" */
 	const struct workload *w;	/* run: the workload; NULL for boot */
 	struct workload_args args;
+	unsigned long sample_ms;	/* run --samples; 0 without */
 	const char *out;		/* --out PATH */
 };
 

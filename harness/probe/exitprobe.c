@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "run.h"
+#include "sampler.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NOT_EXITSCOPE = 3 };
 
@@ -13,18 +14,20 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: exitprobe detect\n"
 		     "       exitprobe snapshot [--out PATH]\n"
-		     "       exitprobe run WORKLOAD [N] [--out PATH]\n"
-		     "       exitprobe run io [MIB] [--path FILE] [--pio K] [--out PATH]\n"
-		     "\nworkloads:\n");
+		     "       exitprobe run WORKLOAD [N] [--samples MS] [--out PATH]\n"
+		     "       exitprobe run io [MIB] [--path FILE] [--pio K] [--samples MS] "
+		     "[--out PATH]\n\nworkloads:\n");
 	workload_list(out);
 	fprintf(out, "\nio writes MIB MiB in 1 MiB chunks to a new scratch file (default %s),\n"
 		     "fsyncs, reads them back and compares; without O_DIRECT support it says\n"
 		     "\"direct\": false and drops the page cache instead.  --pio K adds K writes\n"
 		     "to port 0x80.\n"
+		     "--samples MS reads the total and the top %d reasons every MS ms during the\n"
+		     "workload, from a thread; its CPUID exits are counted in probe_cpuid_exits.\n"
 		     "--out PATH also writes the JSON, framed by EXITSCOPE-BEGIN/END lines,\n"
 		     "to PATH (a file or a virtio-serial port).\n"
 		     "Exit 0 ok, 1 a check failed, 2 bad usage or the workload's device is missing,\n"
-		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH);
+		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
 }
 
 static int detect_or_explain(struct exsc_info *info)
@@ -73,7 +76,7 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 		workload_release(&ctx);
 		return EXIT_USAGE;
 	}
-	r = probe_run_doc(probe_cpuid_hw, info, w, &ctx, &doc);
+	r = probe_run_doc(probe_cpuid_hw, info, w, &ctx, cmd->sample_ms, &doc);
 	workload_release(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: workload %s failed: %s\n", w->name, strerror(-r));

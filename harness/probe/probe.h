@@ -20,6 +20,12 @@ void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
  */
 #define PROBE_WINDOW_CPUID_EXITS 1
 
+/* probe_cpuid_exits of a window in which run --samples executed @sampler_reads CPUIDs. */
+static inline uint64_t probe_window_cpuid_exits(uint64_t sampler_reads)
+{
+	return PROBE_WINDOW_CPUID_EXITS + sampler_reads;
+}
+
 struct probe_snapshot {
 	size_t nr;
 	uint32_t code[PROBE_MAX_REASONS];
@@ -34,7 +40,14 @@ size_t probe_snapshot_reads(enum exsc_isa isa);
 
 /* -ENODEV: not an exitscope kernel; -EPROTO: a signature with a bad ISA. */
 int probe_detect(probe_cpuid_fn cpuid, struct exsc_info *info);
-void probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s);
+/* Returns the CPUID instructions it executed, probe_snapshot_reads(@isa). */
+size_t probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s);
+/*
+ * Reason @i's count from @before to @after; the CPUID reason from before's last
+ * read to after's first, the tightest window the probe can have.
+ */
+uint64_t probe_delta_count(enum exsc_isa isa, const struct probe_snapshot *before,
+			   const struct probe_snapshot *after, size_t i);
 
 /*
  * The per-reason deltas from @before to @after as an "exits" object.  The

@@ -23,15 +23,12 @@ static json_t *probe_window_json(json_t *by_reason, uint64_t total, uint64_t cyc
 json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 			 const struct probe_snapshot *after)
 {
-	uint32_t cpuid_code = reasons_cpuid(isa);
 	json_t *by_reason = json_array();
 
 	for (size_t i = 0; i < after->nr && i < before->nr; i++) {
-		uint64_t count = after->counter[i].count - before->counter[i].count;
+		uint64_t count = probe_delta_count(isa, before, after, i);
 		uint64_t cycles = after->counter[i].cycles - before->counter[i].cycles;
 
-		if (after->code[i] == cpuid_code)
-			count = after->cpuid_first - before->cpuid_last;
 		if (count)
 			json_array_append_new(by_reason,
 					      probe_reason_json(isa, after->code[i], count, cycles));

@@ -4,6 +4,7 @@
 
 #include "exitscope/reasons.h"
 #include "run.h"
+#include "sampler.h"
 
 static json_t *doc_new(const struct exsc_info *info)
 {
@@ -61,22 +62,43 @@ static void run_doc_fill(json_t *doc, const struct exsc_info *info, const struct
 	json_object_set_new(doc, "exits", exits);
 }
 
+static void run_doc_samples(json_t *doc, const struct probe_sampler *s)
+{
+	json_object_set_new(doc, "sample_ms", json_integer((json_int_t)s->interval_ms));
+	json_object_set(doc, "samples", s->samples);
+	if (s->dropped)
+		json_object_set_new(doc, "samples_dropped", json_integer((json_int_t)s->dropped));
+}
+
 int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const struct workload *w,
-		  struct workload_ctx *ctx, json_t **doc)
+		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc)
 {
 	struct probe_snapshot before, after;
+	struct probe_sampler sampler;
 	json_t *figures = json_object();
-	int r;
+	int r = 0;
 
 	*doc = NULL;
 	probe_snapshot_take(cpuid, info->isa, &before);
+	if (sample_ms && (r = sampler_init(&sampler, cpuid, info->isa, &before, sample_ms)) < 0)
+		goto out_figures;
+	if (sample_ms && (r = sampler_start(&sampler)) < 0)
+		goto out_sampler;
 	r = w->run(cpuid, ctx, figures);
+	if (sample_ms)
+		sampler_stop(&sampler);
 	probe_snapshot_take(cpuid, info->isa, &after);
-	if (r >= 0) {
-		*doc = doc_new(info);
-		run_doc_fill(*doc, info, w, ctx, figures,
-			     probe_delta_json(info->isa, &before, &after), PROBE_WINDOW_CPUID_EXITS);
-	}
+	if (r < 0)
+		goto out_sampler;
+	*doc = doc_new(info);
+	run_doc_fill(*doc, info, w, ctx, figures, probe_delta_json(info->isa, &before, &after),
+		     probe_window_cpuid_exits(sample_ms ? sampler.reads : 0));
+	if (sample_ms)
+		run_doc_samples(*doc, &sampler);
+out_sampler:
+	if (sample_ms)
+		sampler_destroy(&sampler);
+out_figures:
 	json_decref(figures);
 	return r;
 }

@@ -35,10 +35,10 @@ size_t probe_snapshot_reads(enum exsc_isa isa)
 	size_t nr;
 
 	reasons_table(isa, &nr);
-	return nr + 3;
+	return (nr < PROBE_MAX_REASONS ? nr : PROBE_MAX_REASONS) + 3;
 }
 
-void probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s)
+size_t probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s)
 {
 	uint32_t cpuid_code = reasons_cpuid(isa);
 	const struct exsc_reason *table;
@@ -55,4 +55,13 @@ void probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_s
 	s->nr = nr;
 	s->total = probe_read(cpuid, EXSC_LEAF_TOTAL, 0);
 	s->cpuid_last = probe_read(cpuid, EXSC_LEAF_REASON, cpuid_code).count;
+	return nr + 3;
+}
+
+uint64_t probe_delta_count(enum exsc_isa isa, const struct probe_snapshot *before,
+			   const struct probe_snapshot *after, size_t i)
+{
+	if (after->code[i] == reasons_cpuid(isa))
+		return after->cpuid_first - before->cpuid_last;
+	return after->counter[i].count - before->counter[i].count;
 }

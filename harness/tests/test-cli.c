@@ -54,7 +54,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cmd.args.n, 16);
 	assert_null(cmd.args.path);	/* io's setup says DISK_DEFAULT_PATH */
 	assert_int_equal(cmd.args.pio, 0);
-	assert_int_equal(parse("run pio", &cmd), 0);
+	assert_int_equal(cmd.sample_ms, 0);
+	assert_int_equal(parse("run msr", &cmd), 0);
 	assert_int_equal(cmd.args.n, 100000);
 	assert_int_equal(parse("run boot", &cmd), 0);
 	assert_null(cmd.w);
@@ -65,10 +66,11 @@ static void test_options_anywhere(void **state)
 	struct probe_cmd cmd;
 
 	(void)state;
-	assert_int_equal(parse("run --pio 7 io 4 --path /srv/x --out /dev/hvc1", &cmd), 0);
+	assert_int_equal(parse("run --samples 50 io 4 --pio 7 --path /srv/x --out /dev/hvc1", &cmd), 0);
 	assert_int_equal(cmd.args.n, 4);
 	assert_int_equal(cmd.args.pio, 7);
 	assert_string_equal(cmd.args.path, "/srv/x");
+	assert_int_equal(cmd.sample_ms, 50);
 	assert_string_equal(cmd.out, "/dev/hvc1");
 	assert_int_equal(parse("snapshot --out f", &cmd), 0);
 	assert_string_equal(cmd.name, "snapshot");
@@ -83,9 +85,10 @@ static void test_bad_numbers_name_the_argument(void **state)
 	assert_refused("run cpuid 10000000001", "from 0 to 10000000000");
 	assert_refused("run io 0", "MIB is a whole number from 1 to 1048576");
 	assert_refused("run idle 1.5", "SECONDS is a whole number");
-	assert_refused("run pio 5x", "'5x' is not a parameter of pio");
+	assert_refused("run msr 5x", "'5x' is not a parameter of msr");
 	assert_refused("run io --pio many", "--pio needs K, a whole number from 0 to");
-	assert_refused("run io --pio +5", "not '+5'");
+	assert_refused("run cpuid --samples 0", "--samples needs MS, a whole number from 1 to 3600000");
+	assert_refused("run cpuid --samples +5", "not '+5'");
 	assert_refused("run boot 3", "'3' is not a parameter of boot");
 }
 
@@ -94,8 +97,8 @@ static void test_options_of_other_workloads(void **state)
 	(void)state;
 	assert_refused("run cpuid --path /x", "--path is an option of io, not of cpuid");
 	assert_refused("run pio 5 --pio 5", "--pio is an option of io, not of pio");
-	assert_refused("run boot --path /x", "--path is an option of io, not of boot");
-	assert_refused("snapshot --pio 10", "snapshot takes no '--pio'");
+	assert_refused("run boot --samples 10", "--samples needs a workload to sample, not boot");
+	assert_refused("snapshot --samples 10", "snapshot takes no '--samples'");
 	assert_refused("detect extra", "detect takes no 'extra'");
 }
 

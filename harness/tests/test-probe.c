@@ -4,6 +4,7 @@
  * that counts its own exits the way the patched KVM does (the exit is counted
  * before the leaf is answered).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "exitscope/reasons.h"
 #include "probe.h"
 #include "run.h"
+#include "sampler.h"
 
 #define SVM_CPUID 0x72
 #define SVM_HLT 0x78
@@ -29,7 +31,10 @@ static void model_exit(uint32_t code)
 	model_total++;
 }
 
-static void model_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
+/* Locked, because run --samples reads from a second thread. */
+static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void model_answer(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 {
 	uint64_t count;
 
@@ -51,6 +56,13 @@ static void model_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 	out->edx = (uint32_t)(count >> 32);
 	out->ecx = (uint32_t)(count * 100);	/* 100 cycles per exit */
 	out->ebx = (uint32_t)((count * 100) >> 32);
+}
+
+static void model_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
+{
+	pthread_mutex_lock(&model_lock);
+	model_answer(leaf, subleaf, out);
+	pthread_mutex_unlock(&model_lock);
 }
 
 static int model_reset(void **state)
@@ -135,8 +147,101 @@ static void test_counters_beyond_32_bits(void **state)
 	json_decref(exits);
 }
 
-/* A run's document: the CPUID loop checked exactly, the probe's own exit named. */
-static void test_run_counts_the_probes_own_exit(void **state)
+static void test_snapshot_executes_what_it_says(void **state)
+{
+	struct probe_snapshot s;
+	uint64_t before = model_count[SVM_CPUID];
+
+	(void)state;
+	assert_int_equal(probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &s),
+			 probe_snapshot_reads(EXSC_ISA_SVM));
+	assert_int_equal(model_count[SVM_CPUID] - before, probe_snapshot_reads(EXSC_ISA_SVM));
+}
+
+/*
+ * The sampler's reads are CPUID exits inside the window: with them in
+ * probe_cpuid_exits, the CPUID delta is still the loop plus the probe's own.
+ */
+static void test_sampler_reads_are_in_probe_cpuid_exits(void **state)
+{
+	struct probe_snapshot before, after;
+	struct probe_sampler sampler;
+	struct exsc_regs regs;
+	json_t *exits;
+
+	(void)state;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &before);
+	assert_int_equal(sampler_init(&sampler, model_cpuid, EXSC_ISA_SVM, &before, 1), 0);
+	for (int i = 0; i < 1000; i++) {
+		if (i % 250 == 0)
+			sampler_take(&sampler);
+		model_cpuid(0, 0, &regs);
+	}
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &after);
+	exits = probe_delta_json(EXSC_ISA_SVM, &before, &after);
+	assert_int_equal(sampler.reads, 4 * probe_snapshot_reads(EXSC_ISA_SVM));
+	assert_int_equal(reason_count(exits, SVM_CPUID),
+			 1000 + probe_window_cpuid_exits(sampler.reads));
+	json_decref(exits);
+	sampler_destroy(&sampler);
+}
+
+/* A sample is {t_ms, total, by_reason: {name: count}}, deltas from the window's start. */
+static void test_sample_names_the_reasons_that_moved(void **state)
+{
+	struct probe_snapshot before;
+	struct probe_sampler sampler;
+	json_t *sample;
+
+	(void)state;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &before);
+	assert_int_equal(sampler_init(&sampler, model_cpuid, EXSC_ISA_SVM, &before, 1000), 0);
+	for (int i = 0; i < 5; i++)
+		model_exit(SVM_HLT);
+	sampler_take(&sampler);
+	sample = json_array_get(sampler.samples, 0);
+	assert_non_null(sample);
+	assert_true(json_integer_value(json_object_get(sample, "t_ms")) >= 0);
+	/* The HLTs, before's last read and the sample's own up to its total. */
+	assert_int_equal(json_integer_value(json_object_get(sample, "total")),
+			 5 + probe_snapshot_reads(EXSC_ISA_SVM));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(sample, "by_reason"),
+							    "hlt")), 5);
+	/* before's last read to the sample's first: that one read. */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(sample, "by_reason"),
+							    "cpuid")), 1);
+	assert_int_equal(json_object_size(json_object_get(sample, "by_reason")), 2);
+	sampler_destroy(&sampler);
+}
+
+/* The same through run --samples, with the sampling thread racing the loop. */
+static void test_run_with_samples_stays_exact(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 200000 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261 };
+	struct workload_ctx ctx;
+	json_t *doc, *samples;
+	json_int_t own;
+
+	(void)state;
+	workload_ctx_init(&ctx, &args);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, 1, &doc), 0);
+	samples = json_object_get(doc, "samples");
+	/* One sample when the thread starts and one after it stops, at least. */
+	assert_true(json_array_size(samples) >= 2);
+	own = json_integer_value(json_object_get(doc, "probe_cpuid_exits"));
+	assert_int_equal(own, 1 + json_array_size(samples) * probe_snapshot_reads(EXSC_ISA_SVM));
+	assert_true(json_is_true(json_object_get(doc, "cpuid_exact")));
+	assert_int_equal(reason_count(json_object_get(doc, "exits"), SVM_CPUID), 200000 + own);
+	assert_int_equal(json_integer_value(json_object_get(doc, "sample_ms")), 1);
+	assert_true(probe_run_passed(doc));
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
+/* A run without --samples has neither samples nor the sampler's reads. */
+static void test_run_without_samples(void **state)
 {
 	const struct workload *w = workload_find("cpuid");
 	const struct workload_args args = { .n = 10 };
@@ -146,7 +251,8 @@ static void test_run_counts_the_probes_own_exit(void **state)
 
 	(void)state;
 	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, &doc), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, 0, &doc), 0);
+	assert_null(json_object_get(doc, "samples"));
 	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
 			 PROBE_WINDOW_CPUID_EXITS);
 	assert_true(json_is_true(json_object_get(doc, "cpuid_exact")));
@@ -175,7 +281,7 @@ static void test_run_reports_an_inexact_cpuid_count(void **state)
 
 	(void)state;
 	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, &w, &ctx, &doc), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, &w, &ctx, 0, &doc), 0);
 	assert_true(json_is_false(json_object_get(doc, "cpuid_exact")));
 	assert_false(probe_run_passed(doc));
 	json_decref(doc);
@@ -210,7 +316,11 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_loop_is_exactly_n_plus_the_probes_own, model_reset),
 		cmocka_unit_test_setup(test_delta_keeps_only_reasons_that_moved, model_reset),
 		cmocka_unit_test_setup(test_counters_beyond_32_bits, model_reset),
-		cmocka_unit_test_setup(test_run_counts_the_probes_own_exit, model_reset),
+		cmocka_unit_test_setup(test_snapshot_executes_what_it_says, model_reset),
+		cmocka_unit_test_setup(test_sampler_reads_are_in_probe_cpuid_exits, model_reset),
+		cmocka_unit_test_setup(test_sample_names_the_reasons_that_moved, model_reset),
+		cmocka_unit_test_setup(test_run_with_samples_stays_exact, model_reset),
+		cmocka_unit_test_setup(test_run_without_samples, model_reset),
 		cmocka_unit_test_setup(test_run_reports_an_inexact_cpuid_count, model_reset),
 		cmocka_unit_test(test_emit_frames_the_document),
 	};
