@@ -204,3 +204,18 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 		grep -q "<svg" "$BATS_TEST_TMPDIR/$scenario.svg"
 	done
 }
+
+@test "exitprobe run io/msr/mmio/--samples: bad numbers are exit 2 before any CPUID" {
+	run -2 "$EXITPROBE" run io 0
+	assert_output --partial "MIB is a whole number from 1 to"
+	run -2 "$EXITPROBE" run io --pio lots
+	assert_output --partial "--pio needs K"
+	run -2 "$EXITPROBE" run cpuid --path /tmp/x
+	assert_output --partial "--path is an option of io, not of cpuid"
+	run -2 "$EXITPROBE" run msr -1
+	assert_output --partial "'-1' is not a parameter of msr"
+	run -2 "$EXITPROBE" run idle 1 --samples 0
+	assert_output --partial "--samples needs MS"
+	run -0 "$EXITPROBE" --help
+	assert_output --partial "mmio"
+}
