@@ -79,6 +79,46 @@ static void test_legacy_32bit_leaves(void **state)
 	assert_true(cycles == 0x300000004ULL);
 }
 
+/*
+ * One reason read through 0x4FFFFFFE and 0x4FFFFFFD, before and after its
+ * count crossed 2^32: the legacy leaf's delta, taken modulo 2^32, agrees.
+ */
+static void test_legacy_count_wraps_where_the_64bit_leaf_carries(void **state)
+{
+	const struct exsc_regs fe_before = { 0xFFFFFFF0, 0, 0x100, 0x00000000 };
+	const struct exsc_regs fe_after = { 0x00000010, 0, 0x300, 0x00000001 };
+	const struct exsc_regs fd_before = { 0xFFFFFFF0, 0, 0, 0 };
+	const struct exsc_regs fd_after = { 0x00000010, 0, 0, 0 };
+	struct exsc_counter before, after;
+	uint32_t b32, a32;
+
+	(void)state;
+	assert_int_equal(exsc_decode_counter(&fe_before, &before), 0);
+	assert_int_equal(exsc_decode_counter(&fe_after, &after), 0);
+	assert_true(after.count - before.count == 0x20);
+	assert_int_equal(exsc_decode_count32(&fd_before, &b32), 0);
+	assert_int_equal(exsc_decode_count32(&fd_after, &a32), 0);
+	assert_int_equal(exsc_delta32(b32, a32), 0x20);
+	/* 2^32 + 5 exits between two reads look like 5: why readers must read often. */
+	assert_int_equal(exsc_delta32(0x7, 0x7 + 5), 5);
+}
+
+/* Bit 31 of a low half is a magnitude bit, never a sign to extend into the high half. */
+static void test_low_halves_do_not_sign_extend(void **state)
+{
+	const struct exsc_regs counter = { 0x80000000, 0x00000000, 0xFFFFFFFF, 0x00000000 };
+	const struct exsc_regs cycles_leaf = { 0, 0x80000000, 0x80000001, 0 };
+	struct exsc_counter c;
+	uint64_t cycles;
+
+	(void)state;
+	assert_int_equal(exsc_decode_counter(&counter, &c), 0);
+	assert_true(c.count == 0x80000000ULL);
+	assert_true(c.cycles == 0xFFFFFFFFULL);
+	assert_int_equal(exsc_decode_cycles(&cycles_leaf, &cycles), 0);
+	assert_true(cycles == 0x8000000080000001ULL);
+}
+
 static void test_isa_names_round_trip(void **state)
 {
 	enum exsc_isa isa;
@@ -124,6 +164,8 @@ int main(void)
 		cmocka_unit_test(test_counter_halves_combine_to_64_bits),
 		cmocka_unit_test(test_undefined_and_unhandled_reasons),
 		cmocka_unit_test(test_legacy_32bit_leaves),
+		cmocka_unit_test(test_legacy_count_wraps_where_the_64bit_leaf_carries),
+		cmocka_unit_test(test_low_halves_do_not_sign_extend),
 		cmocka_unit_test(test_isa_names_round_trip),
 		cmocka_unit_test(test_reason_tables_are_the_kernels),
 	};
