@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "run.h"
+#include "document.h"
 #include "sampler.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NOT_EXITSCOPE = 3 };

@@ -15,7 +15,7 @@
 
 #include "exitscope/reasons.h"
 #include "probe.h"
-#include "run.h"
+#include "document.h"
 #include "sampler.h"
 
 #define SVM_CPUID 0x72

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The documents exitprobe prints: a snapshot, and a workload's window. */
-#ifndef EXITSCOPE_RUN_H
-#define EXITSCOPE_RUN_H
+#ifndef EXITSCOPE_PROBE_DOCUMENT_H
+#define EXITSCOPE_PROBE_DOCUMENT_H
 
 #include "workloads.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The documents exitprobe prints, byte for byte, from CPUID register tuples
- * replayed in order (tests/data/NAME.tuples) against golden files
- * (tests/data/NAME.json).  A mismatch leaves what was printed in
+ * replayed in order (tests/data/probe/NAME.tuples) against golden files
+ * (tests/data/probe/NAME.json).  A mismatch leaves what was printed in
  * build/tests/NAME.actual, to diff and, once understood, to copy over.
  */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "run.h"
+#include "document.h"
 
 #define REPLAY_MAX 512
 
@@ -88,7 +88,7 @@ static void assert_golden(json_t *doc, const char *name)
 	assert_non_null(dump);
 	assert_true(asprintf(&printed, "%s\n", dump) > 0);
 	free(dump);
-	snprintf(path, sizeof(path), "tests/data/%s.json", name);
+	snprintf(path, sizeof(path), "tests/data/probe/%s.json", name);
 	golden = slurp(path);
 	if (!golden || strcmp(golden, printed)) {
 		FILE *f;
@@ -99,7 +99,7 @@ static void assert_golden(json_t *doc, const char *name)
 			fputs(printed, f);
 			fclose(f);
 		}
-		print_error("%s differs from tests/data/%s.json\n", path, name);
+		print_error("%s differs from tests/data/probe/%s.json\n", path, name);
 	}
 	assert_non_null(golden);
 	assert_string_equal(printed, golden);
@@ -113,7 +113,7 @@ static void test_snapshot_of_an_svm_host(void **state)
 	json_t *doc;
 
 	(void)state;
-	replay_load("tests/data/snapshot-svm.tuples");
+	replay_load("tests/data/probe/snapshot-svm.tuples");
 	assert_int_equal(probe_detect(replay_cpuid, &info), 0);
 	doc = probe_snapshot_doc(replay_cpuid, &info);
 	assert_int_equal(replay.next, replay.nr);
@@ -129,7 +129,7 @@ static void test_run_cpuid_on_a_vmx_host(void **state)
 	json_t *doc;
 
 	(void)state;
-	replay_load("tests/data/run-cpuid-vmx.tuples");
+	replay_load("tests/data/probe/run-cpuid-vmx.tuples");
 	assert_int_equal(probe_detect(replay_cpuid, &info), 0);
 	workload_ctx_init(&ctx, &args);
 	assert_int_equal(probe_run_doc(replay_cpuid, &info, workload_find("cpuid"), &ctx, 0, &doc),
@@ -149,5 +149,5 @@ int main(void)
 		cmocka_unit_test(test_run_cpuid_on_a_vmx_host),
 	};
 
-	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("document", tests, NULL, NULL);
 }

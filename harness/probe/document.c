@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "exitscope/reasons.h"
-#include "run.h"
+#include "document.h"
 #include "sampler.h"
 
 static json_t *doc_new(const struct exsc_info *info)
