@@ -93,6 +93,8 @@ int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const stru
 	*doc = doc_new(info);
 	run_doc_fill(*doc, info, w, ctx, figures, probe_delta_json(info->isa, &before, &after),
 		     probe_window_cpuid_exits(sample_ms ? sampler.reads : 0));
+	/* Absolute, so the harness can tell L2's boot (L1's last read to this one) apart. */
+	json_object_set_new(*doc, "before", probe_snapshot_json(info->isa, &before));
 	if (sample_ms)
 		run_doc_samples(*doc, &sampler);
 out_sampler:

@@ -26,6 +26,8 @@ void doctor_usage(FILE *out);
 int cmd_kernel(int argc, char **argv);
 void kernel_usage(FILE *out);
 int cmd_images(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+void run_usage(FILE *out);
 void images_usage(FILE *out);
 int cmd_show(int argc, char **argv);
 void show_usage(FILE *out);

@@ -8,6 +8,7 @@
 static const struct cmd commands[] = {
 	{ "doctor", cmd_doctor, doctor_usage, "what this host has and which accelerator a run uses" },
 	{ "kernel", cmd_kernel, kernel_usage, "build, list and locate patched kernels" },
+	{ "run", cmd_run, run_usage, "run one scenario end to end: L0 -> patched L1 -> L2 -> result" },
 	{ "images", cmd_images, images_usage, "build, list and locate the L1 and L2 guest images" },
 	{ "show", cmd_show, show_usage, "one result as a per-reason table" },
 	{ "diff", cmd_diff, diff_usage, "what moved between two results or two result folders" },

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "exitscope/reasons.h"
+
+#define SVM_EXIT_MSR 0x7c
+
+static int table_add(struct exit_table *t, uint32_t reason, uint64_t count, uint64_t cycles)
+{
+	if (t->n == EXIT_TABLE_MAX)
+		return -E2BIG;
+	t->v[t->n++] = (struct exit_count){ reason, count, cycles };
+	return 0;
+}
+
+static const struct exit_count *table_find(const struct exit_table *t, uint32_t reason)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].reason == reason)
+			return &t->v[i];
+	return NULL;
+}
+
+/* Calls @line_fn for each line of @text; stops at its first error. */
+static int for_each_line(const char *text, int (*line_fn)(const char *line, void *arg), void *arg)
+{
+	while (*text) {
+		const char *eol = strchrnul(text, '\n');
+		char line[512];
+		int r;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(eol - text), text);
+		if ((r = line_fn(line, arg)) < 0)
+			return r;
+		text = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+static int counters_line(const char *line, void *arg)
+{
+	struct exit_table *t = arg;
+	char reason[32], name[64];
+	uint64_t count, cycles;
+
+	if (!*line)
+		return 0;
+	if (sscanf(line, "%31s %63s %" SCNu64 " %" SCNu64, reason, name, &count, &cycles) != 4)
+		return -EINVAL;
+	if (!strcmp(reason, "total")) {
+		t->total = count;
+		t->cycles = cycles;
+		return 0;
+	}
+	return table_add(t, (uint32_t)strtoul(reason, NULL, 0), count, cycles);
+}
+
+int counters_parse(const char *text, struct exit_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (!strncmp(text, "unpatched", 9))
+		return -ENODEV;
+	return for_each_line(text, counters_line, t);
+}
+
+struct hist_state {
+	struct exit_table *t;
+	uint64_t *dropped;
+};
+
+static int hist_line(const char *line, void *arg)
+{
+	struct hist_state *h = arg;
+	unsigned long long reason, hits;
+
+	if (sscanf(line, " Dropped: %llu", &hits) == 1) {
+		*h->dropped = hits;
+		return 0;
+	}
+	if (sscanf(line, "{ exit_reason: %llu } hitcount: %llu", &reason, &hits) != 2)
+		return 0;
+	h->t->total += hits;
+	return table_add(h->t, (uint32_t)reason, hits, 0);
+}
+
+int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
+{
+	struct hist_state h;
+
+	memset(t, 0, sizeof(*t));
+	*dropped = 0;
+	h.t = t;
+	h.dropped = dropped;
+	if (!strstr(text, "# event histogram"))
+		return -EINVAL;
+	return for_each_line(text, hist_line, &h);
+}
+
+int probe_output_parse(const char *text, json_t **doc, int *rc)
+{
+	const char *begin = strstr(text, "EXITSCOPE-BEGIN\n");
+	const char *end = begin ? strstr(begin, "\nEXITSCOPE-END") : NULL;
+	const char *status = strstr(text, "EXITSCOPE-PROBE-RC ");
+	json_error_t err;
+
+	*doc = NULL;
+	if (!status || sscanf(status, "EXITSCOPE-PROBE-RC %d", rc) != 1)
+		return -ENOMSG;
+	if (!begin || !end)
+		return 0;
+	begin += strlen("EXITSCOPE-BEGIN\n");
+	*doc = json_loadb(begin, end - begin, JSON_REJECT_DUPLICATES, &err);
+	return *doc ? 0 : -EBADMSG;
+}
+
+static json_t *reason_json(enum exsc_isa isa, uint32_t reason, uint64_t count, uint64_t cycles)
+{
+	const char *name = reasons_name(isa, reason);
+
+	return json_pack("{s:I, s:s, s:I, s:I}", "reason", (json_int_t)reason,
+			 "name", name ? name : "unknown", "count", (json_int_t)count,
+			 "cycles", (json_int_t)cycles);
+}
+
+json_t *window_delta_json(enum exsc_isa isa, const struct exit_table *before,
+			  const struct exit_table *after)
+{
+	json_t *by_reason = json_array();
+
+	for (size_t i = 0; i < after->n; i++) {
+		const struct exit_count *a = &after->v[i], *b = table_find(before, a->reason);
+		uint64_t count = a->count - (b ? b->count : 0);
+		uint64_t cycles = a->cycles - (b ? b->cycles : 0);
+
+		if (count)
+			json_array_append_new(by_reason, reason_json(isa, a->reason, count, cycles));
+	}
+	return json_pack("{s:I, s:I, s:o}", "total", (json_int_t)(after->total - before->total),
+			 "cycles", (json_int_t)(after->cycles - before->cycles), "by_reason", by_reason);
+}
+
+/* Why @counters may exceed @hits for @reason on this kernel, or NULL. */
+static const char *oracle_explain(enum exsc_isa isa, const char *release, uint32_t reason,
+				  uint64_t counters, uint64_t hits)
+{
+	if (isa == EXSC_ISA_SVM && reason == SVM_EXIT_MSR && counters > hits &&
+	    !strncmp(release, "6.1.", 4))
+		return "6.1 kvm-amd: a WRMSR(TSC_DEADLINE) answered in the fastpath re-enters the "
+		       "guest without reaching svm_handle_exit(), where kvm_exit fires";
+	return NULL;
+}
+
+static uint64_t window_count(json_t *window, uint32_t reason)
+{
+	size_t i;
+	json_t *entry;
+
+	json_array_foreach(json_object_get(window, "by_reason"), i, entry)
+		if (json_integer_value(json_object_get(entry, "reason")) == reason)
+			return json_integer_value(json_object_get(entry, "count"));
+	return 0;
+}
+
+/* VMX: the tracepoint records the full exit reason; the counters its low 16 bits. */
+static uint32_t hist_reason(enum exsc_isa isa, uint32_t reason)
+{
+	return isa == EXSC_ISA_VMX ? reason & 0xffff : reason;
+}
+
+static uint64_t hist_count(enum exsc_isa isa, const struct exit_table *hist, uint32_t reason)
+{
+	uint64_t hits = 0;
+
+	for (size_t i = 0; i < hist->n; i++)
+		if (hist_reason(isa, hist->v[i].reason) == reason)
+			hits += hist->v[i].count;
+	return hits;
+}
+
+static int oracle_check(enum exsc_isa isa, const char *release, uint32_t reason,
+			uint64_t counters, uint64_t hits, json_t *mismatches)
+{
+	const char *why;
+	const char *name = reasons_name(isa, reason);
+
+	if (counters == hits)
+		return 0;
+	why = oracle_explain(isa, release, reason, counters, hits);
+	json_array_append_new(mismatches,
+			      json_pack("{s:I, s:s, s:I, s:I, s:o}", "reason", (json_int_t)reason,
+					"name", name ? name : "unknown",
+					"counters", (json_int_t)counters, "tracepoint", (json_int_t)hits,
+					"explained", why ? json_string(why) : json_null()));
+	return why ? 0 : 1;
+}
+
+json_t *oracle_json(enum exsc_isa isa, const char *release, json_t *counters,
+		    const struct exit_table *hist, bool *match)
+{
+	json_t *mismatches = json_array(), *entry;
+	int unexplained = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(counters, "by_reason"), i, entry) {
+		uint32_t reason = json_integer_value(json_object_get(entry, "reason"));
+
+		unexplained += oracle_check(isa, release, reason,
+					    json_integer_value(json_object_get(entry, "count")),
+					    hist_count(isa, hist, reason), mismatches);
+	}
+	/* Reasons only the tracepoint saw, each once however many raw keys fold into it. */
+	for (size_t k = 0; k < hist->n; k++) {
+		uint32_t reason = hist_reason(isa, hist->v[k].reason);
+		bool first = true;
+
+		for (size_t j = 0; j < k; j++)
+			first &= hist_reason(isa, hist->v[j].reason) != reason;
+		if (first && !window_count(counters, reason))
+			unexplained += oracle_check(isa, release, reason, 0,
+						    hist_count(isa, hist, reason), mismatches);
+	}
+	*match = unexplained == 0;
+	return json_pack("{s:s, s:b, s:o}", "source", "kvm_exit hist", "match", *match,
+			 "mismatches", mismatches);
+}

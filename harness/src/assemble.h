@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From what a run left in its directory to one result document: the patch's
+ * debugfs counters L1 read before and after L2, the kvm_exit histogram over
+ * the same window, and the probe's framed JSON from L2.  Pure functions of
+ * text, so every parser and the oracle are unit-tested on recorded output.
+ */
+#ifndef EXITSCOPE_ASSEMBLE_H
+#define EXITSCOPE_ASSEMBLE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exitscope/abi.h"
+
+#define EXIT_TABLE_MAX 512
+
+struct exit_count {
+	uint32_t reason;
+	uint64_t count;
+	uint64_t cycles;
+};
+
+/* Per-reason counts of one view, in the order read; totals where the view has them. */
+struct exit_table {
+	struct exit_count v[EXIT_TABLE_MAX];
+	size_t n;
+	uint64_t total;
+	uint64_t cycles;
+};
+
+/* /sys/kernel/debug/kvm/exitscope as L1's agent saved it; -ENODEV for "unpatched". */
+int counters_parse(const char *text, struct exit_table *t);
+
+/* A kvm_exit "hist:keys=exit_reason" file; @dropped gets its Dropped: count. */
+int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped);
+
+/*
+ * The probe's port output: *@doc the JSON between EXITSCOPE-BEGIN and
+ * EXITSCOPE-END (NULL when the probe wrote none), *@rc its exit status from
+ * the EXITSCOPE-PROBE-RC line.  -ENOMSG when there is no status line: L2
+ * never got as far as running the probe.
+ */
+int probe_output_parse(const char *text, json_t **doc, int *rc);
+
+/* after - before per reason, as a result "window" ({total, cycles, by_reason}). */
+json_t *window_delta_json(enum exsc_isa isa, const struct exit_table *before,
+			  const struct exit_table *after);
+
+/*
+ * The oracle: @counters (a delta window from window_delta_json) against the
+ * histogram over the same window.  *@match is false when a reason differs
+ * and no known kernel path explains it (ABI.md, "Where KVM counts").
+ */
+json_t *oracle_json(enum exsc_isa isa, const char *release, json_t *counters,
+		    const struct exit_table *hist, bool *match);
+
+#endif

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "run.h"
+#include "scenario.h"
+
+static const char cfg[] =
+	"# comment\n"
+	"\n"
+	"boot   bootcmd  patched  900  snapshot\n"
+	"cpuid  runcmd   patched  1200 run cpuid 100000\n"
+	"stock  runcmd   stock    60   run cpuid 10\n";
+
+static void test_finds_each_scenario_with_its_fields(void **state)
+{
+	struct scenario s;
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_string_equal(s.stage, "runcmd");
+	assert_false(s.stock);
+	assert_int_equal(s.timeout_s, 1200);
+	assert_string_equal(s.probe, "run cpuid 100000");
+	assert_int_equal(scenario_find(cfg, "boot", &s, &line), 0);
+	assert_string_equal(s.stage, "bootcmd");
+	assert_string_equal(s.probe, "snapshot");
+	assert_int_equal(scenario_find(cfg, "stock", &s, &line), 0);
+	assert_true(s.stock);
+	assert_int_equal(scenario_find(cfg, "cpui", &s, &line), -ENOENT);
+}
+
+static void test_a_bad_line_is_named(void **state)
+{
+	static const char *const bad[] = {
+		"ok runcmd patched 10 snapshot\nx latecmd patched 10 snapshot\n",
+		"ok runcmd patched 10 snapshot\nx runcmd patchy 10 snapshot\n",
+		"ok runcmd patched 10 snapshot\nx runcmd stock ten snapshot\n",
+		"ok runcmd patched 10 snapshot\nx runcmd stock 10\n",
+		"ok runcmd patched 10 snapshot\nx runcmd stock 0 snapshot\n",
+	};
+	struct scenario s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int line = 0;
+
+		assert_int_equal(scenario_find(bad[i], "x", &s, &line), -EINVAL);
+		assert_int_equal(line, 2);
+	}
+}
+
+static void test_template_fills_placeholders_and_keeps_other_text(void **state)
+{
+	const char *const pairs[] = { "STAGE", "runcmd", "PROBE_ARGS", "run idle 10", NULL };
+	char *text = template_render("@STAGE@:\n  - exitprobe @PROBE_ARGS@ # mail a@b.c, @ x@\n", pairs);
+
+	(void)state;
+	assert_non_null(text);
+	assert_string_equal(text, "runcmd:\n  - exitprobe run idle 10 # mail a@b.c, @ x@\n");
+	free(text);
+}
+
+static void test_template_refuses_an_unfilled_placeholder(void **state)
+{
+	const char *const pairs[] = { "STAGE", "runcmd", NULL };
+
+	(void)state;
+	assert_null(template_render("@STAGE@ @PROBE_ARGS@\n", pairs));
+}
+
+static void test_status_lines_move_the_stage(void **state)
+{
+	struct run_status st;
+
+	(void)state;
+	run_status_parse("", &st);
+	assert_int_equal(st.stage, STAGE_L1_BOOT);
+	run_status_parse("8.12 start\n9.50 libvirt-up\n", &st);
+	assert_int_equal(st.stage, STAGE_L2);
+	assert_int_equal(st.agent_rc, -1);
+	run_status_parse("8.12 start\n60.1 l2-end rc=0\n61.0 done rc=0\n", &st);
+	assert_int_equal(st.stage, STAGE_DONE);
+	assert_int_equal(st.agent_rc, 0);
+	/* A line still being written does not count. */
+	run_status_parse("8.12 start\n61.0 done rc=1", &st);
+	assert_int_equal(st.stage, STAGE_L2);
+	run_status_parse("8.12 start\n9.0 error libvirt libvirtd did not answer\n9.1 done rc=1\n", &st);
+	assert_int_equal(st.agent_rc, 1);
+	assert_string_equal(st.error, "libvirt libvirtd did not answer");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_finds_each_scenario_with_its_fields),
+		cmocka_unit_test(test_a_bad_line_is_named),
+		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
+		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),
+		cmocka_unit_test(test_status_lines_move_the_stage),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
