@@ -34,16 +34,14 @@ cloud_config_modules: [ runcmd ]
 cloud_final_modules: [ scripts_user, power_state_change ]
 CFG
 
-# udev would load drivers for every emulated device (IDE, SMBus, the
-# guest's own KVM, crypto by CPU feature): none is used, and each costs
-# seconds under nesting.  The disk, the seed and the ports are virtio.
+# udev would load drivers for devices no run uses (SMBus, speaker, input,
+# the guest's own KVM, crypto by CPU feature), and each costs seconds under
+# nesting.  The disk and the ports are virtio; the IDE/SATA drivers stay,
+# because virt-install attaches the cloud-init seed as a CD-ROM.
 cat >"$root/etc/modprobe.d/exitscope.conf" <<'CONF'
 blacklist kvm
 blacklist kvm_amd
 blacklist kvm_intel
-blacklist ata_piix
-blacklist ata_generic
-blacklist pata_acpi
 blacklist i2c_piix4
 blacklist floppy
 blacklist pcspkr

@@ -72,6 +72,7 @@ void workload_msr_release(struct workload_ctx *ctx);
 int workload_mmio_setup(struct workload_ctx *ctx);
 int workload_mmio_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
 void workload_mmio_release(struct workload_ctx *ctx);
+int workload_abi(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
 /* 0 when @iomem (the text of /proc/iomem) has @name at @base; -ENODEV otherwise. */
 int mmio_iomem_check(FILE *iomem, unsigned long base, const char *name);
 

@@ -47,6 +47,7 @@ struct run_opts {
 	const char *series;
 	const char *accel;
 	const char *results;
+	const char *l2_append;	/* extra L2 kernel arguments */
 	unsigned int timeout_s;	/* 0: the scenario's */
 	unsigned int retries;
 };
@@ -74,7 +75,7 @@ void run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel auto|kvm|tcg]\n"
-		"                     [--timeout S] [--retries N] [--results DIR]\n\n"
+		"                     [--timeout S] [--retries N] [--results DIR] [--l2-append ARGS]\n\n"
 		"Boots the patched kernel as L1 in QEMU (kvm when this host can nest, else TCG with\n"
 		"-cpu max), starts the L2 guest in it through libvirt/virt-install with a cloud-init\n"
 		"seed that runs exitprobe, and writes DIR/<kernel-id>/SCENARIO.json (default DIR:\n"
@@ -82,7 +83,8 @@ void run_usage(FILE *out)
 		"The kernel and the images are built first when they are not cached.\n\n"
 		"--kernel ID   a kernel from 'exitscope kernel list' (default: build --series S)\n"
 		"--timeout S   L1's limit for L2, from virt-install to power-off (default: the scenario's)\n"
-		"--retries N   run again after a stage timed out, up to N times (default 0)\n\n"
+		"--retries N   run again after a stage timed out, up to N times (default 0)\n"
+		"--l2-append ARGS   more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)\n\n"
 		"Exit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
 		"cannot run it, 124 a stage timed out (the error names the stage and its log).\n"
 		"Scenarios are listed in scenarios/scenarios.cfg.\n");
@@ -141,6 +143,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "results", required_argument, NULL, 'o' },
+		{ "l2-append", required_argument, NULL, 'l' },
 		{ 0 },
 	};
 	int c;
@@ -155,6 +158,14 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		case 's': o->series = optarg; break;
 		case 'a': o->accel = optarg; break;
 		case 'o': o->results = optarg; break;
+		case 'l':
+			/* One spec.env line, one virt-install --boot field. */
+			if (strpbrk(optarg, ",\n")) {
+				fprintf(stderr, "exitscope: run: --l2-append cannot hold a comma or a newline\n");
+				return EXIT_USAGE;
+			}
+			o->l2_append = optarg;
+			break;
 		case 't':
 			if (parse_uint(optarg, &o->timeout_s) < 0 || !o->timeout_s) {
 				fprintf(stderr, "exitscope: run: --timeout needs seconds (1-86400), not '%s'\n", optarg);
@@ -314,8 +325,9 @@ static int run_write_spec(const struct run_ctx *c)
 	snprintf(spec, sizeof(spec),
 		 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
 		 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
-		 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
-		 c->sc.name, c->sc.timeout_s, L2_KERNEL_ARGS, L2_MEMORY_MIB);
+		 "L2_KERNEL_ARGS=%s%s%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
+		 c->sc.name, c->sc.timeout_s, L2_KERNEL_ARGS, c->o.l2_append ? " " : "",
+		 c->o.l2_append ? c->o.l2_append : "", L2_MEMORY_MIB);
 	return write_text(c->run_dir, "spec.env", spec);
 }
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# abi: the CPUID ABI's promises, checked by the probe inside L2 against the
+# patched L1 (kernel-patch/ABI.md): the discovery leaf, an undefined reason
+# answers EDX=0xFFFFFFFF, a defined reason KVM never counts answers zeros,
+# and a read of the CPUID reason counts the read itself.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/nested
+}
+
+# bats test_tags=nested,slow
+@test "abi: discovery, undefined and never-counted reasons, self-count" {
+	run_scenario abi
+	assert_success
+	assert_result_checked
+	run jq -e '.workload.figures.verified == true and
+		(.workload.figures.checks | length) == 4 and
+		all(.workload.figures.checks[]; .pass)' "$RESULT"
+	assert_success
+	run jq -r '.workload.figures.checks[0].detail | "\(.version) \(.isa) \(.slots)"' "$RESULT"
+	assert_output "1 svm 261"
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bats
+# boot: the probe reads the counters from cloud-init's bootcmd, as early as
+# the guest runs anything; the result's boot window is L2's start to that read.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/nested
+}
+
+# bats test_tags=nested,slow
+@test "boot: the exits of L2's boot up to cloud-init's bootcmd" {
+	run_scenario boot
+	assert_success
+	assert_result_checked
+	run jq -e '.workload.name == "boot" and .boot.total > 1000 and
+		([.boot.by_reason[].count] | add) <= .boot.total' "$RESULT"
+	assert_success
+	# Booting takes interrupts and port or MMIO accesses at least.
+	run jq -e '[.boot.by_reason[].name] | index("intr") != null' "$RESULT"
+	assert_success
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bats
+# A guest that never comes up: L2 is told its root disk is one that does not
+# exist, so its initramfs gives up and, with panic=0, halts for good.  The run must end in a timeout error
+# that names the stage and the log, leave no QEMU behind, and write no result.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/nested
+}
+
+# bats test_tags=nested,slow
+@test "a panicking L2 times out cleanly: stage and log named, no QEMU, no result" {
+	NESTED_RETRIES=0 run_scenario cpuid --timeout 120 --l2-append "root=/dev/nonexistent rootdelay=5 panic=0"
+	assert_failure 124
+	assert_output --partial "L2 did not power off within 120 s"
+	assert_output --partial "out/l2-console.log"
+	assert [ ! -e "$RESULT" ]
+	run pgrep -f "qemu-system-x86_64.*cpuid.run"
+	assert_failure
+	run grep -a "Gave up waiting for root file system device" "${RESULT%.json}.run/out/l2-console.log"
+	assert_success
+}

@@ -1,0 +1,33 @@
+# Shared by the nested scenarios: each runs `exitscope run NAME` for real
+# (QEMU, the patched L1, libvirt, cloud-init in L2) and checks the result
+# file with jq.  A nested run under TCG takes minutes; the kernel and images
+# are built on first use and cached under ~/.cache/exitscope.
+load helpers/common
+
+# Retries are the second line of defence against a hung guest (issue 8); the
+# result records how many attempts a run needed.
+NESTED_RETRIES=${NESTED_RETRIES:-1}
+
+# run_scenario NAME [ARGS...]: runs it; $RESULT is the result file's path.
+run_scenario() {
+	local name=$1 series=6.1 kernel_id
+	shift
+	[ "$name" = stock ] && kernel_id=$("$EXITSCOPE" kernel build --series "$series" --stock | tail -n 1) ||
+		kernel_id=$("$EXITSCOPE" kernel build --series "$series" | tail -n 1)
+	RESULT=$EXITSCOPE_ROOT/results/$kernel_id/$name.json
+	rm -f "$RESULT"
+	# 3>&-: QEMU must not hold bats' output pipe open.
+	run "$EXITSCOPE" run "$name" --retries "$NESTED_RETRIES" "$@" 3>&-
+	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
+}
+
+# reason_count NAME: the workload window's count for the reason of that name (0 if absent).
+reason_count() {
+	jq -r --arg name "$1" '[.exits.by_reason[] | select(.name == $name) | .count] | add // 0' "$RESULT"
+}
+
+assert_result_checked() {
+	assert [ -s "$RESULT" ]
+	run jq -e '.schema == "exitscope/result/v1" and .oracle.match == true and .attempts >= 1' "$RESULT"
+	assert_success
+}
