@@ -40,10 +40,14 @@ bench: bench-kernel
 bench-kernel: all
 	scripts/bench-kernel.sh
 
+# The nested chain N times without retries: stalls and stage times (issue 8).
+soak: all
+	scripts/soak.sh $(or $(N),50) $(or $(NAME),cpuid)
+
 check-patch: deps
 	kernel-patch/check-patch.sh
 
 clean:
 	$(MAKE) -C harness clean
 
-.PHONY: all deps test lint test-nested scenario diff bench bench-kernel check-patch clean
+.PHONY: all deps test lint test-nested scenario diff bench bench-kernel soak check-patch clean

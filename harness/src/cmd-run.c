@@ -420,6 +420,7 @@ static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 	int wstatus;
 
 	util_pathf(status_path, sizeof(status_path), "%s/status.log", c->run_dir);
+	run_status_parse("", st);
 	for (;;) {
 		char *text = NULL;
 		bool exited = waitpid(pid, &wstatus, WNOHANG) == pid;
