@@ -42,15 +42,22 @@ static int for_each_line(const char *text, int (*line_fn)(const char *line, void
 	return 0;
 }
 
+/* "<reason> <name> <count> <cycles>": SVM names have spaces ("DE excp"). */
 static int counters_line(const char *line, void *arg)
 {
 	struct exit_table *t = arg;
-	char reason[32], name[64];
+	const char *cycles_at = strrchr(line, ' '), *count_at;
+	char reason[32];
 	uint64_t count, cycles;
 
 	if (!*line)
 		return 0;
-	if (sscanf(line, "%31s %63s %" SCNu64 " %" SCNu64, reason, name, &count, &cycles) != 4)
+	if (!cycles_at || cycles_at == line)
+		return -EINVAL;
+	for (count_at = cycles_at - 1; count_at > line && *count_at != ' '; count_at--)
+		;
+	if (count_at == line || sscanf(line, "%31s", reason) != 1 ||
+	    sscanf(count_at, " %" SCNu64, &count) != 1 || sscanf(cycles_at, " %" SCNu64, &cycles) != 1)
 		return -EINVAL;
 	if (!strcmp(reason, "total")) {
 		t->total = count;
@@ -71,6 +78,7 @@ int counters_parse(const char *text, struct exit_table *t)
 struct hist_state {
 	struct exit_table *t;
 	uint64_t *dropped;
+	uint64_t hits;		/* the histogram's own "Hits:" total */
 };
 
 static int hist_line(const char *line, void *arg)
@@ -82,7 +90,17 @@ static int hist_line(const char *line, void *arg)
 		*h->dropped = hits;
 		return 0;
 	}
+	if (sscanf(line, " Hits: %llu", &hits) == 1) {
+		h->hits = hits;
+		return 0;
+	}
 	if (sscanf(line, "{ exit_reason: %llu } hitcount: %llu", &reason, &hits) != 2)
+		return 0;
+	/*
+	 * 6.1 can print one entry twice (seen with SVM's 0x400 npf: "Entries: 17"
+	 * over 18 lines, and "Hits:" counting it once): a key appears once.
+	 */
+	if (table_find(h->t, (uint32_t)reason))
 		return 0;
 	h->t->total += hits;
 	return table_add(h->t, (uint32_t)reason, hits, 0);
@@ -90,7 +108,8 @@ static int hist_line(const char *line, void *arg)
 
 int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
 {
-	struct hist_state h;
+	struct hist_state h = { 0 };
+	int r;
 
 	memset(t, 0, sizeof(*t));
 	*dropped = 0;
@@ -98,7 +117,11 @@ int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
 	h.dropped = dropped;
 	if (!strstr(text, "# event histogram"))
 		return -EINVAL;
-	return for_each_line(text, hist_line, &h);
+	r = for_each_line(text, hist_line, &h);
+	/* The entries must add up to the histogram's own total, when it gives one. */
+	if (!r && strstr(text, "Hits:") && h.hits != t->total)
+		r = -EBADMSG;
+	return r;
 }
 
 int probe_output_parse(const char *text, json_t **doc, int *rc)

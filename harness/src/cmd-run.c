@@ -50,6 +50,7 @@ struct run_opts {
 	const char *l2_append;	/* extra L2 kernel arguments */
 	unsigned int timeout_s;	/* 0: the scenario's */
 	unsigned int retries;
+	bool reassemble;	/* only assemble again from the last run's directory */
 };
 
 struct run_ctx {
@@ -84,7 +85,8 @@ void run_usage(FILE *out)
 		"--kernel ID   a kernel from 'exitscope kernel list' (default: build --series S)\n"
 		"--timeout S   L1's limit for L2, from virt-install to power-off (default: the scenario's)\n"
 		"--retries N   run again after a stage timed out, up to N times (default 0)\n"
-		"--l2-append ARGS   more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)\n\n"
+		"--l2-append ARGS   more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)\n"
+		"--reassemble  no new run: assemble the result again from SCENARIO.run/ of the last one\n\n"
 		"Exit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
 		"cannot run it, 124 a stage timed out (the error names the stage and its log).\n"
 		"Scenarios are listed in scenarios/scenarios.cfg.\n");
@@ -144,6 +146,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "results", required_argument, NULL, 'o' },
 		{ "l2-append", required_argument, NULL, 'l' },
+		{ "reassemble", no_argument, NULL, 'R' },
 		{ 0 },
 	};
 	int c;
@@ -158,6 +161,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		case 's': o->series = optarg; break;
 		case 'a': o->accel = optarg; break;
 		case 'o': o->results = optarg; break;
+		case 'R': o->reassemble = true; break;
 		case 'l':
 			/* One spec.env line, one virt-install --boot field. */
 			if (strpbrk(optarg, ",\n")) {
@@ -600,10 +604,14 @@ static json_t *kernel_json(const struct run_ctx *c)
 
 	util_pathf(path, sizeof(path), "%s/manifest.json", c->kernel_dir);
 	doc = json_load_file(path, 0, &err);
-	if (doc && kernel_manifest_parse(doc, &m, &err) == 0)
+	if (doc && kernel_manifest_parse(doc, &m, &err) == 0) {
+		char source[512];
+
+		kernel_source_summary(m.source, source, sizeof(source));
 		out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", m.id, "release", m.release,
-				"source", m.source, "patch_sha256", m.patch_sha256,
+				"source", source, "patch_sha256", m.patch_sha256,
 				"config_sha256", m.config_sha256, "stock", m.stock);
+	}
 	json_decref(doc);
 	return out;
 }
@@ -785,6 +793,11 @@ int cmd_run(int argc, char **argv)
 	else
 		util_pathf(c->out_dir, sizeof(c->out_dir), "%s/results/%s", c->root, c->kernel_id);
 	util_pathf(c->run_dir, sizeof(c->run_dir), "%s/%s.run", c->out_dir, c->sc.name);
+	if (c->o.reassemble) {
+		c->attempts = 1;
+		r = run_finish(c, started);
+		goto out;
+	}
 	signals_catch();
 	do {
 		c->attempts++;

@@ -104,3 +104,29 @@ int kernel_manifest_parse(json_t *doc, struct kernel_manifest *m, json_error_t *
 	m->stock = stock;
 	return 0;
 }
+
+/* The value of "KEY=" in @identity's lines, or NULL. */
+static const char *identity_value(const char *identity, const char *key, int *len)
+{
+	size_t key_len = strlen(key);
+
+	for (const char *at = identity; at && *at; at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL) {
+		if (!strncmp(at, key, key_len) && at[key_len] == '=') {
+			*len = (int)strcspn(at + key_len + 1, "\n");
+			return at + key_len + 1;
+		}
+	}
+	return NULL;
+}
+
+void kernel_source_summary(const char *identity, char *out, size_t size)
+{
+	int package_len, version_len;
+	const char *package = identity_value(identity, "PACKAGE", &package_len);
+	const char *version = identity_value(identity, "VERSION", &version_len);
+
+	if (package && version)
+		snprintf(out, size, "%.*s %.*s", package_len, package, version_len, version);
+	else
+		snprintf(out, size, "%.*s", (int)strcspn(identity, "\n"), identity);
+}

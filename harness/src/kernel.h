@@ -39,6 +39,12 @@ struct kernel_manifest {
 	double build_seconds;
 };
 
+/*
+ * One line for people and result files: "linux-source-6.1 6.1.192-2" for a
+ * Debian package, the first line ("tree PATH DESCRIBE") for a local tree.
+ */
+void kernel_source_summary(const char *identity, char *out, size_t size);
+
 json_t *kernel_manifest_json(const struct kernel_manifest *m);
 /* Strict: unknown or missing keys are an error, named in @err; strings point into @doc. */
 int kernel_manifest_parse(json_t *doc, struct kernel_manifest *m, json_error_t *err);

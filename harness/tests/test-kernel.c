@@ -139,6 +139,17 @@ static void test_manifest_rejects_unknown_keys_and_versions(void **state)
 	json_decref(future);
 }
 
+static void test_source_summary(void **state)
+{
+	char line[128];
+
+	(void)state;
+	kernel_source_summary(base.source, line, sizeof(line));
+	assert_string_equal(line, "linux-source-6.1 6.1.192-2");
+	kernel_source_summary("tree /home/me/linux v6.1-rc1-5-gabc\nsha 123\n", line, sizeof(line));
+	assert_string_equal(line, "tree /home/me/linux v6.1-rc1-5-gabc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_config_survivors),
 		cmocka_unit_test(test_manifest_round_trip),
 		cmocka_unit_test(test_manifest_rejects_unknown_keys_and_versions),
+		cmocka_unit_test(test_source_summary),
 	};
 
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
