@@ -10,7 +10,7 @@ setup() {
 	load helpers/nested
 }
 
-# bats test_tags=nested,slow
+# bats test_tags=nested
 @test "abi: discovery, undefined and never-counted reasons, self-count" {
 	run_scenario abi
 	assert_success

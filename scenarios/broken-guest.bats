@@ -9,7 +9,7 @@ setup() {
 	load helpers/nested
 }
 
-# bats test_tags=nested,slow
+# bats test_tags=nested
 @test "a panicking L2 times out cleanly: stage and log named, no QEMU, no result" {
 	NESTED_RETRIES=0 run_scenario cpuid --timeout 120 --l2-append "root=/dev/nonexistent rootdelay=5 panic=0"
 	assert_failure 124

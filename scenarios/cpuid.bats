@@ -9,7 +9,7 @@ setup() {
 	load helpers/nested
 }
 
-# bats test_tags=nested,slow
+# bats test_tags=nested
 @test "cpuid: exactly N CPUID exits, and the oracle agrees" {
 	run_scenario cpuid
 	assert_success
