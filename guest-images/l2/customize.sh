@@ -64,7 +64,7 @@ echo exitscope-l2 >"$root/etc/hostname"
 
 # Timers and units that only cost boot time in a throwaway guest.
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
-	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service; do
+	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service getty-static.service; do
 	ln -sf /dev/null "$root/etc/systemd/system/$unit"
 done
 

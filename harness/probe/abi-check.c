@@ -76,10 +76,12 @@ int workload_abi(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures
 	struct exsc_regs r;
 	const struct exsc_reason *unused;
 	uint32_t code, cpuid_code;
-	bool all = true;
+	bool all = true, detected;
 
 	(void)ctx;
-	check_add(checks, &all, "discovery", probe_detect(cpuid, &info) == 0 && info.abi_version == 1 &&
+	/* Read first: the order in which call arguments are evaluated is unspecified. */
+	detected = probe_detect(cpuid, &info) == 0;
+	check_add(checks, &all, "discovery", detected && info.abi_version == 1 &&
 		  info.nr_slots == (info.isa == EXSC_ISA_VMX ? 80u : 261u),
 		  json_pack("{s:i, s:s, s:i}", "version", (int)info.abi_version,
 			    "isa", exsc_isa_name(info.isa), "slots", (int)info.nr_slots));

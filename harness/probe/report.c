@@ -33,7 +33,15 @@ json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 			json_array_append_new(by_reason,
 					      probe_reason_json(isa, after->code[i], count, cycles));
 	}
-	return probe_window_json(by_reason, after->total.count - before->total.count,
+	/*
+	 * The total leaf is read late in each snapshot, so its raw delta also
+	 * holds the CPUID reads that follow it in @before (cpuid_last) and precede
+	 * it in @after (cpuid_first, one per reason, itself): reads - 1 exits, all
+	 * the probe's own.  Taken out, the total covers the same window as the
+	 * per-reason counts: from before's last read to after's first.
+	 */
+	return probe_window_json(by_reason, after->total.count - before->total.count -
+				 (probe_snapshot_reads(isa) - 1),
 				 after->total.cycles - before->total.cycles);
 }
 

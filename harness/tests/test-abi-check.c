@@ -52,6 +52,9 @@ static void test_abi_passes_on_the_model(void **state)
 	assert_true(json_is_true(json_object_get(figures, "verified")));
 	/* discovery, undefined, never counted (SVM has VMGEXIT sub-codes), self-count */
 	assert_int_equal(json_array_size(json_object_get(figures, "checks")), 4);
+	/* The discovery check reports what it read. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_array_get(json_object_get(figures, "checks"), 0), "detail"), "isa")), "svm");
 	json_decref(figures);
 }
 
