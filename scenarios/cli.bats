@@ -26,7 +26,7 @@ setup() {
 }
 
 @test "every command has --help and help CMD" {
-	for cmd in doctor kernel images; do
+	for cmd in doctor kernel images run; do
 		run -0 "$EXITSCOPE" "$cmd" --help
 		assert_output --partial "usage: exitscope $cmd"
 		run -0 "$EXITSCOPE" help "$cmd"
@@ -218,4 +218,28 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	assert_output --partial "--samples needs MS"
 	run -0 "$EXITPROBE" --help
 	assert_output --partial "mmio"
+}
+
+@test "run: a scenario is required, and an unknown one lists those that exist" {
+	run -2 "$EXITSCOPE" run
+	assert_output --partial "name one SCENARIO"
+	run -2 "$EXITSCOPE" run nosuch
+	assert_output --partial "no scenario 'nosuch'"
+	assert_output --partial "cpuid"
+}
+
+@test "run: bad options are named before anything is built" {
+	run -2 "$EXITSCOPE" run cpuid --timeout soon
+	assert_output --partial "--timeout needs seconds"
+	run -2 "$EXITSCOPE" run cpuid --retries -1
+	assert_output --partial "--retries needs a count"
+	run -2 "$EXITSCOPE" run cpuid --l2-append "a,b"
+	assert_output --partial "cannot hold a comma"
+	run -2 "$EXITSCOPE" run cpuid --accel hvf
+	assert_output --partial "auto, kvm or tcg"
+}
+
+@test "images: path of an unknown kind is a usage error" {
+	run -2 "$EXITSCOPE" images path l3
+	assert_output --partial "l1 or l2, not 'l3'"
 }
