@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -85,6 +86,38 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 	return input_add(walk_plan, path) < 0 ? FTW_STOP : FTW_CONTINUE;
 }
 
+static time_t newest_source;
+
+static int walk_newest(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (type == FTW_F && st->st_mtime > newest_source)
+		newest_source = st->st_mtime;
+	return FTW_CONTINUE;
+}
+
+/*
+ * The L2 image carries the probe as built: one older than its sources would
+ * give a stale image under a valid id.  -ESTALE then, with what to do.
+ */
+static int probe_up_to_date(const char *root, const char *probe)
+{
+	static const char *const dirs[] = { "harness/probe", "harness/include", "harness/src/abi.c",
+					    "harness/src/reasons.c" };
+	char path[PATH_MAX + 64];
+	struct stat st;
+
+	newest_source = 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		util_pathf(path, sizeof(path), "%s/%s", root, dirs[i]);
+		nftw(path, walk_newest, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+	}
+	if (stat(probe, &st) < 0)
+		return -ENOENT;
+	return st.st_mtime >= newest_source ? 0 : -ESTALE;
+}
+
 static int image_collect_inputs(struct image_plan *p)
 {
 	char path[PATH_MAX + 64];
@@ -108,6 +141,11 @@ static int image_collect_inputs(struct image_plan *p)
 	if (stat(path, &st) < 0 || input_add(p, path) < 0) {
 		fprintf(stderr, "exitscope: images: %s is missing; run 'make -C harness' first\n", path);
 		return -ENOENT;
+	}
+	if (!strcmp(p->kind, "l2") && probe_up_to_date(p->root, path) == -ESTALE) {
+		fprintf(stderr, "exitscope: images: %s is older than its sources; run 'make -C harness' first\n",
+			path);
+		return -ESTALE;
 	}
 	return 0;
 }
