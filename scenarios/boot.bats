@@ -17,6 +17,6 @@ setup() {
 		([.boot.by_reason[].count] | add) <= .boot.total' "$RESULT"
 	assert_success
 	# Booting takes interrupts and port or MMIO accesses at least.
-	run jq -e '[.boot.by_reason[].name] | index("intr") != null' "$RESULT"
+	run jq -e '[.boot.by_reason[].name] | index("interrupt") != null' "$RESULT"
 	assert_success
 }

@@ -14,7 +14,7 @@ setup() {
 	assert_success
 	assert_result_checked
 	assert [ "$(reason_count hlt)" -gt 0 ]
-	assert [ "$(reason_count intr)" -gt 0 ]
+	assert [ "$(reason_count interrupt)" -gt 0 ]
 	run jq -e '.workload.name == "idle" and .exits.total > 0 and .boot.total > 0' "$RESULT"
 	assert_success
 }
