@@ -18,5 +18,5 @@ setup() {
 		.workload.figures.bytes_written == 16777216 and
 		.workload.figures.bytes_read == 16777216' "$RESULT"
 	assert_success
-	assert [ "$(reason_count ioio)" -ge 1000 ]
+	assert [ "$(reason_count io)" -ge 1000 ]
 }
