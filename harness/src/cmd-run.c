@@ -335,35 +335,32 @@ static int run_write_spec(const struct run_ctx *c)
 	return write_text(c->run_dir, "spec.env", spec);
 }
 
+/* cp @l2_dir/@name @run_dir/l2-@name: L1 reads L2's kernel from the share. */
+static int copy_l2_file(const struct run_ctx *c, const char *name)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 32];
+	char *const cp[] = { "cp", from, to, NULL };
+
+	util_pathf(from, sizeof(from), "%s/%s", c->l2_dir, name);
+	util_pathf(to, sizeof(to), "%s/l2-%s", c->run_dir, name);
+	return exec_run(cp, NULL, NULL) ? -EIO : 0;
+}
+
 /* A clean run directory for one attempt: spec, seed, L2's kernel, L1's overlay. */
 static int run_prepare(const struct run_ctx *c)
 {
-	char vmlinuz[PATH_MAX + 16], initrd[PATH_MAX + 16], base[PATH_MAX + 16], overlay[PATH_MAX + 16];
+	char base[PATH_MAX + 16], overlay[PATH_MAX + 16], out[PATH_MAX + 8];
 	char *const wipe[] = { "rm", "-rf", (char *)c->run_dir, NULL };
-	char *const copy[] = { "cp", vmlinuz, initrd, (char *)c->run_dir, NULL };
 	char *const create[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base,
 				 overlay, NULL };
-	char out[PATH_MAX + 8];
 
-	util_pathf(vmlinuz, sizeof(vmlinuz), "%s/l2-vmlinuz", c->run_dir);
 	util_pathf(out, sizeof(out), "%s/out", c->run_dir);
 	util_pathf(base, sizeof(base), "%s/rootfs.ext2", c->l1_dir);
 	util_pathf(overlay, sizeof(overlay), "%s/l1.qcow2", c->run_dir);
 	if (exec_run(wipe, NULL, NULL) || util_mkdirs(out) < 0)
 		return -EIO;
-	/* cp to the names spec.env promises. */
-	util_pathf(vmlinuz, sizeof(vmlinuz), "%s/vmlinuz", c->l2_dir);
-	util_pathf(initrd, sizeof(initrd), "%s/initrd.img", c->l2_dir);
-	if (exec_run(copy, NULL, NULL))
+	if (copy_l2_file(c, "vmlinuz") < 0 || copy_l2_file(c, "initrd.img") < 0)
 		return -EIO;
-	util_pathf(vmlinuz, sizeof(vmlinuz), "%s/vmlinuz", c->run_dir);
-	util_pathf(initrd, sizeof(initrd), "%s/l2-vmlinuz", c->run_dir);
-	if (rename(vmlinuz, initrd) < 0)
-		return -errno;
-	util_pathf(vmlinuz, sizeof(vmlinuz), "%s/initrd.img", c->run_dir);
-	util_pathf(initrd, sizeof(initrd), "%s/l2-initrd.img", c->run_dir);
-	if (rename(vmlinuz, initrd) < 0)
-		return -errno;
 	if (exec_run(create, NULL, NULL))
 		return -EIO;
 	if (run_write_spec(c) < 0 || run_write_seed(c) < 0)
