@@ -16,7 +16,7 @@ setup() {
 	assert_output --partial "L2 did not power off within 120 s"
 	assert_output --partial "out/l2-console.log"
 	assert [ ! -e "$RESULT" ]
-	run pgrep -f "qemu-system-x86_64.*cpuid.run"
+	run pgrep -f "qemu-system-x86_64.*$BATS_TEST_TMPDIR"
 	assert_failure
 	# The guest that hung is the one told to: how far it got before the
 	# timeout depends on the machine's load, its command line does not.

@@ -28,7 +28,7 @@ setup() {
 	assert_equal "$rc" 130
 	run cat "$log"
 	assert_output --partial "interrupted; QEMU stopped, no result written"
-	run pgrep -f "qemu-system-x86_64.*idle.run"
+	run pgrep -f "qemu-system-x86_64.*$BATS_TEST_TMPDIR"
 	assert_failure
 	assert [ ! -e "$RESULT" ]
 }
