@@ -763,6 +763,17 @@ out:
 	return r;
 }
 
+/* Moves a timed-out attempt's directory aside, replacing an older one of that name. */
+static void run_keep_logs(const char *run_dir, const char *kept)
+{
+	char *const wipe[] = { "rm", "-rf", (char *)kept, NULL };
+
+	exec_run(wipe, NULL, NULL);
+	if (rename(run_dir, kept) < 0)
+		fprintf(stderr, "exitscope: run: cannot keep %s as %s: %s\n", run_dir, kept,
+			strerror(errno));
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_ctx *c = calloc(1, sizeof(*c));
@@ -799,9 +810,15 @@ int cmd_run(int argc, char **argv)
 	do {
 		c->attempts++;
 		r = run_attempt(c, &st);
-		if (r == EXIT_TIMEOUT && c->attempts <= (int)c->o.retries)
-			progress(c, "stage %s timed out; retrying (%d of %u retries)",
-				 run_stage_name(st.stage), c->attempts, c->o.retries);
+		if (r == EXIT_TIMEOUT && c->attempts <= (int)c->o.retries) {
+			char kept[PATH_MAX + 32];
+
+			/* The next attempt starts clean; the logs of this one stay for people. */
+			util_pathf(kept, sizeof(kept), "%s.attempt-%d", c->run_dir, c->attempts);
+			run_keep_logs(c->run_dir, kept);
+			progress(c, "stage %s timed out; logs kept in %s; retrying (%d of %u retries)",
+				 run_stage_name(st.stage), kept, c->attempts, c->o.retries);
+		}
 	} while (r == EXIT_TIMEOUT && c->attempts <= (int)c->o.retries);
 	if (!r)
 		r = run_finish(c, started);
