@@ -28,7 +28,6 @@ static int plot_parse_args(int argc, char **argv, struct plot_opts *opts)
 		{ "top", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	optind = 1;
@@ -37,12 +36,8 @@ static int plot_parse_args(int argc, char **argv, struct plot_opts *opts)
 		if (opt == 'o') {
 			opts->svg = optarg;
 		} else if (opt == 't') {
-			opts->top = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end) {
-				fprintf(stderr, "exitscope: plot: --top needs a whole number >= 1, "
-						"not '%s'\n", optarg);
+			if (plot_parse_top("plot", optarg, &opts->top) < 0)
 				return -1;
-			}
 		} else {
 			fprintf(stderr, "exitscope: plot: bad option '%s'; see 'exitscope help plot'\n",
 				argv[optind - 1]);

@@ -53,7 +53,6 @@ static int report_parse_args(int argc, char **argv, struct report_cmd *c)
 		{ "no-charts", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	optind = 1;
@@ -64,12 +63,8 @@ static int report_parse_args(int argc, char **argv, struct report_cmd *c)
 		} else if (opt == 'n') {
 			c->charts = false;
 		} else if (opt == 't') {
-			c->top = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end) {
-				fprintf(stderr, "exitscope: report: --top needs a whole number >= 1, "
-						"not '%s'\n", optarg);
+			if (plot_parse_top("report", optarg, &c->top) < 0)
 				return -1;
-			}
 		} else {
 			fprintf(stderr, "exitscope: report: bad option '%s'; see 'exitscope help report'\n",
 				argv[optind - 1]);

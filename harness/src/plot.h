@@ -14,6 +14,9 @@
 #include "result.h"
 
 #define PLOT_DEFAULT_TOP 10
+
+/* --top N of plot and report: a whole number >= 1; says what was wrong for @cmd. */
+int plot_parse_top(const char *cmd, const char *text, size_t *top);
 #define PLOT_PACKAGE "gnuplot-nox"
 
 struct plot_opts {
