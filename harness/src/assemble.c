@@ -7,6 +7,7 @@
 
 #include "assemble.h"
 #include "exitscope/reasons.h"
+#include "util.h"
 
 #define SVM_EXIT_MSR 0x7c
 
@@ -24,22 +25,6 @@ static const struct exit_count *table_find(const struct exit_table *t, uint32_t 
 		if (t->v[i].reason == reason)
 			return &t->v[i];
 	return NULL;
-}
-
-/* Calls @line_fn for each line of @text; stops at its first error. */
-static int for_each_line(const char *text, int (*line_fn)(const char *line, void *arg), void *arg)
-{
-	while (*text) {
-		const char *eol = strchrnul(text, '\n');
-		char line[512];
-		int r;
-
-		snprintf(line, sizeof(line), "%.*s", (int)(eol - text), text);
-		if ((r = line_fn(line, arg)) < 0)
-			return r;
-		text = *eol ? eol + 1 : eol;
-	}
-	return 0;
 }
 
 /* "<reason> <name> <count> <cycles>": SVM names have spaces ("DE excp"). */
@@ -72,7 +57,7 @@ int counters_parse(const char *text, struct exit_table *t)
 	memset(t, 0, sizeof(*t));
 	if (!strncmp(text, "unpatched", 9))
 		return -ENODEV;
-	return for_each_line(text, counters_line, t);
+	return util_for_each_line(text, counters_line, t);
 }
 
 struct hist_state {
@@ -117,7 +102,7 @@ int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
 	h.dropped = dropped;
 	if (!strstr(text, "# event histogram"))
 		return -EINVAL;
-	r = for_each_line(text, hist_line, &h);
+	r = util_for_each_line(text, hist_line, &h);
 	/* The entries must add up to the histogram's own total, when it gives one. */
 	if (!r && strstr(text, "Hits:") && h.hits != t->total)
 		r = -EBADMSG;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "util.h"
 
 #define PLACEHOLDER_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
@@ -30,41 +31,45 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	return s->probe[0] && s->timeout_s ? 1 : -EINVAL;
 }
 
+struct scenario_search {
+	const char *name;
+	struct scenario *s;
+	int line;		/* lines seen so far */
+};
+
+/* 1 when this line is the scenario searched for, -EINVAL when it does not parse. */
+static int scenario_find_line(const char *line, void *arg)
+{
+	struct scenario_search *search = arg;
+	int r;
+
+	search->line++;
+	r = scenario_parse_line(line, search->s);
+	return r > 0 ? !strcmp(search->s->name, search->name) : r;
+}
+
 int scenario_find(const char *cfg, const char *name, struct scenario *s, int *line)
 {
-	int number = 0;
+	struct scenario_search search = { .name = name, .s = s };
+	int r = util_for_each_line(cfg, scenario_find_line, &search);
 
-	for (const char *at = cfg; *at;) {
-		const char *eol = strchrnul(at, '\n');
-		char text[512];
-		int r;
+	if (r < 0)
+		*line = search.line;
+	return r < 0 ? r : r > 0 ? 0 : -ENOENT;
+}
 
-		number++;
-		snprintf(text, sizeof(text), "%.*s", (int)(eol - at), at);
-		r = scenario_parse_line(text, s);
-		if (r < 0) {
-			*line = number;
-			return r;
-		}
-		if (r > 0 && !strcmp(s->name, name))
-			return 0;
-		at = *eol ? eol + 1 : eol;
-	}
-	return -ENOENT;
+static int scenario_list_line(const char *line, void *out)
+{
+	struct scenario s;
+
+	if (scenario_parse_line(line, &s) > 0)
+		fprintf(out, "  %-8s %s\n", s.name, s.probe);
+	return 0;
 }
 
 void scenario_list(const char *cfg, FILE *out)
 {
-	for (const char *at = cfg; *at;) {
-		const char *eol = strchrnul(at, '\n');
-		struct scenario s;
-		char text[512];
-
-		snprintf(text, sizeof(text), "%.*s", (int)(eol - at), at);
-		if (scenario_parse_line(text, &s) > 0)
-			fprintf(out, "  %-8s %s\n", s.name, s.probe);
-		at = *eol ? eol + 1 : eol;
-	}
+	util_for_each_line(cfg, scenario_list_line, out);
 }
 
 static const char *pair_value(const char *const *pairs, const char *key, size_t key_len)

@@ -197,3 +197,18 @@ void util_print_tail(FILE *out, const char *path, int lines)
 	fputs(start, out);
 	free(text);
 }
+
+int util_for_each_line(const char *text, int (*line_fn)(const char *line, void *arg), void *arg)
+{
+	while (*text) {
+		const char *eol = strchrnul(text, '\n');
+		char line[512];
+		int r;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(eol - text), text);
+		if ((r = line_fn(line, arg)) != 0)
+			return r;
+		text = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}

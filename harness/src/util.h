@@ -34,4 +34,11 @@ int util_checkout_root(char *root, size_t size);
 /* The last @lines lines of @path to @out, for a failed step's log. */
 void util_print_tail(FILE *out, const char *path, int lines);
 
+/*
+ * Calls @line_fn on each line of @text (without its newline, cut at 511
+ * bytes).  Stops at the first nonzero return, which it returns: negative for
+ * an error, positive for "found"; 0 when every line was seen.
+ */
+int util_for_each_line(const char *text, int (*line_fn)(const char *line, void *arg), void *arg);
+
 #endif
