@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# A guest that never comes up: L2 is told its root disk is one that does not
+# Guests that never report.  One never comes up: L2 is told its root disk is one that does not
 # exist, so its initramfs gives up and, with panic=0, halts for good.  The run must end in a timeout error
 # that names the stage and the log, leave no QEMU behind, and write no result.
 
@@ -22,4 +22,20 @@ setup() {
 	# timeout depends on the machine's load, its command line does not.
 	run grep -a "Command line: .*root=/dev/nonexistent" "${RESULT%.json}.run/out/l2-console.log"
 	assert_success
+}
+
+# An L2 that resets before its probe reports is what issue 8's flakes look like
+# from L0 (libvirt turns the reset into a clean shut-off): --retries must run
+# it again, keep the first attempt's logs, and still write no result.
+# bats test_tags=nested
+@test "an L2 that resets before the probe is retried, then reported as lost" {
+	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=1 run_scenario cpuid --timeout 400 --l2-append "root=/dev/nonexistent rootdelay=1 panic=1"
+	assert_failure 1
+	assert_output --partial "attempt 1 lost L2; logs kept in"
+	assert_output --partial "L2 shut off without the probe's status"
+	assert [ ! -e "$RESULT" ]
+	run grep -a "Rebooting automatically due to panic= boot argument" "${RESULT%.json}.run.attempt-1/out/l2-console.log"
+	assert_success
+	run pgrep -f "qemu-system-x86_64.*$BATS_TEST_TMPDIR"
+	assert_failure
 }

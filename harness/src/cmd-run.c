@@ -80,6 +80,30 @@ static volatile sig_atomic_t run_interrupted;
  */
 #define RUN_L1_LOST (-1)
 
+/*
+ * L2 ended without the probe's status line: L2 reset itself (libvirt turns
+ * the reset into a shutdown, the domain shuts off cleanly) before cloud-init
+ * ran the probe.  Another face of issue 8, retried like the other two.
+ */
+#define RUN_L2_LOST (-2)
+
+static bool run_lost(int r)
+{
+	return r == EXIT_TIMEOUT || r == RUN_L1_LOST || r == RUN_L2_LOST;
+}
+
+static const char *run_lost_what(int r, const struct run_status *st)
+{
+	static char what[64];
+
+	if (r == RUN_L1_LOST)
+		return "lost L1";
+	if (r == RUN_L2_LOST)
+		return "lost L2";
+	snprintf(what, sizeof(what), "timed out in stage %s", run_stage_name(st->stage));
+	return what;
+}
+
 void run_usage(FILE *out)
 {
 	fprintf(out,
@@ -92,7 +116,7 @@ void run_usage(FILE *out)
 		"The kernel and the images are built first when they are not cached.\n\n"
 		"--kernel ID   a kernel from 'exitscope kernel list' (default: build --series S)\n"
 		"--timeout S   L1's limit for L2, from virt-install to power-off (default: the scenario's)\n"
-		"--retries N   run again after a stage timed out, up to N times (default 0)\n"
+		"--retries N   run again, up to N times, after a stage timed out or L1 or L2 ended early\n"
 		"--l2-append ARGS   more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)\n"
 		"--reassemble  no new run: assemble the result again from SCENARIO.run/ of the last one\n\n"
 		"Exit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
@@ -478,6 +502,30 @@ static int l1_argv(const struct run_ctx *c, struct strv *argv)
 	return launch_l1_argv(&l, argv);
 }
 
+static int read_out(const struct run_ctx *c, const char *name, char **text)
+{
+	char path[PATH_MAX + 64];
+
+	util_pathf(path, sizeof(path), "%s/out/%s", c->run_dir, name);
+	return util_read_file(path, text, NULL);
+}
+
+/* Did the status port get the probe's EXITSCOPE-PROBE-RC line? */
+static bool l2_reported(const struct run_ctx *c)
+{
+	char *port = NULL;
+	json_t *probe = NULL;
+	int rc, r;
+
+	if (read_out(c, "l2-probe.out", &port) < 0)
+		return false;
+	r = probe_output_parse(port, &probe, &rc);
+	if (probe)
+		json_decref(probe);
+	free(port);
+	return r != -ENOMSG;
+}
+
 /* One attempt: a fresh run directory, one L1 boot.  0 or an EXIT_* code. */
 static int run_attempt(struct run_ctx *c, struct run_status *st)
 {
@@ -523,15 +571,12 @@ static int run_attempt(struct run_ctx *c, struct run_status *st)
 			st->error[0] ? st->error : "no reason given", c->run_dir);
 		return EXIT_MEASURED_FAILED;
 	}
+	if (!l2_reported(c)) {
+		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status; see %s/%s\n",
+			c->run_dir, stage_log(STAGE_L2));
+		return RUN_L2_LOST;
+	}
 	return 0;
-}
-
-static int read_out(const struct run_ctx *c, const char *name, char **text)
-{
-	char path[PATH_MAX + 64];
-
-	util_pathf(path, sizeof(path), "%s/out/%s", c->run_dir, name);
-	return util_read_file(path, text, NULL);
 }
 
 /* The L1 window (patch counters before and after L2) and its oracle. */
@@ -818,18 +863,17 @@ int cmd_run(int argc, char **argv)
 	do {
 		c->attempts++;
 		r = run_attempt(c, &st);
-		if ((r == EXIT_TIMEOUT || r == RUN_L1_LOST) && c->attempts <= (int)c->o.retries) {
+		if (run_lost(r) && c->attempts <= (int)c->o.retries) {
 			char kept[PATH_MAX + 32];
 
 			/* The next attempt starts clean; the logs of this one stay for people. */
 			util_pathf(kept, sizeof(kept), "%s.attempt-%d", c->run_dir, c->attempts);
 			run_keep_logs(c->run_dir, kept);
-			progress(c, "stage %s %s; logs kept in %s; retrying (%d of %u retries)",
-				 run_stage_name(st.stage), r == EXIT_TIMEOUT ? "timed out" : "lost L1",
-				 kept, c->attempts, c->o.retries);
+			progress(c, "attempt %d %s; logs kept in %s; retrying (%d of %u retries)",
+				 c->attempts, run_lost_what(r, &st), kept, c->attempts, c->o.retries);
 		}
-	} while ((r == EXIT_TIMEOUT || r == RUN_L1_LOST) && c->attempts <= (int)c->o.retries);
-	if (r == RUN_L1_LOST)
+	} while (run_lost(r) && c->attempts <= (int)c->o.retries);
+	if (r == RUN_L1_LOST || r == RUN_L2_LOST)
 		r = EXIT_MEASURED_FAILED;
 	if (!r)
 		r = run_finish(c, started);
