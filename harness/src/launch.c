@@ -167,6 +167,10 @@ static int launch_add_channels(const struct l1_launch *l, struct strv *argv)
 	r |= strv_addf(argv, "file,id=status,path=%s/status.log", l->run_dir);
 	r |= strv_addv(argv, (const char *const[]){ "-device",
 				"virtserialport,chardev=status,name=org.exitscope.status", NULL });
+	if (l->monitor) {
+		r |= strv_add(argv, "-monitor");
+		r |= strv_addf(argv, "unix:%s,server=on,wait=off", l->monitor);
+	}
 	return r ? -ENOMEM : 0;
 }
 

@@ -44,6 +44,7 @@ struct l1_launch {
 	const char *l2_disk;	/* L2 base image, handed to L1 read-only */
 	const char *run_dir;	/* shared in as 9p tag "exitscope"; logs land here */
 	const char *append;	/* extra kernel arguments, may be NULL */
+	const char *monitor;	/* unix socket for QEMU's HMP, may be NULL */
 	unsigned int mem_mib;
 	unsigned int cpus;
 };

@@ -150,6 +150,19 @@ static void test_kvm_uses_host_cpu(void **state)
 	assert_non_null(strstr(line, " -accel kvm -cpu host "));
 	assert_null(strstr(line, "-cpu max"));
 	assert_non_null(strstr(line, "panic=-1 -drive"));
+	assert_null(strstr(line, "-monitor"));
+	free(line);
+}
+
+static void test_monitor_socket_when_asked(void **state)
+{
+	struct l1_launch l = example;
+	char *line;
+
+	(void)state;
+	l.monitor = "/r/l1-monitor.sock";
+	line = joined_argv(&l);
+	assert_non_null(strstr(line, " -monitor unix:/r/l1-monitor.sock,server=on,wait=off"));
 	free(line);
 }
 
@@ -172,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_picks_kvm_only_when_nesting_works),
 		cmocka_unit_test(test_explicit_choice),
+		cmocka_unit_test(test_monitor_socket_when_asked),
 		cmocka_unit_test(test_probe_reads_cpuinfo_and_nested_param),
 		cmocka_unit_test(test_tcg_command_line),
 		cmocka_unit_test(test_kvm_uses_host_cpu),
