@@ -23,7 +23,7 @@ test: all
 lint:
 	$(MAKE) -C harness lint
 	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh)
-	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init
+	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init guest-images/l2/exitscope-l2-init
 
 test-nested: all
 	$(BATS) scenarios/
@@ -44,7 +44,7 @@ bench-kernel: all
 
 # The nested chain N times without retries: stalls and stage times (issue 8).
 soak: all
-	scripts/soak.sh $(or $(N),50) $(or $(NAME),cpuid)
+	scripts/soak.sh $(or $(N),50) $(or $(NAME),kboot)
 
 check-patch: deps
 	kernel-patch/check-patch.sh

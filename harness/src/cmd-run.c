@@ -27,6 +27,7 @@
 #include "exec.h"
 #include "kernel.h"
 #include "launch.h"
+#include "monitor.h"
 #include "run.h"
 #include "scenario.h"
 #include "strv.h"
@@ -356,14 +357,18 @@ static int run_write_seed(const struct run_ctx *c)
 
 static int run_write_spec(const struct run_ctx *c)
 {
-	char spec[2048];
+	char spec[2048], args[1024];
 
+	if (scenario_l2_args(&c->sc, L2_KERNEL_ARGS, c->o.l2_append, args, sizeof(args)) < 0) {
+		fprintf(stderr, "exitscope: run: %s: L2's kernel arguments hold a comma or are too long\n",
+			c->sc.name);
+		return -EINVAL;
+	}
 	snprintf(spec, sizeof(spec),
 		 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
 		 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
-		 "L2_KERNEL_ARGS=%s%s%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
-		 c->sc.name, c->sc.timeout_s, L2_KERNEL_ARGS, c->o.l2_append ? " " : "",
-		 c->o.l2_append ? c->o.l2_append : "", L2_MEMORY_MIB);
+		 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
+		 c->sc.name, c->sc.timeout_s, args, L2_MEMORY_MIB);
 	return write_text(c->run_dir, "spec.env", spec);
 }
 
@@ -445,6 +450,34 @@ static const char *stage_log(enum run_stage stage)
  * @st), -ETIMEDOUT when a stage ran out of time, -EINTR on a signal,
  * -EPIPE when QEMU ended before the agent did.  QEMU is gone on return.
  */
+/* L1's HMP socket in the run directory; false when the path is too long to bind. */
+static bool l1_monitor_path(const struct run_ctx *c, char *path, size_t size)
+{
+	return util_pathf(path, size, "%s/l1-monitor.sock", c->run_dir) == 0 &&
+	       strlen(path) <= MONITOR_PATH_MAX;
+}
+
+/*
+ * At a stage timeout, before QEMU is killed: what L1's vCPUs and local APICs
+ * hold, for issue 8 (a stalled L1 has been seen inside L2 with its own timer
+ * interrupt pending).  Best effort: the timeout is reported either way.
+ */
+static void l1_dump_state(const struct run_ctx *c)
+{
+	static const char *const cmds[] = { "info registers -a", "info lapic 0", "info lapic 1",
+					    "info pic", NULL };
+	char sock[PATH_MAX + 32], out[PATH_MAX + 32];
+	int r = -ENAMETOOLONG;
+
+	util_pathf(out, sizeof(out), "%s/l1-at-timeout.txt", c->run_dir);
+	if (l1_monitor_path(c, sock, sizeof(sock)))
+		r = monitor_dump(sock, cmds, out, 1000);
+	if (r < 0)
+		fprintf(stderr, "exitscope: run: no L1 state at the timeout (monitor: %s)\n", strerror(-r));
+	else
+		progress(c, "L1's registers and APICs at the timeout: %s", out);
+}
+
 static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 {
 	char status_path[PATH_MAX + 16];
@@ -477,6 +510,8 @@ static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 			return -EINTR;
 		}
 		if (util_now() - stage_start > stage_limit(c, seen)) {
+			if (seen != STAGE_DONE)
+				l1_dump_state(c);
 			l1_kill(pid);
 			if (seen == STAGE_DONE)
 				return 0;	/* the results are in; only the power-off hung */
@@ -489,6 +524,7 @@ static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 static int l1_argv(const struct run_ctx *c, struct strv *argv)
 {
 	char kernel[PATH_MAX + 16], overlay[PATH_MAX + 16], l2_disk[PATH_MAX + 16];
+	char monitor[PATH_MAX + 32];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct l1_launch l = {
 		.accel = c->accel, .kernel = kernel, .l1_disk = overlay, .l2_disk = l2_disk,
@@ -497,6 +533,8 @@ static int l1_argv(const struct run_ctx *c, struct strv *argv)
 	};
 
 	util_pathf(kernel, sizeof(kernel), "%s/bzImage", c->kernel_dir);
+	if (l1_monitor_path(c, monitor, sizeof(monitor)))
+		l.monitor = monitor;
 	util_pathf(overlay, sizeof(overlay), "%s/l1.qcow2", c->run_dir);
 	util_pathf(l2_disk, sizeof(l2_disk), "%s/image.qcow2", c->l2_dir);
 	return launch_l1_argv(&l, argv);

@@ -21,7 +21,7 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	if (sscanf(line, "%31s %15s %15s %u %n", s->name, s->stage, kernel, &s->timeout_s,
 		   &probe_at) != 4 || !probe_at)
 		return -EINVAL;
-	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd"))
+	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd") && strcmp(s->stage, "init"))
 		return -EINVAL;
 	if (strcmp(kernel, "patched") && strcmp(kernel, "stock"))
 		return -EINVAL;
@@ -29,6 +29,19 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	snprintf(s->probe, sizeof(s->probe), "%.*s", (int)strcspn(line + probe_at, "\n"),
 		 line + probe_at);
 	return s->probe[0] && s->timeout_s ? 1 : -EINVAL;
+}
+
+int scenario_l2_args(const struct scenario *s, const char *base, const char *append,
+		     char *args, size_t size)
+{
+	bool init = !strcmp(s->stage, "init");
+	int n;
+
+	n = snprintf(args, size, "%s%s%s%s%s", base, append ? " " : "", append ? append : "",
+		     init ? " init=" SCENARIO_L2_INIT " -- " : "", init ? s->probe : "");
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return strpbrk(args, ",\n") ? -EINVAL : 0;
 }
 
 struct scenario_search {

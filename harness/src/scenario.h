@@ -8,7 +8,7 @@
 
 struct scenario {
 	char name[32];
-	char stage[16];		/* cloud-init key: runcmd or bootcmd */
+	char stage[16];		/* cloud-init's runcmd or bootcmd, or init: L2's PID 1 */
 	bool stock;		/* runs on the unpatched kernel */
 	unsigned int timeout_s;	/* L1's limit for L2, virt-install to power-off */
 	char probe[256];	/* exitprobe's command line in L2 */
@@ -19,6 +19,18 @@ struct scenario {
  * -EINVAL (with *@line set) when a line does not parse.
  */
 int scenario_find(const char *cfg, const char *name, struct scenario *s, int *line);
+
+/* The init stage: L2 boots straight into this script, no systemd or cloud-init. */
+#define SCENARIO_L2_INIT "/usr/local/sbin/exitscope-l2-init"
+
+/*
+ * L2's kernel command line: @base, then @append (may be NULL), then for the
+ * init stage init= and the probe's arguments after "--", which the kernel
+ * hands to init.  -EINVAL when a comma would split virt-install's
+ * kernel_args=, -ENAMETOOLONG when it does not fit @size.
+ */
+int scenario_l2_args(const struct scenario *s, const char *base, const char *append,
+		     char *args, size_t size);
 
 /* Each scenario's name, one per line, for usage and error messages. */
 void scenario_list(const char *cfg, FILE *out);

@@ -16,7 +16,8 @@ static const char cfg[] =
 	"\n"
 	"boot   bootcmd  patched  900  snapshot\n"
 	"cpuid  runcmd   patched  1200 run cpuid 100000\n"
-	"stock  runcmd   stock    60   run cpuid 10\n";
+	"stock  runcmd   stock    60   run cpuid 10\n"
+	"kboot  init     patched  600  snapshot\n";
 
 static void test_finds_each_scenario_with_its_fields(void **state)
 {
@@ -35,6 +36,24 @@ static void test_finds_each_scenario_with_its_fields(void **state)
 	assert_int_equal(scenario_find(cfg, "stock", &s, &line), 0);
 	assert_true(s.stock);
 	assert_int_equal(scenario_find(cfg, "cpui", &s, &line), -ENOENT);
+}
+
+static void test_l2_args_hand_the_init_stage_its_probe(void **state)
+{
+	struct scenario s;
+	char args[128];
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "kboot", &s, &line), 0);
+	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", "loglevel=8", args, sizeof(args)), 0);
+	assert_string_equal(args, "console=ttyS0 loglevel=8 init=" SCENARIO_L2_INIT " -- snapshot");
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", NULL, args, sizeof(args)), 0);
+	assert_string_equal(args, "console=ttyS0");
+	/* virt-install splits --boot at commas: one in the arguments would cut them. */
+	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", "a=1,2", args, sizeof(args)), -EINVAL);
+	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", "loglevel=8", args, 8), -ENAMETOOLONG);
 }
 
 static void test_a_bad_line_is_named(void **state)
@@ -101,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_each_scenario_with_its_fields),
+		cmocka_unit_test(test_l2_args_hand_the_init_stage_its_probe),
 		cmocka_unit_test(test_a_bad_line_is_named),
 		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
 		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),

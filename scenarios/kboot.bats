@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# kboot: L2's kernel boot alone.  The probe is L2's PID 1 (scenarios.cfg stage
+# init): one snapshot right after the kernel and its initramfs are done, then
+# power-off, with no systemd and no cloud-init in between.  The shortest whole
+# L0 -> L1 -> L2 round; `make soak` repeats it.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/nested
+}
+
+# bats test_tags=nested
+@test "kboot: the exits of L2's kernel boot, with the probe as PID 1" {
+	run_scenario kboot
+	assert_success
+	assert_result_checked
+	run jq -e '.boot.total > 1000 and ([.boot.by_reason[].count] | add) <= .boot.total' "$RESULT"
+	assert_success
+	run jq -e '[.boot.by_reason[].name] | index("interrupt") != null' "$RESULT"
+	assert_success
+	# The probe ran as init: cloud-init never started.
+	local console=${RESULT%.json}.run/out/l2-console.log
+	run grep -a "EXITSCOPE-PROBE-RC 0" "$console"
+	assert_success
+	run grep -a -i "cloud-init" "$console"
+	assert_failure
+}
