@@ -127,14 +127,29 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
 	return r ? -ENOMEM : 0;
 }
 
+/*
+ * highres=off under TCG, the fix for issue 8 (docs/nested-stall.md): QEMU's
+ * VMRUN helper (7.2 here, and every release before the 2025 atomic
+ * interrupt_request rework) ORs CPU_INTERRUPT_VIRQ into the vCPU's
+ * interrupt_request without the BQL whenever L1's KVM enters L2 with an
+ * interrupt window (V_IRQ) open.  A CPU_INTERRUPT_POLL that the main loop
+ * (L1's APIC timer) or L1's other vCPU (an IPI) sets at that moment is lost:
+ * the vector waits in L1's IRR and nothing polls it.  With high-resolution
+ * timers L1's tick is a one-shot APIC timer that only L1's handler re-arms,
+ * so one lost timer interrupt stalls L1 for good, and L2 with it.  Without
+ * them the APIC timer is periodic in QEMU itself: the next tick, 4 ms later,
+ * polls the APIC again and delivers what was pending.  Real hardware under
+ * KVM has no such race, so the option is TCG's alone.
+ */
 static int launch_add_boot(const struct l1_launch *l, struct strv *argv)
 {
+	const char *tick = l->accel == ACCEL_TCG ? " highres=off" : "";
 	int r = 0;
 
 	r |= strv_add(argv, "-kernel");
 	r |= strv_add(argv, l->kernel);
 	r |= strv_add(argv, "-append");
-	r |= strv_addf(argv, "console=ttyS0 root=/dev/vda rw panic=-1%s%s",
+	r |= strv_addf(argv, "console=ttyS0 root=/dev/vda rw panic=-1%s%s%s", tick,
 		       l->append ? " " : "", l->append ? l->append : "");
 	return r ? -ENOMEM : 0;
 }
