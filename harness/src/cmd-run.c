@@ -445,11 +445,6 @@ static const char *stage_log(enum run_stage stage)
 	return stage == STAGE_L2 ? "out/l2-console.log (and l1-console.log)" : "l1-console.log";
 }
 
-/*
- * Follows one L1 boot to its end.  0 when the agent finished (its rc in
- * @st), -ETIMEDOUT when a stage ran out of time, -EINTR on a signal,
- * -EPIPE when QEMU ended before the agent did.  QEMU is gone on return.
- */
 /* L1's HMP socket in the run directory; false when the path is too long to bind. */
 static bool l1_monitor_path(const struct run_ctx *c, char *path, size_t size)
 {
@@ -478,6 +473,11 @@ static void l1_dump_state(const struct run_ctx *c)
 		progress(c, "L1's registers and APICs at the timeout: %s", out);
 }
 
+/*
+ * Follows one L1 boot to its end.  0 when the agent finished (its rc in
+ * @st), -ETIMEDOUT when a stage ran out of time, -EINTR on a signal,
+ * -EPIPE when QEMU ended before the agent did.  QEMU is gone on return.
+ */
 static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 {
 	char status_path[PATH_MAX + 16];
