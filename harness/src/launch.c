@@ -128,7 +128,7 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
 }
 
 /*
- * highres=off under TCG, the fix for issue 8 (docs/nested-stall.md): QEMU's
+ * highres=off under TCG mitigates one cause of issue 8: QEMU's
  * VMRUN helper (7.2 here, and every release before the 2025 atomic
  * interrupt_request rework) ORs CPU_INTERRUPT_VIRQ into the vCPU's
  * interrupt_request without the BQL whenever L1's KVM enters L2 with an
@@ -139,7 +139,8 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
  * so one lost timer interrupt stalls L1 for good, and L2 with it.  Without
  * them the APIC timer is periodic in QEMU itself: the next tick, 4 ms later,
  * polls the APIC again and delivers what was pending.  Real hardware under
- * KVM has no such race, so the option is TCG's alone.
+ * KVM has no such race, so the option is TCG's alone.  Other stalls remain
+ * (docs/nested-stall.md); --retries covers them.
  */
 static int launch_add_boot(const struct l1_launch *l, struct strv *argv)
 {
