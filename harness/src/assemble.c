@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <asm/svm.h>
+#include <asm/vmx.h>
+
 #include "assemble.h"
 #include "exitscope/reasons.h"
 #include "util.h"
-
-#define SVM_EXIT_MSR 0x7c
 
 static int table_add(struct exit_table *t, uint32_t reason, uint64_t count, uint64_t cycles)
 {
@@ -107,6 +108,19 @@ int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
 	if (!r && strstr(text, "Hits:") && h.hits != t->total)
 		r = -EBADMSG;
 	return r;
+}
+
+uint64_t hist_shutdowns(const struct exit_table *hist, enum exsc_isa isa)
+{
+	uint32_t code = isa == EXSC_ISA_VMX ? EXIT_REASON_TRIPLE_FAULT : SVM_EXIT_SHUTDOWN;
+	uint64_t n = 0;
+
+	if (isa == EXSC_ISA_NONE)
+		return 0;
+	for (size_t i = 0; i < hist->n; i++)
+		if (hist->v[i].reason == code)
+			n += hist->v[i].count;
+	return n;
 }
 
 int probe_output_parse(const char *text, json_t **doc, int *rc)

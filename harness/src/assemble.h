@@ -37,6 +37,12 @@ int counters_parse(const char *text, struct exit_table *t);
 int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped);
 
 /*
+ * How often the guest shut down in @hist's window: SVM's SHUTDOWN exit or
+ * VMX's triple fault, what a guest's triple fault looks like to L1's KVM.
+ */
+uint64_t hist_shutdowns(const struct exit_table *hist, enum exsc_isa isa);
+
+/*
  * The probe's port output: *@doc the JSON between EXITSCOPE-BEGIN and
  * EXITSCOPE-END (NULL when the probe wrote none), *@rc its exit status from
  * the EXITSCOPE-PROBE-RC line.  -ENOMSG when there is no status line: L2

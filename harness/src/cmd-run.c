@@ -564,6 +564,28 @@ static bool l2_reported(const struct run_ctx *c)
 	return r != -ENOMSG;
 }
 
+/*
+ * Did L2 end in a triple fault?  L1's kvm_exit histogram says, by its SVM
+ * SHUTDOWN or VMX triple-fault exit; the ISA is the one this host's L1 has.
+ */
+static bool l2_triple_faulted(const struct run_ctx *c)
+{
+	struct exit_table *hist = calloc(1, sizeof(*hist));
+	enum exsc_isa isa = EXSC_ISA_SVM;	/* TCG's -cpu max, or an AMD host */
+	uint64_t dropped;
+	char *text = NULL;
+	bool shut = false;
+
+	if (c->accel == ACCEL_KVM && !strcmp(c->caps.cpu_vendor, "GenuineIntel"))
+		isa = EXSC_ISA_VMX;
+	if (hist && read_out(c, "kvm-exit-hist.txt", &text) == 0 &&
+	    hist_parse(text, hist, &dropped) == 0)
+		shut = hist_shutdowns(hist, isa) > 0;
+	free(text);
+	free(hist);
+	return shut;
+}
+
 /* One attempt: a fresh run directory, one L1 boot.  0 or an EXIT_* code. */
 static int run_attempt(struct run_ctx *c, struct run_status *st)
 {
@@ -610,7 +632,8 @@ static int run_attempt(struct run_ctx *c, struct run_status *st)
 		return EXIT_MEASURED_FAILED;
 	}
 	if (!l2_reported(c)) {
-		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status; see %s/%s\n",
+		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s\n",
+			l2_triple_faulted(c) ? " (it triple-faulted: L1's kvm_exit shows a shutdown exit)" : "",
 			c->run_dir, stage_log(STAGE_L2));
 		return RUN_L2_LOST;
 	}

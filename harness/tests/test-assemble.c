@@ -75,6 +75,24 @@ static void test_counters_and_their_delta(void **state)
 	assert_int_equal(counters_parse("114 cpuid x 1\n", &before), -EINVAL);
 }
 
+static void test_hist_shutdowns_by_isa(void **state)
+{
+	struct exit_table hist;
+	uint64_t dropped;
+
+	(void)state;
+	/* The L2 that reset in a real run: one SVM SHUTDOWN (0x7f) exit. */
+	assert_int_equal(hist_parse("# event histogram\n"
+				    "{ exit_reason: 127 } hitcount: 1\n"
+				    "{ exit_reason: 2 } hitcount: 3\n"
+				    "{ exit_reason: 120 } hitcount: 9\n"
+				    "    Hits: 13\n", &hist, &dropped), 0);
+	assert_int_equal(hist_shutdowns(&hist, EXSC_ISA_SVM), 1);
+	/* On VMX, 2 is the triple fault and 127 means nothing special. */
+	assert_int_equal(hist_shutdowns(&hist, EXSC_ISA_VMX), 3);
+	assert_int_equal(hist_shutdowns(&hist, EXSC_ISA_NONE), 0);
+}
+
 static void test_hist_parse(void **state)
 {
 	struct exit_table hist;
@@ -202,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_and_their_delta),
 		cmocka_unit_test(test_hist_parse),
+		cmocka_unit_test(test_hist_shutdowns_by_isa),
 		cmocka_unit_test(test_oracle_match_and_mismatch),
 		cmocka_unit_test(test_oracle_sees_reasons_only_the_tracepoint_has),
 		cmocka_unit_test(test_oracle_folds_vmx_high_bits),
