@@ -143,6 +143,10 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	assert_output --partial "== idle"
 	assert_output --partial "only in A: $RESULTS/k61/pio.json"
 	run -0 "$EXITSCOPE" diff "$RESULTS/k612" "$RESULTS/k612"
+	# A trailing slash, as completion types it, still names files with one.
+	run -1 "$EXITSCOPE" diff "$RESULTS/k61/" "$RESULTS/k612//"
+	assert_output --partial "only in A: $RESULTS/k61/pio.json"
+	assert_output --partial "+++ B $RESULTS/k612/cpuid.json"
 }
 
 @test "diff: exit 2 on bad input, naming the file and the problem" {

@@ -294,14 +294,27 @@ static int diff_unpaired(struct diff_cmd *c, const char *path, bool in_a)
 	return EXIT_MEASURED_FAILED;
 }
 
+/* @dir's length without its trailing slashes (but "/" stays itself). */
+static size_t dir_len_without_slash(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return len;
+}
+
 static int diff_one_pair(struct diff_cmd *c, const char *da, const char *db,
 			 const struct diff_pair *pair)
 {
 	char pa[PATH_MAX], pb[PATH_MAX];
 	int ret;
 
-	snprintf(pa, sizeof(pa), "%s/%s", da, pair->a ? pair->a : "");
-	snprintf(pb, sizeof(pb), "%s/%s", db, pair->b ? pair->b : "");
+	/* "results/A/" as typed by a shell's completion: one slash, not two. */
+	snprintf(pa, sizeof(pa), "%.*s/%s", (int)dir_len_without_slash(da), da,
+		 pair->a ? pair->a : "");
+	snprintf(pb, sizeof(pb), "%.*s/%s", (int)dir_len_without_slash(db), db,
+		 pair->b ? pair->b : "");
 	if (!pair->a || !pair->b)
 		return diff_unpaired(c, pair->a ? pa : pb, pair->a);
 	if (c->json)
