@@ -35,9 +35,14 @@ setup() {
 	assert_failure 1
 	assert_output --partial "attempt 1 lost L2; logs kept in"
 	assert_output --partial "L2 shut off without the probe's status (it triple-faulted"
+	assert_output --partial "out/kvm-trace-tail.txt"
 	assert [ ! -e "$RESULT" ]
 	run grep -a "Rebooting automatically due to panic= boot argument" "${RESULT%.json}.run.attempt-1/out/l2-console.log"
 	assert_success
+	# L1's flight recorder kept the KVM events up to the fault.
+	run grep -Ec "kvm_exit: vcpu [0-9]+ reason (shutdown|TRIPLE_FAULT)" "${RESULT%.json}.run.attempt-1/out/kvm-trace-tail.txt"
+	assert_success
+	assert_output 1
 	run pgrep -f "qemu-system-x86_64.*$BATS_TEST_TMPDIR"
 	assert_failure
 }

@@ -632,7 +632,8 @@ static int run_attempt(struct run_ctx *c, struct run_status *st)
 		return EXIT_MEASURED_FAILED;
 	}
 	if (!l2_reported(c)) {
-		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s\n",
+		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s "
+			"and out/kvm-trace-tail.txt (L1's last KVM events)\n",
 			l2_triple_faulted(c) ? " (it triple-faulted: L1's kvm_exit shows a shutdown exit)" : "",
 			c->run_dir, stage_log(STAGE_L2));
 		return RUN_L2_LOST;
