@@ -728,12 +728,32 @@ static json_t *kernel_json(const struct run_ctx *c)
 	return out;
 }
 
-static json_t *host_json(const struct run_ctx *c)
+static void qemu_version_line(char *line, size_t size)
 {
 	char *const version[] = { "sh", "-c", "qemu-system-x86_64 --version | head -n 1", NULL };
-	char qemu[256] = "unknown";
 
-	exec_output(version, qemu, sizeof(qemu));
+	snprintf(line, size, "unknown");
+	exec_output(version, line, size);
+}
+
+/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
+static void tcg_qemu_warn(const struct run_ctx *c)
+{
+	const char *why = NULL;
+	char qemu[256];
+
+	if (c->accel != ACCEL_TCG)
+		return;
+	qemu_version_line(qemu, sizeof(qemu));
+	if (launch_tcg_qemu_fit(qemu, &why) == 0)
+		fprintf(stderr, "exitscope: run: warning: %s: %s\n", qemu, why);
+}
+
+static json_t *host_json(const struct run_ctx *c)
+{
+	char qemu[256];
+
+	qemu_version_line(qemu, sizeof(qemu));
 	return json_pack("{s:s, s:s, s:s}", "accel", accel_name(c->accel),
 			 "cpu_vendor", c->caps.cpu_vendor, "qemu_version", qemu);
 }
@@ -909,6 +929,8 @@ int cmd_run(int argc, char **argv)
 		r = EXIT_USAGE;
 		goto out;
 	}
+	if (!c->o.reassemble)
+		tcg_qemu_warn(c);
 	if ((r = run_resolve_kernel(c)) || (r = run_resolve_images(c)))
 		goto out;
 	if (c->o.results)

@@ -57,6 +57,21 @@ static void doctor_l1_tool(const char *label, char *const argv[], const char *pa
 		printf("%-13s %s\n", label, version);
 }
 
+/* Under TCG the L0 QEMU's SVM emulation decides whether L2 keeps its interrupts. */
+static void doctor_tcg_qemu(void)
+{
+	char *const version[] = { "qemu-system-x86_64", "--version", NULL };
+	const char *why = NULL;
+	char line[512];
+
+	if (!doctor_first_line(version, line, sizeof(line)))
+		return;
+	if (launch_tcg_qemu_fit(line, &why) > 0)
+		printf("%-13s fit for nested SVM (9.1 or later)\n", "qemu-tcg");
+	else
+		printf("%-13s %s\n", "qemu-tcg", why ? why : "version not recognised");
+}
+
 /* Free space where the cache is, or would be: its nearest existing ancestor. */
 static void doctor_cache(void)
 {
@@ -113,6 +128,8 @@ int cmd_doctor(int argc, char **argv)
 			       "cloud-image-utils");
 	doctor_l1_tool("libvirt", (char *[]){ "virsh", "--version", NULL }, "libvirt-daemon-system");
 	doctor_l1_tool("virt-install", (char *[]){ "virt-install", "--version", NULL }, "virtinst");
+	if (accel == ACCEL_TCG)
+		doctor_tcg_qemu();
 	doctor_cache();
 	if (missing) {
 		printf("%d tool(s) missing: 'make deps' installs them\n", missing);

@@ -106,6 +106,31 @@ const char *accel_name(enum accel accel)
 }
 
 /*
+ * QEMU before 9.1 (bookworm has 7.2) enters a guest through VMRUN without
+ * loading the VMCB's interrupt shadow (upstream "target/i386: fix
+ * INHIBIT_IRQ/TF/RF handling for VMRUN", June 2024).  When L1's timer
+ * interrupt exits L2 right after L2's STI, L1's KVM sees the shadow, opens an
+ * interrupt window instead of injecting, and QEMU takes that window at once:
+ * L2's wakeup interrupt arrives before its HLT instead of ending it, and L2
+ * sleeps until some later interrupt, minutes on an idle tickless guest
+ * (issue 8: "rcu_preempt kthread timer wakeup didn't happen").
+ */
+int launch_tcg_qemu_fit(const char *version_line, const char **why)
+{
+	const char *v = strstr(version_line, "version ");
+	unsigned int major, minor;
+
+	if (!v || sscanf(v, "version %u.%u", &major, &minor) != 2)
+		return -EINVAL;
+	*why = NULL;
+	if (major > 9 || (major == 9 && minor >= 1))
+		return 1;
+	*why = "QEMU before 9.1 drops L2's interrupt shadow on VMRUN under TCG, and L2 then loses wakeups; "
+	       "'make deps' installs QEMU 10 from bookworm-backports";
+	return 0;
+}
+
+/*
  * -cpu host under KVM passes the host's VMX/SVM through; under TCG only
  * -cpu max emulates SVM.  MTTCG lets L1's vCPUs use the host's cores.
  */

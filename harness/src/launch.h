@@ -51,4 +51,12 @@ struct l1_launch {
 
 int launch_l1_argv(const struct l1_launch *l, struct strv *argv);
 
+/*
+ * Can this L0 QEMU run L2 under TCG's emulated SVM without losing its
+ * interrupts?  @version_line is the first line of `qemu-system-x86_64
+ * --version`.  1 yes, 0 no (*why says what is wrong), -EINVAL if the line
+ * names no version.
+ */
+int launch_tcg_qemu_fit(const char *version_line, const char **why);
+
 #endif

@@ -181,6 +181,25 @@ static void test_incomplete_plan_is_rejected(void **state)
 	strv_free(&argv);
 }
 
+/* The interrupt-shadow fix for VMRUN landed in QEMU 9.1. */
+static void test_tcg_qemu_needs_9_1(void **state)
+{
+	const char *why = "unset";
+
+	(void)state;
+	assert_int_equal(launch_tcg_qemu_fit("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18)",
+					     &why), 0);
+	assert_non_null(strstr(why, "9.1"));
+	assert_int_equal(launch_tcg_qemu_fit("QEMU emulator version 9.0.4", &why), 0);
+	assert_int_equal(launch_tcg_qemu_fit("QEMU emulator version 9.1.0", &why), 1);
+	assert_null(why);
+	assert_int_equal(launch_tcg_qemu_fit("QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)",
+					     &why), 1);
+	assert_int_equal(launch_tcg_qemu_fit("QEMU emulator version 11.0.0", &why), 1);
+	assert_int_equal(launch_tcg_qemu_fit("qemu-system-x86_64: not found", &why), -EINVAL);
+	assert_int_equal(launch_tcg_qemu_fit("", &why), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_tcg_command_line),
 		cmocka_unit_test(test_kvm_uses_host_cpu),
 		cmocka_unit_test(test_incomplete_plan_is_rejected),
+		cmocka_unit_test(test_tcg_qemu_needs_9_1),
 	};
 
 	return cmocka_run_group_tests_name("launch", tests, NULL, NULL);
