@@ -48,9 +48,9 @@ for i in $(seq 1 "$tries"); do
 	elif grep -q "L2 shut off without" "$work/run.log"; then outcome="l2-lost"
 	elif [ "$rc" -ne 0 ]; then outcome=failed
 	fi
-	jq -nc --argjson try "$i" --argjson rc "$rc" --arg outcome "$outcome" \
+	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \
 		--arg l1 "${l1:-}" --arg l2 "${l2:-}" \
-		'{try: $try, rc: $rc, outcome: $outcome,
+		'{"try": $n, rc: $rc, outcome: $outcome,
 		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null)}' \
 		>>"$work/runs.jsonl"
 	echo "soak: $i/$tries $outcome rc=$rc l1-boot=${l1:--}s l2=${l2:--}s"
