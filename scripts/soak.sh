@@ -6,13 +6,15 @@
 # percentiles (p50, p90, max).  Each run gets no retries, so that every stall
 # is seen rather than hidden; the run directory of each one that went wrong
 # is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt included).
+# $SOAK_DIR moves results/bench, $EXITSCOPE names the binary (tests).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-exitscope=$root/harness/build/exitscope
+exitscope=${EXITSCOPE:-$root/harness/build/exitscope}
 tries=${1:-50}
 scenario=${2:-kboot}
-out=$root/results/bench/soak.json
+bench=${SOAK_DIR:-$root/results/bench}
+out=$bench/soak.json
 work=$(mktemp -d "${TMPDIR:-/tmp}/exitscope-soak.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -55,11 +57,11 @@ for i in $(seq 1 "$tries"); do
 		>>"$work/runs.jsonl"
 	echo "soak: $i/$tries $outcome rc=$rc l1-boot=${l1:--}s l2=${l2:--}s"
 	if [ "$outcome" != ok ]; then
-		mkdir -p "$root/results/bench/soak-stalls"
-		rm -rf "$root/results/bench/soak-stalls/$i"
+		mkdir -p "$bench/soak-stalls"
+		rm -rf "$bench/soak-stalls/$i"
 		cp -r "$(find "$work/results" -name "$scenario.run" | head -n 1)" \
-			"$root/results/bench/soak-stalls/$i" 2>/dev/null || true
-		cp "$work/run.log" "$root/results/bench/soak-stalls/$i/" 2>/dev/null || true
+			"$bench/soak-stalls/$i" 2>/dev/null || true
+		cp "$work/run.log" "$bench/soak-stalls/$i/" 2>/dev/null || true
 	fi
 	write_summary
 done
