@@ -19,6 +19,9 @@ setup() {
 	assert_success
 	run jq -e '[.boot.by_reason[].name] | index("interrupt") != null' "$RESULT"
 	assert_success
+	# The result names the L0 QEMU that ran it, as that QEMU names itself.
+	run jq -r .host.qemu_version "$RESULT"
+	assert_output "$(qemu-system-x86_64 --version | head -n 1)"
 	# The probe ran as init: cloud-init never started.
 	local console=${RESULT%.json}.run/out/l2-console.log
 	run grep -a "EXITSCOPE-PROBE-RC 0" "$console"

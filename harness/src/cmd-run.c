@@ -66,6 +66,7 @@ struct run_ctx {
 	char run_dir[PATH_MAX];	/* results/<kernel-id>/<scenario>.run */
 	struct host_caps caps;
 	enum accel accel;
+	char qemu_version[256];	/* L0's, as its --version's first line says */
 	double start;
 	double stage_seconds[3];
 	int attempts;
@@ -728,34 +729,29 @@ static json_t *kernel_json(const struct run_ctx *c)
 	return out;
 }
 
-static void qemu_version_line(char *line, size_t size)
+static void qemu_version_read(struct run_ctx *c)
 {
-	char *const version[] = { "sh", "-c", "qemu-system-x86_64 --version | head -n 1", NULL };
+	char *const version[] = { "qemu-system-x86_64", "--version", NULL };
 
-	snprintf(line, size, "unknown");
-	exec_output(version, line, size);
+	if (!exec_first_line(version, c->qemu_version, sizeof(c->qemu_version)))
+		snprintf(c->qemu_version, sizeof(c->qemu_version), "unknown");
 }
 
 /* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 static void tcg_qemu_warn(const struct run_ctx *c)
 {
 	const char *why = NULL;
-	char qemu[256];
 
 	if (c->accel != ACCEL_TCG)
 		return;
-	qemu_version_line(qemu, sizeof(qemu));
-	if (launch_tcg_qemu_fit(qemu, &why) == 0)
-		fprintf(stderr, "exitscope: run: warning: %s: %s\n", qemu, why);
+	if (launch_tcg_qemu_fit(c->qemu_version, &why) == 0)
+		fprintf(stderr, "exitscope: run: warning: %s: %s\n", c->qemu_version, why);
 }
 
 static json_t *host_json(const struct run_ctx *c)
 {
-	char qemu[256];
-
-	qemu_version_line(qemu, sizeof(qemu));
 	return json_pack("{s:s, s:s, s:s}", "accel", accel_name(c->accel),
-			 "cpu_vendor", c->caps.cpu_vendor, "qemu_version", qemu);
+			 "cpu_vendor", c->caps.cpu_vendor, "qemu_version", c->qemu_version);
 }
 
 static json_t *workload_json(const struct run_ctx *c, json_t *probe)
@@ -929,6 +925,7 @@ int cmd_run(int argc, char **argv)
 		r = EXIT_USAGE;
 		goto out;
 	}
+	qemu_version_read(c);
 	if (!c->o.reassemble)
 		tcg_qemu_warn(c);
 	if ((r = run_resolve_kernel(c)) || (r = run_resolve_images(c)))

@@ -20,21 +20,12 @@ void doctor_usage(FILE *out)
 		     "Exit 0 when a run can start here, 3 when something is missing.\n");
 }
 
-/* The first line @argv prints, in @line; false when it cannot run or fails. */
-static bool doctor_first_line(char *const argv[], char *line, size_t size)
-{
-	if (exec_output(argv, line, size) != 0)
-		return false;
-	line[strcspn(line, "\n")] = '\0';
-	return true;
-}
-
 /* One line per tool; returns 1 when it is missing. */
 static int doctor_tool(const char *label, char *const argv[], const char *package)
 {
 	char version[512];
 
-	if (!doctor_first_line(argv, version, sizeof(version))) {
+	if (!exec_first_line(argv, version, sizeof(version))) {
 		printf("%-13s missing: apt-get install %s\n", label, package);
 		return 1;
 	}
@@ -50,7 +41,7 @@ static void doctor_l1_tool(const char *label, char *const argv[], const char *pa
 {
 	char version[512];
 
-	if (!doctor_first_line(argv, version, sizeof(version)))
+	if (!exec_first_line(argv, version, sizeof(version)))
 		printf("%-13s not on this host (L1's image has it; apt-get install %s to run L2 here)\n",
 		       label, package);
 	else
@@ -64,7 +55,7 @@ static void doctor_tcg_qemu(void)
 	const char *why = NULL;
 	char line[512];
 
-	if (!doctor_first_line(version, line, sizeof(line)))
+	if (!exec_first_line(version, line, sizeof(line)))
 		return;
 	if (launch_tcg_qemu_fit(line, &why) > 0)
 		printf("%-13s fit for nested SVM (9.1 or later)\n", "qemu-tcg");

@@ -87,3 +87,11 @@ int exec_output(char *const argv[], char *out, size_t size)
 	close(fds[0]);
 	return exec_wait(pid);
 }
+
+bool exec_first_line(char *const argv[], char *line, size_t size)
+{
+	if (exec_output(argv, line, size) != 0)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return true;
+}

@@ -6,6 +6,7 @@
 #ifndef EXITSCOPE_EXEC_H
 #define EXITSCOPE_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* When set, exec_run() prints "+ argv..." and returns 0 without running. */
@@ -24,5 +25,8 @@ int exec_run(char *const argv[], const char *cwd, const char *log);
  * --dry-run: it is for reading facts (versions, paths), not for changing things.
  */
 int exec_output(char *const argv[], char *out, size_t size);
+
+/* exec_output() cut to the first line; false when argv cannot run or fails. */
+bool exec_first_line(char *const argv[], char *line, size_t size);
 
 #endif

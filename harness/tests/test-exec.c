@@ -62,6 +62,21 @@ static void test_output_keeps_all_lines_but_the_last_newline(void **state)
 	assert_string_equal(out, "1\n2\n3\n4");
 }
 
+static void test_first_line_or_failure(void **state)
+{
+	char *const two_lines[] = { "printf", "QEMU 10.0.2\\nCopyright\\n", NULL };
+	char *const failing[] = { "sh", "-c", "echo partial; exit 3", NULL };
+	char *const missing[] = { "exitscope-no-such-program", NULL };
+	char line[64];
+
+	(void)state;
+	assert_true(exec_first_line(two_lines, line, sizeof(line)));
+	assert_string_equal(line, "QEMU 10.0.2");
+	/* A program that fails gives no line to report, whatever it printed. */
+	assert_false(exec_first_line(failing, line, sizeof(line)));
+	assert_false(exec_first_line(missing, line, sizeof(line)));
+}
+
 static void test_dry_run_prints_and_runs_nothing(void **state)
 {
 	char *const argv[] = { "sh", "-c", "touch /tmp/exitscope-test-exec-dry", NULL };
@@ -81,6 +96,7 @@ int main(void)
 		cmocka_unit_test(test_run_in_a_directory),
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_output_keeps_all_lines_but_the_last_newline),
+		cmocka_unit_test(test_first_line_or_failure),
 		cmocka_unit_test(test_dry_run_prints_and_runs_nothing),
 	};
 
