@@ -22,6 +22,9 @@ setup() {
 	# The result names the L0 QEMU that ran it, as that QEMU names itself.
 	run jq -r .host.qemu_version "$RESULT"
 	assert_output "$(qemu-system-x86_64 --version | head -n 1)"
+	# L2's QEMU was gone as soon as libvirtd killed it: L1's init reaped it.
+	run grep -a "Failed to terminate process" "${RESULT%.json}.run/out/libvirtd.log"
+	assert_failure
 	# The probe ran as init: cloud-init never started.
 	local console=${RESULT%.json}.run/out/l2-console.log
 	run grep -a "EXITSCOPE-PROBE-RC 0" "$console"
