@@ -9,8 +9,9 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load helpers/common
 	fake=$BATS_TEST_TMPDIR/exitscope
-	# Try 1 ok, 2 a stage timeout, 3 a lost L2, 4 ok: one line of each, as
-	# cmd-run.c prints them, and a run directory like a real one.
+	# Try 1 ok, 2 a stage timeout, 3 a lost L2, 4 ok after libvirtd gave up
+	# once on L2's QEMU: one line of each, as cmd-run.c and libvirtd print
+	# them, and a run directory like a real one.
 	cat >"$fake" <<-'EOF'
 		#!/usr/bin/env bash
 		set -euo pipefail
@@ -20,6 +21,11 @@ setup() {
 		results=$2
 		mkdir -p "$results/k/kboot.run/out"
 		echo "try $n" >"$results/k/kboot.run/out/agent.log"
+		: >"$results/k/kboot.run/out/libvirtd.log"
+		if [ "$n" = 4 ]; then
+			echo "error : virProcessKillPainfullyDelay:430 : Failed to terminate process 193 with SIGKILL" \
+				>"$results/k/kboot.run/out/libvirtd.log"
+		fi
 		echo "[   7.0s] run: kboot: l1-boot took $((n + 3)).5 s"
 		case $n in
 		2) echo "exitscope: run: L2 did not power off within 400 s" >&2; exit 124 ;;
@@ -35,8 +41,10 @@ setup() {
 	run -0 "$EXITSCOPE_ROOT/scripts/soak.sh" 4 kboot
 	assert_line "soak: 2/4 stall rc=124 l1-boot=5.5s l2=-s"
 	assert_line "soak: 3/4 l2-lost rc=1 l1-boot=6.5s l2=-s"
-	run -0 jq -c '[.tries, .stalls, .l1_lost, .l2_lost, .failures]' "$SOAK_DIR/soak.json"
-	assert_output "[4,1,0,1,0]"
+	run -0 jq -c '[.tries, .stalls, .l1_lost, .l2_lost, .failures, .slow_l2_teardowns]' "$SOAK_DIR/soak.json"
+	assert_output "[4,1,0,1,0,1]"
+	run -0 jq -c '[.runs[].libvirt_kill_timeouts]' "$SOAK_DIR/soak.json"
+	assert_output "[0,0,0,1]"
 	# Stage times of the good tries only: l1-boot 4.5 and 7.5, l2 11 and 14.
 	run -0 jq -c '.stages' "$SOAK_DIR/soak.json"
 	assert_output '{"l1_boot_s":{"p50":4.5,"p90":4.5,"max":7.5},"l2_s":{"p50":11,"p90":11,"max":14}}'

@@ -2,7 +2,8 @@
 # soak.sh [N] [SCENARIO]: run the whole chain N times (default 50, scenario
 # kboot: L2's kernel boot alone, the shortest round) and write
 # results/bench/soak.json: tries, stalls (a stage that timed out), L1 or L2
-# lost (a guest that reset itself), other failures, and per-stage wall-time
+# lost (a guest that reset itself), other failures, slow L2 teardowns
+# (libvirtd gave up waiting for L2's QEMU to go), and per-stage wall-time
 # percentiles (p50, p90, max).  Each run gets no retries, so that every stall
 # is seen rather than hidden; the run directory of each one that went wrong
 # is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt included).
@@ -33,6 +34,7 @@ write_summary() {
 		{scenario: $scenario, commit: $commit, tries: length,
 		 stalls: count("stall"), l1_lost: count("l1-lost"), l2_lost: count("l2-lost"),
 		 failures: count("failed"),
+		 slow_l2_teardowns: [.[] | select(.libvirt_kill_timeouts > 0)] | length,
 		 stages: {l1_boot_s: stage("l1_boot_s"), l2_s: stage("l2_s")},
 		 runs: .}' "$work/runs.jsonl" >"$out.tmp"
 	mv "$out.tmp" "$out"
@@ -50,10 +52,15 @@ for i in $(seq 1 "$tries"); do
 	elif grep -q "L2 shut off without" "$work/run.log"; then outcome="l2-lost"
 	elif [ "$rc" -ne 0 ]; then outcome=failed
 	fi
+	# libvirtd giving up, 40 s each, on an L2 QEMU that L1's init had not
+	# reaped: the slow tail exitscope-init's wait removed (issue 8).
+	kills=$(cat "$work"/results/*/"$scenario".run/out/libvirtd.log 2>/dev/null |
+		grep -c "Failed to terminate process" || true)
 	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \
-		--arg l1 "${l1:-}" --arg l2 "${l2:-}" \
+		--arg l1 "${l1:-}" --arg l2 "${l2:-}" --argjson kills "${kills:-0}" \
 		'{"try": $n, rc: $rc, outcome: $outcome,
-		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null)}' \
+		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null),
+		  libvirt_kill_timeouts: $kills}' \
 		>>"$work/runs.jsonl"
 	echo "soak: $i/$tries $outcome rc=$rc l1-boot=${l1:--}s l2=${l2:--}s"
 	if [ "$outcome" != ok ]; then
@@ -68,4 +75,4 @@ done
 
 
 echo "soak: wrote $out"
-jq '{tries, stalls, l1_lost, l2_lost, failures, stages}' "$out"
+jq '{tries, stalls, l1_lost, l2_lost, failures, slow_l2_teardowns, stages}' "$out"
