@@ -6,7 +6,8 @@
 # (libvirtd gave up waiting for L2's QEMU to go), and per-stage wall-time
 # percentiles (p50, p90, max).  Each run gets no retries, so that every stall
 # is seen rather than hidden; the run directory of each one that went wrong
-# is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt included).
+# is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt and
+# l0-qemu-threads.txt included).
 # $SOAK_DIR moves results/bench, $EXITSCOPE names the binary (tests).
 set -euo pipefail
 

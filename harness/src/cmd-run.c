@@ -31,6 +31,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "strv.h"
+#include "threads.h"
 #include "util.h"
 
 #define L1_MEMORY_MIB 3072
@@ -456,9 +457,11 @@ static bool l1_monitor_path(const struct run_ctx *c, char *path, size_t size)
 /*
  * At a stage timeout, before QEMU is killed: what L1's vCPUs and local APICs
  * hold, for issue 8 (a stalled L1 has been seen inside L2 with its own timer
- * interrupt pending).  Best effort: the timeout is reported either way.
+ * interrupt pending), and what L0's QEMU threads do: a vCPU thread asleep
+ * while its APIC has work points into QEMU, one that spins into the guest.
+ * Best effort: the timeout is reported either way.
  */
-static void l1_dump_state(const struct run_ctx *c)
+static void l1_dump_state(const struct run_ctx *c, pid_t qemu)
 {
 	static const char *const cmds[] = { "info registers -a", "info lapic 0", "info lapic 1",
 					    "info pic", NULL };
@@ -472,6 +475,12 @@ static void l1_dump_state(const struct run_ctx *c)
 		fprintf(stderr, "exitscope: run: no L1 state at the timeout (monitor: %s)\n", strerror(-r));
 	else
 		progress(c, "L1's registers and APICs at the timeout: %s", out);
+	util_pathf(out, sizeof(out), "%s/l0-qemu-threads.txt", c->run_dir);
+	r = threads_dump(qemu, out, 3, 1000);
+	if (r < 0)
+		fprintf(stderr, "exitscope: run: no thread states of L0's QEMU: %s\n", strerror(-r));
+	else
+		progress(c, "L0 QEMU's threads at the timeout, 3 samples 1 s apart: %s", out);
 }
 
 /*
@@ -512,7 +521,7 @@ static int l1_follow(struct run_ctx *c, pid_t pid, struct run_status *st)
 		}
 		if (util_now() - stage_start > stage_limit(c, seen)) {
 			if (seen != STAGE_DONE)
-				l1_dump_state(c);
+				l1_dump_state(c, pid);
 			l1_kill(pid);
 			if (seen == STAGE_DONE)
 				return 0;	/* the results are in; only the power-off hung */

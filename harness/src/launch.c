@@ -133,6 +133,8 @@ int launch_tcg_qemu_fit(const char *version_line, const char **why)
 /*
  * -cpu host under KVM passes the host's VMX/SVM through; under TCG only
  * -cpu max emulates SVM.  MTTCG lets L1's vCPUs use the host's cores.
+ * debug-threads names each vCPU thread ("CPU 0/TCG"), so the thread states
+ * taken at a stage timeout say which vCPU is which.
  */
 static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
 {
@@ -147,7 +149,8 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
 	r |= strv_addf(argv, "%u", l->mem_mib);
 	r |= strv_add(argv, "-smp");
 	r |= strv_addf(argv, "%u", l->cpus);
-	r |= strv_addv(argv, (const char *const[]){ "-nodefaults", "-no-user-config",
+	r |= strv_addv(argv, (const char *const[]){ "-name", "exitscope-l1,debug-threads=on",
+						"-nodefaults", "-no-user-config",
 						"-display", "none", "-no-reboot", NULL });
 	return r ? -ENOMEM : 0;
 }

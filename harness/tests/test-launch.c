@@ -125,7 +125,7 @@ static void test_tcg_command_line(void **state)
 	(void)state;
 	assert_string_equal(line,
 		"qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 3072 -smp 2 "
-		"-nodefaults -no-user-config -display none -no-reboot "
+		"-name exitscope-l1,debug-threads=on -nodefaults -no-user-config -display none -no-reboot "
 		"-kernel /k/bzImage -append console=ttyS0 root=/dev/vda rw panic=-1 highres=off "
 		"init=/sbin/exitscope-init "
 		"-drive file=/r/l1.qcow2,if=virtio,format=qcow2,cache=unsafe "
