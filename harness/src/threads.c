@@ -42,8 +42,8 @@ static void proc_first_word(const char *path, char word[32])
 		fclose(f);
 }
 
-/* One thread's line; false when it ended while being read. */
-static bool thread_line(const char *task_dir, const char *tid, FILE *out)
+/* One thread's line; nothing when the thread ended while being read. */
+static void thread_line(const char *task_dir, const char *tid, FILE *out)
 {
 	char path[320], line[1024], call[32];
 	struct thread_stat st;
@@ -53,15 +53,14 @@ static bool thread_line(const char *task_dir, const char *tid, FILE *out)
 	snprintf(path, sizeof(path), "%s/%s/stat", task_dir, tid);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
+		return;
 	ok = fgets(line, sizeof(line), f) && thread_stat_parse(line, &st) == 0;
 	fclose(f);
 	if (!ok)
-		return false;
+		return;
 	snprintf(path, sizeof(path), "%s/%s/syscall", task_dir, tid);
 	proc_first_word(path, call);
 	fprintf(out, "%7d %c %8llu %-8s %s\n", st.tid, st.state, st.cpu_ticks, call, st.comm);
-	return true;
 }
 
 int threads_snapshot(pid_t pid, FILE *out)
