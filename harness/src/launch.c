@@ -168,7 +168,7 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
  * them the APIC timer is periodic in QEMU itself: the next tick, 4 ms later,
  * polls the APIC again and delivers what was pending.  Real hardware under
  * KVM has no such race, so the option is TCG's alone.  It is no cure for
- * every whole-L1 stall: on QEMU 10.0.2 one soak run in 87 still hung with a
+ * every whole-L1 stall: on QEMU 10.0.2 one soak run in 93 still hung with a
  * vCPU halted, IF and GIF set and the tick pending in IRR, deaf to the
  * periodic polls, and one L1 crashed on its IRQ stack (docs/nested-stall.md);
  * --retries covers those.
