@@ -7,7 +7,9 @@
 # percentiles (p50, p90, max).  Each run gets no retries, so that every stall
 # is seen rather than hidden; the run directory of each one that went wrong
 # is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt and
-# l0-qemu-threads.txt included).
+# l0-qemu-threads.txt included), and so is that of a try whose L0 QEMU
+# reported a broken SVM invariant (the diagnostic QEMU of scripts/l0-qemu.sh
+# prints "svmck: cpu N: ..." to qemu.log; soak.json counts such tries).
 # $SOAK_DIR moves results/bench, $EXITSCOPE names the binary (tests).
 set -euo pipefail
 
@@ -36,6 +38,7 @@ write_summary() {
 		 stalls: count("stall"), l1_lost: count("l1-lost"), l2_lost: count("l2-lost"),
 		 failures: count("failed"),
 		 slow_l2_teardowns: [.[] | select(.libvirt_kill_timeouts > 0)] | length,
+		 l0_qemu_reports: [.[] | select(.l0_qemu_reports > 0)] | length,
 		 stages: {l1_boot_s: stage("l1_boot_s"), l2_s: stage("l2_s")},
 		 runs: .}' "$work/runs.jsonl" >"$out.tmp"
 	mv "$out.tmp" "$out"
@@ -57,14 +60,19 @@ for i in $(seq 1 "$tries"); do
 	# reaped: the slow tail exitscope-init's wait removed (issue 8).
 	kills=$(cat "$work"/results/*/"$scenario".run/out/libvirtd.log 2>/dev/null |
 		grep -c "Failed to terminate process" || true)
+	reports=$(cat "$work"/results/*/"$scenario".run/qemu.log 2>/dev/null |
+		grep -c "^svmck: cpu [0-9]*: " || true)
 	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \
 		--arg l1 "${l1:-}" --arg l2 "${l2:-}" --argjson kills "${kills:-0}" \
+		--argjson reports "$reports" \
 		'{"try": $n, rc: $rc, outcome: $outcome,
 		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null),
-		  libvirt_kill_timeouts: $kills}' \
+		  libvirt_kill_timeouts: $kills, l0_qemu_reports: $reports}' \
 		>>"$work/runs.jsonl"
-	echo "soak: $i/$tries $outcome rc=$rc l1-boot=${l1:--}s l2=${l2:--}s"
-	if [ "$outcome" != ok ]; then
+	said=""
+	[ "$reports" -eq 0 ] || said=" l0-qemu-reports=$reports"
+	echo "soak: $i/$tries $outcome rc=$rc l1-boot=${l1:--}s l2=${l2:--}s$said"
+	if [ "$outcome" != ok ] || [ "$reports" -gt 0 ]; then
 		mkdir -p "$bench/soak-stalls"
 		rm -rf "$bench/soak-stalls/$i"
 		cp -r "$(find "$work/results" -name "$scenario.run" | head -n 1)" \
@@ -76,4 +84,4 @@ done
 
 
 echo "soak: wrote $out"
-jq '{tries, stalls, l1_lost, l2_lost, failures, slow_l2_teardowns, stages}' "$out"
+jq '{tries, stalls, l1_lost, l2_lost, failures, slow_l2_teardowns, l0_qemu_reports, stages}' "$out"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# scripts/l0-qemu.sh: the installed L0 QEMU rebuilt from Debian's source with
+# the diagnostic patches of scripts/l0-qemu/ (issue 8), and a real nested run
+# on it.  The build takes 7-16 minutes on 2 cores, so that test is tagged slow
+# (make test-nested); its command line is checked in make test.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/nested
+}
+
+@test "l0-qemu: --help, and a clear error for anything else" {
+	run -0 "$EXITSCOPE_ROOT/scripts/l0-qemu.sh" --help
+	assert_line --partial "usage: scripts/l0-qemu.sh"
+	run -2 "$EXITSCOPE_ROOT/scripts/l0-qemu.sh" --qemu=/x
+	assert_line "l0-qemu: unknown argument '--qemu=/x'"
+}
+
+# bats test_tags=nested,slow
+@test "l0-qemu: the patched QEMU is the installed version, and kboot runs on it" {
+	local bin
+	bin=$("$EXITSCOPE_ROOT/scripts/l0-qemu.sh" 2>/dev/null)
+	assert [ -x "$bin/qemu-system-x86_64" ]
+	# Same upstream version as the installed QEMU, and the recorder built in.
+	run -0 "$bin/qemu-system-x86_64" --version
+	local installed
+	installed=$(dpkg-query -W -f='${Version}' qemu-system-x86)
+	installed=${installed#*:}
+	assert_line --index 0 --partial "version ${installed%%+*}"
+	run -0 grep -c "svmck: cpu %d: %s" "$bin/../libexec/qemu-system-x86_64"
+	# The whole chain on it: L1 boots, L2 boots, the result names this QEMU,
+	# and the recorder was live (SVMCK_SELFTEST: one report at L1's first
+	# VMRUN, the event ring included).
+	SVMCK_SELFTEST=1 PATH=$bin:$PATH run_scenario kboot
+	assert_success
+	assert_result_checked
+	run jq -r .host.qemu_version "$RESULT"
+	assert_output "$(PATH=$bin:$PATH qemu-system-x86_64 --version | head -n 1)"
+	local log=${RESULT%.json}.run/qemu.log
+	run -0 grep -c "^svmck: cpu [0-9]*: self-test: first VMRUN" "$log"
+	assert_output 1
+	run -0 grep -c "^svmck:   R eip ffffffff" "$log"
+	# Any other report is what the recorder exists for: show it.
+	run grep -v "self-test" "$log"
+	grep "^svmck: cpu" <<<"$output" | sed 's/^/# /' >&3 || true
+}
