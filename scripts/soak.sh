@@ -44,6 +44,12 @@ write_summary() {
 	mv "$out.tmp" "$out"
 }
 
+# run_lines FILE PATTERN: how many lines of this try's run directory's FILE
+# match PATTERN (0 when the file is missing).
+run_lines() {
+	cat "$work"/results/*/"$scenario".run/"$1" 2>/dev/null | grep -c "$2" || true
+}
+
 for i in $(seq 1 "$tries"); do
 	rc=0
 	"$exitscope" run "$scenario" --retries 0 --results "$work/results" >"$work/run.log" 2>&1 || rc=$?
@@ -58,12 +64,10 @@ for i in $(seq 1 "$tries"); do
 	fi
 	# libvirtd giving up, 40 s each, on an L2 QEMU that L1's init had not
 	# reaped: the slow tail exitscope-init's wait removed (issue 8).
-	kills=$(cat "$work"/results/*/"$scenario".run/out/libvirtd.log 2>/dev/null |
-		grep -c "Failed to terminate process" || true)
-	reports=$(cat "$work"/results/*/"$scenario".run/qemu.log 2>/dev/null |
-		grep -c "^svmck: cpu [0-9]*: " || true)
+	kills=$(run_lines out/libvirtd.log "Failed to terminate process")
+	reports=$(run_lines qemu.log "^svmck: cpu [0-9]*: ")
 	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \
-		--arg l1 "${l1:-}" --arg l2 "${l2:-}" --argjson kills "${kills:-0}" \
+		--arg l1 "${l1:-}" --arg l2 "${l2:-}" --argjson kills "$kills" \
 		--argjson reports "$reports" \
 		'{"try": $n, rc: $rc, outcome: $outcome,
 		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null),
