@@ -2,34 +2,16 @@
 /* exitscope images build|list|path: the L1 and L2 guest images, cached by content. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmd.h"
-#include "exec.h"
-#include "images.h"
+#include "images-build.h"
 #include "util.h"
-
-#define MAX_INPUTS 64
-
-struct image_plan {
-	const char *kind;	/* "l1" or "l2" */
-	char root[PATH_MAX];
-	struct image_input inputs[MAX_INPUTS];
-	size_t n_inputs;
-	char id[IMAGE_ID_LEN + 1];
-	char dir[PATH_MAX];	/* the published image */
-	char work[PATH_MAX];	/* where it is built before the rename */
-	double start;
-};
 
 void images_usage(FILE *out)
 {
@@ -47,224 +29,6 @@ void images_usage(FILE *out)
 		"path    the directory of the current recipe's image (exit 3 when it is not built)\n");
 }
 
-static void progress(const struct image_plan *p, const char *what, const char *arg)
-{
-	printf("[%6.1fs] images: %s %s %s\n", util_now() - p->start, p->kind, what, arg);
-	fflush(stdout);
-}
-
-static int input_add(struct image_plan *p, const char *path)
-{
-	struct image_input *in;
-	size_t root_len = strlen(p->root);
-
-	if (p->n_inputs == MAX_INPUTS)
-		return -E2BIG;
-	in = &p->inputs[p->n_inputs];
-	if (util_sha256_file(path, in->sha256) < 0)
-		return -EIO;
-	/* Named from the checkout so that another clone of the same files gives the same id. */
-	if (!strncmp(path, p->root, root_len) && path[root_len] == '/')
-		path += root_len + 1;
-	if (util_pathf(in->name, sizeof(in->name), "%s", path) < 0)
-		return -ENAMETOOLONG;
-	p->n_inputs++;
-	return 0;
-}
-
-static struct image_plan *walk_plan;
-
-static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	/* cloud-init/ holds per-run templates: editing them must not rebuild the image. */
-	if (type == FTW_D && !strcmp(path + strlen(path) - 11, "/cloud-init"))
-		return FTW_SKIP_SUBTREE;
-	if (type != FTW_F)
-		return FTW_CONTINUE;
-	return input_add(walk_plan, path) < 0 ? FTW_STOP : FTW_CONTINUE;
-}
-
-static time_t newest_source;
-
-static int walk_newest(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)path;
-	(void)ftw;
-	if (type == FTW_F && st->st_mtime > newest_source)
-		newest_source = st->st_mtime;
-	return FTW_CONTINUE;
-}
-
-/*
- * The L2 image carries the probe as built: one older than its sources would
- * give a stale image under a valid id.  -ESTALE then, with what to do.
- */
-static int probe_up_to_date(const char *root, const char *probe)
-{
-	static const char *const dirs[] = { "harness/probe", "harness/include", "harness/src/abi.c",
-					    "harness/src/reasons.c" };
-	char path[PATH_MAX + 64];
-	struct stat st;
-
-	newest_source = 0;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		util_pathf(path, sizeof(path), "%s/%s", root, dirs[i]);
-		nftw(path, walk_newest, 16, FTW_PHYS | FTW_ACTIONRETVAL);
-	}
-	if (stat(probe, &st) < 0)
-		return -ENOENT;
-	return st.st_mtime >= newest_source ? 0 : -ESTALE;
-}
-
-static int image_collect_inputs(struct image_plan *p)
-{
-	char path[PATH_MAX + 64];
-	struct stat st;
-
-	util_pathf(path, sizeof(path), "%s/guest-images/build.sh", p->root);
-	if (input_add(p, path) < 0) {
-		fprintf(stderr, "exitscope: images: cannot read %s: run from an exitscope checkout\n", path);
-		return -ENOENT;
-	}
-	util_pathf(path, sizeof(path), "%s/guest-images/%s", p->root, p->kind);
-	walk_plan = p;
-	if (nftw(path, walk_one, 16, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
-		fprintf(stderr, "exitscope: images: cannot read the recipe %s\n", path);
-		return -EIO;
-	}
-	if (!strcmp(p->kind, "l1"))
-		util_pathf(path, sizeof(path), "%s/harness/agent/exitscope-agent", p->root);
-	else
-		util_pathf(path, sizeof(path), "%s/harness/build/exitprobe", p->root);
-	if (stat(path, &st) < 0 || input_add(p, path) < 0) {
-		fprintf(stderr, "exitscope: images: %s is missing; run 'make -C harness' first\n", path);
-		return -ENOENT;
-	}
-	if (!strcmp(p->kind, "l2") && probe_up_to_date(p->root, path) == -ESTALE) {
-		fprintf(stderr, "exitscope: images: %s is older than its sources; run 'make -C harness' first\n",
-			path);
-		return -ESTALE;
-	}
-	return 0;
-}
-
-static int image_plan_init(struct image_plan *p, const char *kind)
-{
-	char cache[PATH_MAX];
-	int r;
-
-	p->kind = kind;
-	if (util_checkout_root(p->root, sizeof(p->root)) < 0)
-		return -ENOENT;
-	if ((r = image_collect_inputs(p)) < 0)
-		return r;
-	image_id(kind, p->inputs, p->n_inputs, p->id);
-	util_cache_dir(cache, sizeof(cache));
-	if (util_pathf(p->dir, sizeof(p->dir), "%s/images/%s", cache, p->id) < 0 ||
-	    util_pathf(p->work, sizeof(p->work), "%s/images/.build-%s", cache, p->id) < 0)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-static bool image_built(const struct image_plan *p)
-{
-	char path[PATH_MAX + 16];
-	struct stat st;
-
-	util_pathf(path, sizeof(path), "%s/manifest.json", p->dir);
-	return stat(path, &st) == 0;
-}
-
-static int remove_tree(const char *path)
-{
-	char *const rm[] = { "rm", "-rf", (char *)path, NULL };
-
-	return exec_run(rm, NULL, NULL) ? -EIO : 0;
-}
-
-static int image_run_recipe(const struct image_plan *p)
-{
-	char script[PATH_MAX + 32], probe[PATH_MAX + 32], log[PATH_MAX + 32];
-	char *const build[] = { script, (char *)p->kind, (char *)p->work, NULL };
-	int status;
-
-	util_pathf(script, sizeof(script), "%s/guest-images/build.sh", p->root);
-	util_pathf(probe, sizeof(probe), "%s/harness/build/exitprobe", p->root);
-	util_pathf(log, sizeof(log), "%s/mmdebstrap.log", p->work);
-	setenv("EXITSCOPE_PROBE", probe, 1);
-	progress(p, "mmdebstrap, log in", log);
-	status = exec_run(build, NULL, NULL);
-	if (status != 0) {
-		fprintf(stderr, "exitscope: images: building %s failed (status %d); last lines of %s:\n",
-			p->kind, status, log);
-		util_print_tail(stderr, log, 30);
-		return -EIO;
-	}
-	return 0;
-}
-
-static int image_write_manifest(const struct image_plan *p, const char *image, double seconds)
-{
-	char path[PATH_MAX + 32], hex[65], *tsv, *text;
-	struct image_manifest m = { .kind = p->kind, .id = p->id, .image = image,
-				    .image_sha256 = hex, .build_seconds = seconds,
-				    .inputs = p->inputs, .n_inputs = p->n_inputs };
-	struct stat st;
-	json_t *doc;
-	int r;
-
-	util_pathf(path, sizeof(path), "%s/%s", p->work, image);
-	if (stat(path, &st) < 0 || util_sha256_file(path, hex) < 0)
-		return -EIO;
-	m.image_bytes = st.st_size;
-	util_pathf(path, sizeof(path), "%s/packages.tsv", p->work);
-	if (util_read_file(path, &tsv, NULL) < 0)
-		return -EIO;
-	m.packages_tsv = tsv;
-	doc = image_manifest_json(&m);
-	free(tsv);
-	if (!doc)
-		return -EINVAL;
-	text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(doc);
-	util_pathf(path, sizeof(path), "%s/manifest.json", p->work);
-	r = text ? util_write_atomic(path, text, strlen(text)) : -ENOMEM;
-	free(text);
-	return r;
-}
-
-static int image_build(struct image_plan *p, bool rebuild)
-{
-	const char *image = !strcmp(p->kind, "l1") ? "rootfs.ext2" : "image.qcow2";
-	double started = util_now();
-
-	if (image_built(p) && !rebuild) {
-		progress(p, "cached:", p->dir);
-		return 0;
-	}
-	progress(p, "building", p->id);
-	if (remove_tree(p->work) < 0 || util_mkdirs(p->work) < 0) {
-		fprintf(stderr, "exitscope: images: cannot create %s\n", p->work);
-		return EXIT_ENVIRONMENT;
-	}
-	if (image_run_recipe(p) < 0)
-		return EXIT_MEASURED_FAILED;
-	progress(p, "hashing", image);
-	if (image_write_manifest(p, image, util_now() - started) < 0) {
-		fprintf(stderr, "exitscope: images: %s: no image or package list in %s\n", p->kind, p->work);
-		return EXIT_MEASURED_FAILED;
-	}
-	/* The image appears complete or not at all. */
-	if (remove_tree(p->dir) < 0 || rename(p->work, p->dir) < 0) {
-		fprintf(stderr, "exitscope: images: cannot publish %s: %s\n", p->dir, strerror(errno));
-		return EXIT_ENVIRONMENT;
-	}
-	progress(p, "built:", p->dir);
-	return 0;
-}
-
 static int images_build_cmd(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -274,7 +38,6 @@ static int images_build_cmd(int argc, char **argv)
 		{ 0 },
 	};
 	bool want_l1 = false, want_l2 = false, rebuild = false;
-	double start = util_now();
 	int c;
 
 	optind = 1;
@@ -299,15 +62,10 @@ static int images_build_cmd(int argc, char **argv)
 	if (!want_l1 && !want_l2)
 		want_l1 = want_l2 = true;
 	for (int i = 0; i < 2; i++) {
-		struct image_plan plan = { .start = start };
-		const char *kind = i ? "l2" : "l1";
+		struct image_found found;
 		int r;
 
-		if (!(i ? want_l2 : want_l1))
-			continue;
-		if (image_plan_init(&plan, kind) < 0)
-			return EXIT_ENVIRONMENT;
-		if ((r = image_build(&plan, rebuild)) != 0)
+		if ((i ? want_l2 : want_l1) && (r = images_ensure(i ? "l2" : "l1", rebuild, &found)))
 			return r;
 	}
 	return 0;
@@ -345,20 +103,20 @@ static int images_list(void)
 
 static int images_path(const char *kind)
 {
-	struct image_plan plan = { .start = util_now() };
+	struct image_found found;
+	int r;
 
 	if (strcmp(kind, "l1") && strcmp(kind, "l2")) {
 		fprintf(stderr, "exitscope: images path: the image is l1 or l2, not '%s'\n", kind);
 		return EXIT_USAGE;
 	}
-	if (image_plan_init(&plan, kind) < 0)
-		return EXIT_ENVIRONMENT;
-	if (!image_built(&plan)) {
+	r = images_find(kind, &found);
+	if (r == -ENOENT)
 		fprintf(stderr, "exitscope: the %s image %s is not built; run 'exitscope images build --%s'\n",
-			kind, plan.id, kind);
+			kind, found.id, kind);
+	if (r < 0)
 		return EXIT_ENVIRONMENT;
-	}
-	printf("%s\n", plan.dir);
+	printf("%s\n", found.dir);
 	return 0;
 }
 

@@ -12,26 +12,8 @@
 
 #include "cmd.h"
 #include "exec.h"
-#include "kernel.h"
+#include "kernel-build.h"
 #include "util.h"
-
-struct kernel_build {
-	const char *series;
-	const char *source_dir;	/* --source, or NULL for Debian's package */
-	const char *fragment_path;	/* --config, or default_fragment */
-	bool stock;
-	char root[PATH_MAX];	/* the exitscope checkout */
-	char tree[PATH_MAX];	/* the kernel source to build */
-	char work[PATH_MAX];	/* build dir and logs, kept for incremental builds */
-	char out[PATH_MAX];	/* the published kernel */
-	char identity[2048];
-	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
-	char compiler[256];
-	char *patches;		/* concatenated series, "" for --stock and --source */
-	char *fragment;
-	char id[KERNEL_ID_LEN + 1];
-	double start;
-};
 
 void kernel_usage(FILE *out)
 {
@@ -50,302 +32,8 @@ void kernel_usage(FILE *out)
 		"path    the directory of kernel ID (bzImage, config, manifest.json, build.log)\n");
 }
 
-static void progress(const struct kernel_build *b, const char *what, const char *arg)
-{
-	printf("[%6.1fs] kernel: %s %s\n", util_now() - b->start, what, arg);
-	fflush(stdout);
-}
-
-/* The series' patches in name order, concatenated; -ENOENT when there are none. */
-static int kernel_read_series(const char *dir, char **text)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t len = 0;
-	FILE *f;
-	int found = 0;
-
-	if (n < 0)
-		return -errno;
-	f = open_memstream(text, &len);
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
-		size_t name_len = strlen(name);
-
-		if (name_len > 6 && !strcmp(name + name_len - 6, ".patch")) {
-			char path[PATH_MAX], *patch;
-
-			util_pathf(path, sizeof(path), "%s/%s", dir, name);
-			if (util_read_file(path, &patch, NULL) == 0) {
-				fputs(patch, f);
-				free(patch);
-				found++;
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-	fclose(f);
-	return found ? 0 : -ENOENT;
-}
-
-static int kernel_resolve_source(struct kernel_build *b)
-{
-	if (b->source_dir) {
-		char *const argv[] = { "sh", "-c",
-			"git -C \"$1\" describe --always --dirty 2>/dev/null || echo no-git;"
-			"git -C \"$1\" diff HEAD 2>/dev/null | sha256sum", "sh", (char *)b->source_dir, NULL };
-
-		if (!realpath(b->source_dir, b->tree))
-			return -errno;
-		util_pathf(b->identity, sizeof(b->identity), "tree %s ", b->tree);
-		return exec_output(argv, b->identity + strlen(b->identity),
-				   sizeof(b->identity) - strlen(b->identity)) ? -EIO : 0;
-	} else {
-		char script[PATH_MAX + 32], path[PATH_MAX + 64], *env;
-		char *const argv[] = { script, (char *)b->series, NULL };
-
-		util_pathf(script, sizeof(script), "%s/kernel-patch/fetch-source.sh", b->root);
-		if (exec_output(argv, b->tree, sizeof(b->tree)) || !*b->tree)
-			return -ENOENT;
-		util_pathf(path, sizeof(path), "%s/../source.env", b->tree);
-		if (util_read_file(path, &env, NULL) < 0)
-			return -ENOENT;
-		util_pathf(b->identity, sizeof(b->identity), "%s", env);
-		free(env);
-		return 0;
-	}
-}
-
-static int kernel_resolve(struct kernel_build *b)
-{
-	char cache[PATH_MAX];
-	char *const gcc[] = { "gcc", "--version", NULL };
-	struct kernel_inputs in;
-	int r;
-
-	if ((r = util_checkout_root(b->root, sizeof(b->root))) < 0)
-		return r;
-	progress(b, "resolving the source", b->source_dir ? b->source_dir : b->series);
-	if ((r = kernel_resolve_source(b)) < 0) {
-		fprintf(stderr, "exitscope: cannot resolve the kernel source %s: %s\n",
-			b->source_dir ? b->source_dir : b->series, strerror(-r));
-		return -EINVAL;
-	}
-	b->patches = strdup("");
-	if (!b->stock && !b->source_dir) {
-		char path[PATH_MAX];
-
-		free(b->patches);
-		util_pathf(path, sizeof(path), "%s/kernel-patch/series/%s", b->root, b->series);
-		if (kernel_read_series(path, &b->patches) < 0) {
-			fprintf(stderr, "exitscope: no patches for series %s in %s; "
-					"use --stock for an unpatched kernel\n", b->series, path);
-			return -EINVAL;
-		}
-	}
-	if (!b->fragment_path) {
-		util_pathf(b->default_fragment, sizeof(b->default_fragment),
-			   "%s/kernel-patch/config/nested.config", b->root);
-		b->fragment_path = b->default_fragment;
-	}
-	if (util_read_file(b->fragment_path, &b->fragment, NULL) < 0) {
-		fprintf(stderr, "exitscope: cannot read config fragment %s\n", b->fragment_path);
-		return -EINVAL;
-	}
-	exec_output(gcc, b->compiler, sizeof(b->compiler));
-	b->compiler[strcspn(b->compiler, "\n")] = '\0';
-	in = (struct kernel_inputs){ b->identity, b->patches, b->fragment, b->compiler };
-	kernel_id(&in, b->id);
-	util_cache_dir(cache, sizeof(cache));
-	util_pathf(b->out, sizeof(b->out), "%s/kernels/%s", cache, b->id);
-	/* A --source tree keeps one build dir per path, so edits rebuild incrementally. */
-	if (b->source_dir) {
-		char hex[65];
-
-		util_sha256_hex(b->tree, strlen(b->tree), hex);
-		util_pathf(b->work, sizeof(b->work), "%s/kernels/.build-tree-%.12s", cache, hex);
-	} else {
-		util_pathf(b->work, sizeof(b->work), "%s/kernels/.build-%s", cache, b->id);
-	}
-	return 0;
-}
-
-/* Runs one step with its output in build.log; on failure shows the log's tail. */
-static int kernel_step(struct kernel_build *b, char *const argv[], const char *cwd)
-{
-	char log[PATH_MAX + 16];
-	int status;
-
-	util_pathf(log, sizeof(log), "%s/build.log", b->work);
-	status = exec_run(argv, cwd, exec_dry_run ? NULL : log);
-	if (status) {
-		char *const tail[] = { "tail", "-n", "30", log, NULL };
-
-		exec_run(tail, NULL, NULL);
-		fprintf(stderr, "exitscope: %s failed (status %d); full log: %s\n", argv[0], status, log);
-		return -EIO;
-	}
-	return 0;
-}
-
-/* A hard-linked copy of the pristine tree with the series applied (GNU patch replaces files). */
-static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
-{
-	char series[PATH_MAX + 64];
-	char *const copy[] = { "cp", "-al", b->tree, src, NULL };
-	char *const apply[] = { "sh", "-c",
-		"for p in \"$1\"/*.patch; do patch -p1 -s -d \"$2\" -i \"$p\" || "
-		"{ echo \"exitscope: $(basename \"$p\") does not apply (hunks above)\" >&2; exit 2; }; done",
-		"sh", series, src, NULL };
-	struct stat st;
-
-	if (b->source_dir) {
-		util_pathf(src, size, "%s", b->tree);
-		return 0;
-	}
-	util_pathf(src, size, "%s/src", b->work);
-	if (stat(src, &st) == 0)
-		return 0;
-	util_pathf(series, sizeof(series), "%s/kernel-patch/series/%s", b->root, b->series);
-	progress(b, "copying and patching", b->tree);
-	if (kernel_step(b, copy, NULL))
-		return -EIO;
-	return b->stock ? 0 : kernel_step(b, apply, NULL) ? -EINVAL : 0;
-}
-
-static int kernel_configure(struct kernel_build *b, const char *src)
-{
-	char build[PATH_MAX + 8], obuild[PATH_MAX + 8], config[PATH_MAX + 16];
-	char merge[PATH_MAX + 64], *text;
-	struct strv missing = { 0 };
-	int n;
-
-	util_pathf(build, sizeof(build), "%s/build", b->work);
-	util_pathf(obuild, sizeof(obuild), "O=%s", build);
-	util_pathf(config, sizeof(config), "%s/.config", build);
-	util_pathf(merge, sizeof(merge), "%s/scripts/kconfig/merge_config.sh", src);
-
-	char *const base[] = { "make", "-s", "-C", (char *)src, obuild, KERNEL_BASE_CONFIG, NULL };
-	char *const merged[] = { merge, "-m", "-O", build, config, (char *)b->fragment_path, NULL };
-	char *const olddef[] = { "make", "-s", "-C", (char *)src, obuild, "olddefconfig", NULL };
-
-	progress(b, "configuring", KERNEL_BASE_CONFIG " + fragment");
-	if (kernel_step(b, base, NULL) || kernel_step(b, merged, NULL) || kernel_step(b, olddef, NULL))
-		return -EIO;
-	if (exec_dry_run)
-		return 0;
-	if (util_read_file(config, &text, NULL) < 0)
-		return -EIO;
-	n = kernel_config_missing(b->fragment, text, &missing);
-	free(text);
-	for (int i = 0; i < n; i++)
-		fprintf(stderr, "exitscope: the fragment asks for %s\n", missing.v[i]);
-	if (n)
-		fprintf(stderr, "exitscope: %d option(s) of %s did not survive olddefconfig: "
-				"add what they depend on to the fragment\n", n, b->fragment_path);
-	strv_free(&missing);
-	return n ? -EINVAL : 0;
-}
-
-static int kernel_compile(struct kernel_build *b, const char *src)
-{
-	char obuild[PATH_MAX + 8], jobs[32], cc[32], ccache_dir[PATH_MAX + 16], cache[PATH_MAX];
-	char *const make[] = { "make", "-C", (char *)src, obuild, jobs, cc, "bzImage", NULL };
-
-	util_pathf(obuild, sizeof(obuild), "O=%s/build", b->work);
-	util_pathf(jobs, sizeof(jobs), "-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	util_pathf(cc, sizeof(cc), "CC=%s", access("/usr/bin/ccache", X_OK) ? "gcc" : "ccache gcc");
-	util_cache_dir(cache, sizeof(cache));
-	util_pathf(ccache_dir, sizeof(ccache_dir), "%s/ccache", cache);
-	setenv("CCACHE_DIR", ccache_dir, 0);
-	progress(b, "compiling bzImage, log in", b->work);
-	return kernel_step(b, make, NULL);
-}
-
-static int kernel_publish(struct kernel_build *b, const char *src, double seconds)
-{
-	char tmp[PATH_MAX + 32], path[PATH_MAX + 64], release[256] = "", hex[65], patch_hex[65];
-	char obuild[PATH_MAX + 8], *config, *json;
-	char *const rel[] = { "make", "-s", "-C", (char *)src, obuild, "kernelrelease", NULL };
-	char *const copy[] = { "sh", "-c", "cp \"$1/arch/x86/boot/bzImage\" \"$3\" && "
-			       "cp \"$1/.config\" \"$3/config\" && "
-			       "cp \"$2/build.log\" \"$3/build.log\"", "sh", path, b->work, tmp, NULL };
-	struct kernel_manifest m;
-	int r;
-
-	util_pathf(obuild, sizeof(obuild), "O=%s/build", b->work);
-	util_pathf(path, sizeof(path), "%s/build", b->work);
-	util_pathf(tmp, sizeof(tmp), "%s.tmp-%d", b->out, (int)getpid());
-	if (exec_output(rel, release, sizeof(release)) || util_mkdirs(tmp) || kernel_step(b, copy, NULL))
-		return -EIO;
-	util_pathf(path, sizeof(path), "%s/config", tmp);
-	if (util_read_file(path, &config, NULL) < 0)
-		return -EIO;
-	util_sha256_hex(config, strlen(config), hex);
-	free(config);
-	util_sha256_hex(b->patches, strlen(b->patches), patch_hex);
-	m = (struct kernel_manifest){ b->id, release, b->series, b->identity, b->stock,
-				      b->source_dir ? "tree" : patch_hex, hex, b->compiler, seconds };
-	json_t *doc = kernel_manifest_json(&m);
-
-	json = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(doc);
-	util_pathf(path, sizeof(path), "%s/manifest.json", tmp);
-	r = json ? util_write_atomic(path, json, strlen(json)) : -ENOMEM;
-	free(json);
-	/* The kernel appears complete or not at all; a --source rebuild replaces its own. */
-	if (!r && b->source_dir) {
-		char *const remove_old[] = { "rm", "-rf", b->out, NULL };
-
-		r = exec_run(remove_old, NULL, NULL) ? -EIO : 0;
-	}
-	if (!r && rename(tmp, b->out) < 0)
-		r = -errno;
-	return r;
-}
-
-static int kernel_build_run(struct kernel_build *b)
-{
-	char manifest[PATH_MAX + 16], src[PATH_MAX];
-	double started;
-	struct stat st;
-	int r;
-
-	if ((r = kernel_resolve(b)) < 0)
-		return EXIT_USAGE;
-	util_pathf(manifest, sizeof(manifest), "%s/manifest.json", b->out);
-	/* A --source tree can change without git noticing; make decides what to rebuild. */
-	if (stat(manifest, &st) == 0 && !b->source_dir) {
-		progress(b, "cached:", b->out);
-		printf("%s\n", b->id);
-		return 0;
-	}
-	progress(b, "building", b->id);
-	if (!exec_dry_run && util_mkdirs(b->work) < 0) {
-		fprintf(stderr, "exitscope: cannot create %s: %s\n", b->work, strerror(errno));
-		return EXIT_ENVIRONMENT;
-	}
-	started = util_now();
-	if ((r = kernel_prepare_tree(b, src, sizeof(src))) < 0)
-		return r == -EINVAL ? EXIT_USAGE : EXIT_MEASURED_FAILED;
-	if ((r = kernel_configure(b, src)) < 0)
-		return r == -EINVAL ? EXIT_USAGE : EXIT_MEASURED_FAILED;
-	if (kernel_compile(b, src) < 0)
-		return EXIT_MEASURED_FAILED;
-	if (exec_dry_run)
-		return 0;
-	if (kernel_publish(b, src, util_now() - started) < 0) {
-		fprintf(stderr, "exitscope: cannot publish %s\n", b->out);
-		return EXIT_ENVIRONMENT;
-	}
-	progress(b, "built:", b->out);
-	printf("%s\n", b->id);
-	return 0;
-}
-
 /* Returns 0, or EXIT_USAGE after saying what was wrong. */
-static int kernel_parse_build(int argc, char **argv, struct kernel_build *b)
+static int kernel_parse_build(int argc, char **argv, struct kernel_request *b)
 {
 	static const struct option options[] = {
 		{ "series", required_argument, NULL, 's' },
@@ -430,32 +118,34 @@ static int kernel_list(void)
 
 static int kernel_path(const char *id)
 {
-	char cache[PATH_MAX], path[PATH_MAX + 64];
-	struct stat st;
+	struct kernel_found found;
 
-	util_cache_dir(cache, sizeof(cache));
-	util_pathf(path, sizeof(path), "%s/kernels/%s/manifest.json", cache, id);
-	if (strlen(id) != KERNEL_ID_LEN || strchr(id, '/') || stat(path, &st) < 0) {
+	if (kernel_find(id, &found) < 0) {
 		fprintf(stderr, "exitscope: no kernel %s; 'exitscope kernel list' shows the built ones\n", id);
 		return EXIT_USAGE;
 	}
-	*strrchr(path, '/') = '\0';
-	printf("%s\n", path);
+	printf("%s\n", found.dir);
 	return 0;
+}
+
+/* Builds, then prints the id last: scripts read it from the final line. */
+static int kernel_build_cmd(int argc, char **argv)
+{
+	struct kernel_request req = { 0 };
+	struct kernel_found found;
+	int r = kernel_parse_build(argc, argv, &req);
+
+	if (!r)
+		r = kernel_ensure(&req, &found);
+	if (!r && !exec_dry_run)
+		printf("%s\n", found.id);
+	return r;
 }
 
 int cmd_kernel(int argc, char **argv)
 {
-	struct kernel_build b = { .start = util_now() };
-
-	if (argc >= 2 && !strcmp(argv[1], "build")) {
-		int r = kernel_parse_build(argc - 1, argv + 1, &b);
-		if (!r)
-			r = kernel_build_run(&b);
-		free(b.patches);
-		free(b.fragment);
-		return r;
-	}
+	if (argc >= 2 && !strcmp(argv[1], "build"))
+		return kernel_build_cmd(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return kernel_list();
 	if (argc == 3 && !strcmp(argv[1], "path"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,4 +95,40 @@ bool exec_first_line(char *const argv[], char *line, size_t size)
 		return false;
 	line[strcspn(line, "\n")] = '\0';
 	return true;
+}
+
+pid_t exec_spawn(char *const argv[], const char *log)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	extern char **environ;
+	pid_t pid;
+	int r;
+
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&actions, 1, 2);
+	posix_spawnattr_init(&attr);
+	/* Its own group, so that one kill takes it and anything it started. */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	r = posix_spawnp(&pid, argv[0], &actions, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	return r ? -r : pid;
+}
+
+bool exec_exited(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == pid;
+}
+
+void exec_kill(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* When set, exec_run() prints "+ argv..." and returns 0 without running. */
 extern int exec_dry_run;
@@ -28,5 +29,18 @@ int exec_output(char *const argv[], char *out, size_t size);
 
 /* exec_output() cut to the first line; false when argv cannot run or fails. */
 bool exec_first_line(char *const argv[], char *line, size_t size);
+
+/*
+ * Starts argv in the background in a process group of its own, stdin from
+ * /dev/null, stdout and stderr appended to @log.  Its pid, or -errno.  Not
+ * planned by --dry-run: a guest is either started or not asked for.
+ */
+pid_t exec_spawn(char *const argv[], const char *log);
+
+/* Has @pid (from exec_spawn()) ended?  Reaps it when it has. */
+bool exec_exited(pid_t pid);
+
+/* Kills @pid's whole group and reaps it. */
+void exec_kill(pid_t pid);
 
 #endif

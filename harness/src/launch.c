@@ -105,6 +105,24 @@ const char *accel_name(enum accel accel)
 	return accel == ACCEL_KVM ? "kvm" : "tcg";
 }
 
+int accel_parse(const char *name, enum accel *accel)
+{
+	if (!strcmp(name, "kvm") || !strcmp(name, "tcg")) {
+		*accel = !strcmp(name, "kvm") ? ACCEL_KVM : ACCEL_TCG;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+enum exsc_isa launch_l1_isa(enum accel accel, const char *cpu_vendor)
+{
+	/* TCG's -cpu max emulates SVM only; KVM hands L1 the host's own extension. */
+	if (accel == ACCEL_TCG || !strcmp(cpu_vendor, "AuthenticAMD") ||
+	    !strcmp(cpu_vendor, "HygonGenuine"))
+		return EXSC_ISA_SVM;
+	return EXSC_ISA_VMX;
+}
+
 /*
  * QEMU before 9.1 (bookworm has 7.2) enters a guest through VMRUN without
  * loading the VMCB's interrupt shadow (upstream "target/i386: fix

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "exitscope/abi.h"
 #include "strv.h"
 
 enum accel {
@@ -35,6 +36,14 @@ void host_caps_probe(const char *root, struct host_caps *caps);
 int accel_choose(const char *requested, const struct host_caps *caps,
 		 enum accel *accel, const char **why);
 const char *accel_name(enum accel accel);
+/* The inverse of accel_name(): 0, or -EINVAL for another word. */
+int accel_parse(const char *name, enum accel *accel);
+
+/*
+ * The virtualization extension L1 has, the one rule for a run: SVM under TCG
+ * and on AMD and Hygon hosts, VMX on the others under KVM.
+ */
+enum exsc_isa launch_l1_isa(enum accel accel, const char *cpu_vendor);
 
 struct l1_launch {
 	enum accel accel;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The agent's status lines and the stages they mark (docs/design.md, "Status port"). */
 #include <stdio.h>
 #include <string.h>
 
@@ -31,4 +32,9 @@ const char *run_stage_name(enum run_stage stage)
 	static const char *const names[] = { "l1-boot", "l2", "done" };
 
 	return names[stage];
+}
+
+const char *run_stage_log(enum run_stage stage)
+{
+	return stage == STAGE_L2 ? "out/l2-console.log (and l1-console.log)" : "l1-console.log";
 }

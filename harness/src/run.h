@@ -1,24 +1,229 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* One L1 boot of a run: QEMU under stage timeouts, read from the status port. */
+/*
+ * `exitscope run` as a pipeline of stages, each a module with plain structs
+ * in and out (docs/design.md has the data path and the run directory):
+ *
+ *   run_resolve_scenario() the scenario's definition                   run-resolve.c
+ *   run_resolve_host()     the accelerator, L0's QEMU and L1's ISA     run-resolve.c
+ *   run_resolve()          the kernel and images, built when missing   run-resolve.c
+ *   run_prepare()          a clean run directory for one attempt       run-prepare.c
+ *   run_l1()               L0's QEMU with L1, followed stage by stage  run-l1.c
+ *   run_evidence_read()    what the attempt left in out/, read once    run-evidence.c
+ *   run_outcome_classify() how the attempt ended                       run-outcome.c
+ *   run_assemble()         the result, from the run directory alone    run-assemble.c
+ *
+ * cmd-run.c parses the options, loops over attempts and maps the one
+ * outcome to an exit code.  A stage that fails prints one line saying what
+ * failed and where to look, and returns its outcome; the pure parts
+ * (run_status_parse(), run_record_*, run_assemble()) do not print.
+ */
 #ifndef EXITSCOPE_RUN_H
 #define EXITSCOPE_RUN_H
 
-/* How far the agent got, from the lines it wrote to the status port. */
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "assemble.h"
+#include "images-build.h"
+#include "kernel-build.h"
+#include "launch.h"
+#include "scenario.h"
+
+/* How a run, or one attempt of it, ended.  run_exit_code() maps each to an exit code. */
+enum run_outcome {
+	RUN_OK,
+	RUN_MISMATCH,		/* the oracle or the probe's own check failed */
+	RUN_AGENT_FAILED,	/* L1's agent reported an error */
+	RUN_L1_LOST,		/* QEMU ended before the agent finished */
+	RUN_L2_LOST,		/* L2 shut off before the probe reported */
+	RUN_TIMEOUT,		/* a stage, or L2 inside L1, ran out of time */
+	RUN_BAD_INPUT,
+	RUN_ENVIRONMENT,	/* this host or its cache cannot do it */
+	RUN_INTERRUPTED,	/* SIGINT, SIGTERM or SIGHUP */
+};
+
+/* 0, 1, 2, 3, 124 or 130 (cmd.h). */
+int run_exit_code(enum run_outcome outcome);
+
+/*
+ * The faces of emulated SVM's rare flakes (docs/nested-stall.md): a stage
+ * timeout, L1 lost, L2 lost.  --retries runs such an attempt again.
+ */
+bool run_outcome_retryable(enum run_outcome outcome);
+
+/* "timed out", "lost L1", ...: for progress lines. */
+const char *run_outcome_name(enum run_outcome outcome);
+
+/* ---- resolve ---------------------------------------------------------- */
+
+/*
+ * Scenario @name from @root's scenarios/scenarios.cfg, its timeout replaced
+ * by @timeout_s when not 0.  RUN_OK, or RUN_BAD_INPUT / RUN_ENVIRONMENT
+ * after saying why (an unknown name lists the known ones).
+ */
+enum run_outcome run_resolve_scenario(const char *root, const char *name, unsigned int timeout_s,
+				      struct scenario *sc);
+
+struct run_inputs {
+	struct kernel_found kernel;
+	struct image_found l1;
+	struct image_found l2;
+};
+
+/*
+ * @kernel_id (--kernel) names a cached kernel; otherwise the kernel of
+ * @series (stock for a stock scenario) is built when the cache lacks it.
+ * Then both images.  Builds print their progress; a failure one line.
+ */
+enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, const char *series,
+			     struct run_inputs *in);
+
+/* ---- the run record: run.json in the run directory (run-record.c) ----- */
+
 enum run_stage {
 	STAGE_L1_BOOT,	/* QEMU started, no agent yet */
 	STAGE_L2,	/* agent up: libvirt, L2 boot, workload, power-off */
 	STAGE_DONE,	/* agent finished; L1 powers off */
+	STAGE_COUNT
 };
 
+/* Everything about an attempt that is not in out/: enough to assemble with nothing else. */
+struct run_record {
+	char scenario[32];
+	int attempt;			/* 1 for the first */
+	time_t started;			/* when the run (not the attempt) began */
+	double duration_s;		/* from the start to L1's end; 0 before */
+	double stage_s[STAGE_COUNT];	/* each stage's wall time; 0 before */
+	enum accel accel;
+	char cpu_vendor[32];
+	char qemu_version[256];		/* L0's, its --version's first line */
+	enum exsc_isa isa;		/* L1's: launch_l1_isa(), decided once */
+	char kernel_id[KERNEL_ID_LEN + 1];
+	char l1_image[IMAGE_ID_LEN + 1];
+	char l2_image[IMAGE_ID_LEN + 1];
+};
+
+#define RUN_RECORD_FILE "run.json"
+#define RUN_KERNEL_FILE "kernel.json"	/* the kernel's manifest.json, copied */
+
+/* Writes @dir/run.json atomically; -errno. */
+int run_record_write(const char *dir, const struct run_record *rec);
+
+/* Reads @dir/run.json strictly: -ENOENT, or -EINVAL with @err naming what is wrong. */
+int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size);
+
+/*
+ * The kernel id of the one @results/<id>/@scenario.run/ that holds a run.json:
+ * 0, -ENOENT when there is none, -EEXIST when there are several.
+ */
+int run_dir_find(const char *results, const char *scenario, char *kernel_id, size_t size);
+
+/*
+ * The host half of resolve: the accelerator (@accel: --accel or $ACCEL, may
+ * be NULL), the CPU vendor, L0's QEMU version and so L1's ISA, into @rec.
+ * RUN_OK, or RUN_BAD_INPUT after one line.
+ */
+enum run_outcome run_resolve_host(const char *accel, struct run_record *rec);
+
+/* ---- prepare ---------------------------------------------------------- */
+
+struct run_attempt {
+	const struct scenario *sc;
+	const char *root;	/* the checkout: guest-images/l2/cloud-init/ */
+	const char *l2_append;	/* more L2 kernel arguments, or NULL */
+	const char *run_dir;
+	const struct run_inputs *in;
+	const struct run_record *rec;
+};
+
+/*
+ * Empties the run directory and writes what L1 reads (spec.env, user-data,
+ * meta-data, L2's kernel, L1's overlay) and what assembly reads later
+ * (run.json, kernel.json).  RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
+ */
+enum run_outcome run_prepare(const struct run_attempt *a);
+
+/* ---- L1 --------------------------------------------------------------- */
+
+/* How far the agent got, folded from the lines it wrote to the status port. */
 struct run_status {
 	enum run_stage stage;
 	int agent_rc;		/* from "done rc=N", -1 before */
 	char error[256];	/* the agent's "error ..." line, "" if none */
 };
 
-/* Folds the status port's text into @st (pure; unit-tested). */
+/* Folds the status port's text into @st (pure; the grammar is in docs/design.md). */
 void run_status_parse(const char *text, struct run_status *st);
-
 const char *run_stage_name(enum run_stage stage);
+/* The log, in the run directory, a person should read when @stage went wrong. */
+const char *run_stage_log(enum run_stage stage);
+
+struct l1_plan {
+	const char *name;		/* the scenario, for progress lines */
+	const char *run_dir;
+	const char *kernel_dir;		/* bzImage */
+	const char *l2_dir;		/* image.qcow2, handed to L1 read-only */
+	enum accel accel;
+	unsigned int l2_timeout_s;	/* L1's limit for L2 */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
+};
+
+/*
+ * Boots L1 and follows it until it powers off, each stage under its
+ * timeout; QEMU is gone on return.  RUN_OK once the agent finished (@st has
+ * its rc), RUN_TIMEOUT (after dumping L1's state), RUN_L1_LOST,
+ * RUN_INTERRUPTED or RUN_ENVIRONMENT.  @stage_s gets each stage's seconds.
+ */
+enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
+			double stage_s[STAGE_COUNT]);
+
+/* ---- evidence --------------------------------------------------------- */
+
+/* What an attempt left in out/, each file read and parsed once. */
+struct run_evidence {
+	bool probe_reported;	/* the EXITSCOPE-PROBE-RC line arrived */
+	int probe_rc;
+	json_t *probe;		/* the probe's document, owned; NULL when none */
+	bool hist_read;		/* the histogram read, whole, nothing dropped */
+	bool counters_read;	/* both counter files read (and parsed, when patched) */
+	bool patched;		/* L1's debugfs had the counters */
+	struct exit_table before;	/* L1's counters before L2 started */
+	struct exit_table after;	/* and after it shut off */
+	struct exit_table hist;		/* the kvm_exit histogram over that window */
+};
+
+/* Never fails as a whole: a part that is missing or broken is left unset. NULL on ENOMEM. */
+struct run_evidence *run_evidence_read(const char *run_dir);
+void run_evidence_free(struct run_evidence *ev);
+
+/* ---- outcome ---------------------------------------------------------- */
+
+/*
+ * How an attempt whose L1 finished ended: RUN_OK when L2 reported, else
+ * RUN_TIMEOUT, RUN_AGENT_FAILED or RUN_L2_LOST after one line naming the log.
+ */
+enum run_outcome run_outcome_classify(const struct run_status *st, const struct run_evidence *ev,
+				      const struct run_record *rec, const char *run_dir,
+				      unsigned int l2_timeout_s);
+
+/* ---- assemble --------------------------------------------------------- */
+
+struct run_verdict {
+	bool stock;		/* L1 had no counters: an unpatched kernel */
+	bool oracle_match;
+	int probe_rc;		/* the probe's exit status */
+};
+
+/*
+ * The result of the attempt in @run_dir from run.json, kernel.json and @ev
+ * alone: nothing is built, nothing else is read.  The document, validated,
+ * with @verdict set; NULL with @err saying what is missing or wrong.
+ */
+json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
+		     struct run_verdict *verdict, char *err, size_t size);
+
+/* @result to @path as the result files are written (sorted, indented, atomic); -errno. */
+int run_result_write(const char *path, json_t *result);
 
 #endif

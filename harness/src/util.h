@@ -19,6 +19,12 @@ void util_sha256_hex(const void *data, size_t len, char hex[65]);
 /* snprintf for paths and names: -ENAMETOOLONG instead of a silently cut string. */
 int util_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * A decimal number in [@min, @max] and nothing else (no sign, no blanks):
+ * 0, or -EINVAL.
+ */
+int util_parse_uint(const char *text, unsigned int min, unsigned int max, unsigned int *value);
+
 /* mkdir -p; -errno. */
 int util_mkdirs(const char *path);
 

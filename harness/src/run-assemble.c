@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The assemble stage: one result document from a run directory alone
+ * (run.json, kernel.json and the evidence in out/), so that `run
+ * --reassemble` and the recorded-run tests need no cache, no QEMU and no
+ * build.  Nothing here prints.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "kernel.h"
+#include "result.h"
+#include "run.h"
+#include "util.h"
+
+/* A probe window ({total, cycles, by_reason}) as a table, for arithmetic with L1's. */
+static void window_to_table(json_t *window, struct exit_table *t)
+{
+	size_t i;
+	json_t *e;
+
+	memset(t, 0, sizeof(*t));
+	t->total = json_integer_value(json_object_get(window, "total"));
+	t->cycles = json_integer_value(json_object_get(window, "cycles"));
+	json_array_foreach(json_object_get(window, "by_reason"), i, e)
+		if (t->n < EXIT_TABLE_MAX)
+			t->v[t->n++] = (struct exit_count){
+				json_integer_value(json_object_get(e, "reason")),
+				json_integer_value(json_object_get(e, "count")),
+				json_integer_value(json_object_get(e, "cycles")) };
+}
+
+/*
+ * L2's start to the probe's first read: the probe's first absolute counters
+ * ("before" of a run, "counters" of a snapshot) minus what L1 read just
+ * before it started L2.
+ */
+static json_t *boot_window(enum exsc_isa isa, json_t *probe, const struct exit_table *l1_before)
+{
+	json_t *first = json_object_get(probe, "before");
+	struct exit_table *t;
+	json_t *window;
+
+	if (!first)
+		first = json_object_get(probe, "counters");
+	if (!first)
+		return json_pack("{s:i, s:i, s:[]}", "total", 0, "cycles", 0, "by_reason");
+	t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	window_to_table(first, t);
+	window = window_delta_json(isa, l1_before, t);
+	free(t);
+	return window;
+}
+
+/* The result's "kernel" object, from the run directory's copy of the kernel's manifest. */
+static json_t *kernel_json(const char *run_dir, char *err, size_t size)
+{
+	char path[PATH_MAX + 32];
+	struct kernel_manifest m;
+	json_error_t jerr;
+	json_t *doc, *out = NULL;
+
+	util_pathf(path, sizeof(path), "%s/%s", run_dir, RUN_KERNEL_FILE);
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc || kernel_manifest_parse(doc, &m, &jerr) < 0) {
+		snprintf(err, size, "%s: %s", path, jerr.text);
+	} else {
+		char source[512];
+
+		kernel_source_summary(m.source, source, sizeof(source));
+		out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", m.id, "release", m.release,
+				"source", source, "patch_sha256", m.patch_sha256,
+				"config_sha256", m.config_sha256, "stock", m.stock);
+	}
+	json_decref(doc);
+	return out;
+}
+
+static json_t *workload_json(const struct run_record *rec, json_t *probe)
+{
+	json_t *w = json_object_get(probe, "workload");
+
+	if (w)
+		return json_deep_copy(w);
+	/* A snapshot has no workload of its own: the boot scenarios. */
+	return json_pack("{s:s, s:{}}", "name", rec->scenario, "params");
+}
+
+/* The windows of a patched L1 (the probe's) or of a stock one (the histogram's, no cycles). */
+static void windows_json(const struct run_record *rec, const struct run_evidence *ev, json_t *probe,
+			 json_t **exits, json_t **boot, json_t **l1_window)
+{
+	static const struct exit_table none;
+
+	if (ev->patched) {
+		json_t *probe_exits = json_object_get(probe, "exits");
+
+		*boot = boot_window(rec->isa, probe, &ev->before);
+		*exits = json_deep_copy(probe_exits ? probe_exits : *boot);
+		*l1_window = window_delta_json(rec->isa, &ev->before, &ev->after);
+	} else {
+		*boot = window_delta_json(rec->isa, &none, &none);
+		*exits = window_delta_json(rec->isa, &none, &ev->hist);
+		*l1_window = json_deep_copy(*exits);
+	}
+}
+
+static json_t *result_json(const struct run_record *rec, const struct run_evidence *ev,
+			   json_t *probe, json_t *kernel, bool *match)
+{
+	json_t *exits, *boot, *l1_window, *oracle, *host, *result;
+	char when[32];
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
+	windows_json(rec, ev, probe, &exits, &boot, &l1_window);
+	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
+			     &ev->hist, match);
+	json_decref(l1_window);
+	host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
+			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
+	result = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:o, s:I}",
+			   "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
+			   "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
+			   "host", host, "l1", "isa", exsc_isa_name(rec->isa),
+			   "workload", workload_json(rec, probe), "exits", exits, "boot", boot,
+			   "oracle", oracle, "probe_cpuid_exits",
+			   json_integer_value(json_object_get(probe, "probe_cpuid_exits")));
+	if (result && json_object_get(probe, "samples"))
+		json_object_set(result, "samples", json_object_get(probe, "samples"));
+	return result;
+}
+
+/* What must hold before a result can be assembled; 0, or -EINVAL with @err. */
+static int evidence_check(const char *run_dir, const struct run_record *rec,
+			  const struct run_evidence *ev, char *err, size_t size)
+{
+	const char *isa = NULL;
+	enum exsc_isa probe_isa;
+
+	if (!ev->probe_reported)
+		snprintf(err, size, "L2 never reported the probe's status; see %s/%s", run_dir,
+			 run_stage_log(STAGE_L2));
+	else if (!ev->hist_read || !ev->counters_read)
+		snprintf(err, size, "the agent's counters or kvm_exit histogram are missing or dropped "
+			 "entries; see %s/out/", run_dir);
+	else if (ev->probe_rc == EXIT_ENVIRONMENT && ev->patched)
+		snprintf(err, size, "L1's debugfs has the counters but the probe found no exitscope ABI; "
+			 "see %s/%s", run_dir, run_stage_log(STAGE_L2));
+	else if (!json_unpack(ev->probe, "{s:{s:s}}", "l1", "isa", &isa) &&
+		 (exsc_isa_parse(isa, &probe_isa) < 0 || probe_isa != rec->isa))
+		snprintf(err, size, "L2's probe read ISA '%s' but L1 runs %s (%s under %s); see %s/%s",
+			 isa, exsc_isa_name(rec->isa), rec->cpu_vendor, accel_name(rec->accel), run_dir,
+			 RUN_RECORD_FILE);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
+		     struct run_verdict *verdict, char *err, size_t size)
+{
+	struct run_record rec;
+	struct result_error rerr;
+	json_t *kernel, *probe, *result;
+
+	*verdict = (struct run_verdict){ .stock = !ev->patched, .probe_rc = ev->probe_rc };
+	if (run_record_read(run_dir, &rec, err, size) < 0 ||
+	    evidence_check(run_dir, &rec, ev, err, size) < 0)
+		return NULL;
+	kernel = kernel_json(run_dir, err, size);
+	if (!kernel)
+		return NULL;
+	probe = ev->probe ? json_incref(ev->probe) : json_object();
+	result = result_json(&rec, ev, probe, kernel, &verdict->oracle_match);
+	json_decref(probe);
+	json_decref(kernel);
+	if (result && result_validate(result, &rerr) < 0) {
+		snprintf(err, size, "the assembled result is not valid: %s", rerr.text);
+		json_decref(result);
+		return NULL;
+	}
+	if (!result)
+		snprintf(err, size, "out of memory assembling the result");
+	return result;
+}
+
+int run_result_write(const char *path, json_t *result)
+{
+	char *text = json_dumps(result, JSON_SORT_KEYS | JSON_INDENT(2)), *grown;
+	int r;
+
+	if (!text)
+		return -ENOMEM;
+	/* json_dumps leaves off the final newline a text file should have. */
+	grown = realloc(text, strlen(text) + 2);
+	if (!grown) {
+		free(text);
+		return -ENOMEM;
+	}
+	strcat(grown, "\n");
+	r = util_write_atomic(path, grown, strlen(grown));
+	free(grown);
+	return r;
+}

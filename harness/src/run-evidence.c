@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The evidence stage: the files L1's agent and L2's probe left in out/, each
+ * read and parsed once, for the outcome and assembly stages to share.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "run.h"
+#include "util.h"
+
+static int read_out(const char *run_dir, const char *name, char **text)
+{
+	char path[PATH_MAX + 64];
+
+	if (util_pathf(path, sizeof(path), "%s/out/%s", run_dir, name) < 0)
+		return -ENAMETOOLONG;
+	return util_read_file(path, text, NULL);
+}
+
+static void evidence_probe(const char *run_dir, struct run_evidence *ev)
+{
+	char *port = NULL;
+
+	ev->probe_rc = -1;
+	if (read_out(run_dir, "l2-probe.out", &port) == 0)
+		ev->probe_reported = probe_output_parse(port, &ev->probe, &ev->probe_rc) != -ENOMSG;
+	free(port);
+}
+
+/* The kvm_exit histogram over L2's life: whole, or hist_read stays false. */
+static void evidence_hist(const char *run_dir, struct run_evidence *ev)
+{
+	char *text = NULL;
+	uint64_t dropped = 0;
+
+	/* A histogram that dropped entries is no oracle. */
+	if (read_out(run_dir, "kvm-exit-hist.txt", &text) == 0)
+		ev->hist_read = hist_parse(text, &ev->hist, &dropped) == 0 && !dropped;
+	free(text);
+}
+
+/* L1's counters before and after L2: both, or counters_read stays false. */
+static void evidence_counters(const char *run_dir, struct run_evidence *ev)
+{
+	char *before = NULL, *after = NULL;
+
+	if (read_out(run_dir, "counters-before.txt", &before) == 0 &&
+	    read_out(run_dir, "counters-after.txt", &after) == 0) {
+		int r = counters_parse(before, &ev->before);
+		ev->patched = r != -ENODEV;
+		ev->counters_read = !ev->patched || (!r && counters_parse(after, &ev->after) == 0);
+	}
+	free(before);
+	free(after);
+}
+
+struct run_evidence *run_evidence_read(const char *run_dir)
+{
+	struct run_evidence *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return NULL;
+	evidence_probe(run_dir, ev);
+	evidence_hist(run_dir, ev);
+	evidence_counters(run_dir, ev);
+	return ev;
+}
+
+void run_evidence_free(struct run_evidence *ev)
+{
+	if (!ev)
+		return;
+	json_decref(ev->probe);
+	free(ev);
+}

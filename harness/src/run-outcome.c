@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The outcome stage: how an attempt ended, and the one exit code for each ending. */
+#include <stdio.h>
+
+#include "cmd.h"
+#include "run.h"
+
+int run_exit_code(enum run_outcome outcome)
+{
+	switch (outcome) {
+	case RUN_OK:
+		return 0;
+	case RUN_BAD_INPUT:
+		return EXIT_USAGE;
+	case RUN_ENVIRONMENT:
+		return EXIT_ENVIRONMENT;
+	case RUN_TIMEOUT:
+		return EXIT_TIMEOUT;
+	case RUN_INTERRUPTED:
+		return EXIT_INTERRUPTED;
+	case RUN_MISMATCH:
+	case RUN_AGENT_FAILED:
+	case RUN_L1_LOST:
+	case RUN_L2_LOST:
+		break;
+	}
+	return EXIT_MEASURED_FAILED;
+}
+
+bool run_outcome_retryable(enum run_outcome outcome)
+{
+	return outcome == RUN_TIMEOUT || outcome == RUN_L1_LOST || outcome == RUN_L2_LOST;
+}
+
+const char *run_outcome_name(enum run_outcome outcome)
+{
+	static const char *const names[] = {
+		[RUN_OK] = "ok", [RUN_MISMATCH] = "mismatch", [RUN_AGENT_FAILED] = "agent failed",
+		[RUN_L1_LOST] = "lost L1", [RUN_L2_LOST] = "lost L2", [RUN_TIMEOUT] = "timed out",
+		[RUN_BAD_INPUT] = "bad input", [RUN_ENVIRONMENT] = "environment",
+		[RUN_INTERRUPTED] = "interrupted",
+	};
+
+	return names[outcome];
+}
+
+enum run_outcome run_outcome_classify(const struct run_status *st, const struct run_evidence *ev,
+				      const struct run_record *rec, const char *run_dir,
+				      unsigned int l2_timeout_s)
+{
+	const char *l2_log = run_stage_log(STAGE_L2);
+
+	if (st->agent_rc == EXIT_TIMEOUT) {
+		fprintf(stderr, "exitscope: run: L2 did not power off within %u s; see %s/%s\n",
+			l2_timeout_s, run_dir, l2_log);
+		return RUN_TIMEOUT;
+	}
+	if (st->agent_rc != 0) {
+		fprintf(stderr, "exitscope: run: the L1 agent failed: %s; see %s/out/agent.log\n",
+			st->error[0] ? st->error : "no reason given", run_dir);
+		return RUN_AGENT_FAILED;
+	}
+	if (!ev->probe_reported) {
+		/* L1's KVM sees a guest's triple fault as SVM's SHUTDOWN or VMX's triple-fault exit. */
+		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s "
+			"and out/kvm-trace-tail.txt (L1's last KVM events)\n",
+			hist_shutdowns(&ev->hist, rec->isa) ?
+			" (it triple-faulted: L1's kvm_exit shows a shutdown exit)" : "",
+			run_dir, l2_log);
+		return RUN_L2_LOST;
+	}
+	return RUN_OK;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The prepare stage: one attempt's run directory, made from nothing, with
+ * what L1 reads (spec.env, the cloud-init seed, L2's kernel, L1's overlay)
+ * and what assembly reads later (run.json, kernel.json).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "run.h"
+#include "util.h"
+
+#define L2_MEMORY_MIB 1024
+#define L2_KERNEL_ARGS "console=ttyS0 root=/dev/vda rw"
+
+static int write_text(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	if (util_pathf(path, sizeof(path), "%s/%s", dir, name) < 0)
+		return -ENAMETOOLONG;
+	return util_write_atomic(path, text, strlen(text));
+}
+
+/* user-data and meta-data from guest-images/l2/cloud-init/ for this scenario and attempt. */
+static int write_seed(const struct run_attempt *a)
+{
+	char path[PATH_MAX + 64], instance[96], *template, *text;
+	const char *const user_pairs[] = { "STAGE", a->sc->stage, "PROBE_ARGS", a->sc->probe, NULL };
+	/* A fresh instance-id per attempt: cloud-init then runs everything again. */
+	const char *const meta_pairs[] = { "INSTANCE_ID", instance, NULL };
+	const char *const names[] = { "user-data", "meta-data" };
+	int r = 0;
+
+	snprintf(instance, sizeof(instance), "exitscope-%s-%ld-%d-%d", a->sc->name, (long)time(NULL),
+		 (int)getpid(), a->rec->attempt);
+	for (int i = 0; i < 2 && !r; i++) {
+		util_pathf(path, sizeof(path), "%s/guest-images/l2/cloud-init/%s.in", a->root, names[i]);
+		if ((r = util_read_file(path, &template, NULL)) < 0)
+			break;
+		text = template_render(template, i ? meta_pairs : user_pairs);
+		free(template);
+		r = text ? write_text(a->run_dir, names[i], text) : -EINVAL;
+		free(text);
+	}
+	return r;
+}
+
+/* spec.env: the keys L1's agent requires (docs/design.md). */
+static int write_spec(const struct run_attempt *a)
+{
+	char spec[2048], args[1024];
+
+	if (scenario_l2_args(a->sc, L2_KERNEL_ARGS, a->l2_append, args, sizeof(args)) < 0) {
+		fprintf(stderr, "exitscope: run: %s: L2's kernel arguments hold a comma or are too long\n",
+			a->sc->name);
+		return -EINVAL;
+	}
+	snprintf(spec, sizeof(spec),
+		 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
+		 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
+		 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
+		 a->sc->name, a->sc->timeout_s, args, L2_MEMORY_MIB);
+	return write_text(a->run_dir, "spec.env", spec);
+}
+
+/* cp @from_dir/@name @run_dir/@to: L1 reads L2's kernel from the share. */
+static int copy_file(const char *from_dir, const char *name, const char *run_dir, const char *to)
+{
+	char from[PATH_MAX + 32], dest[PATH_MAX + 32];
+	char *const cp[] = { "cp", from, dest, NULL };
+
+	if (util_pathf(from, sizeof(from), "%s/%s", from_dir, name) < 0 ||
+	    util_pathf(dest, sizeof(dest), "%s/%s", run_dir, to) < 0)
+		return -ENAMETOOLONG;
+	return exec_run(cp, NULL, NULL) ? -EIO : 0;
+}
+
+static int make_overlay(const struct run_attempt *a)
+{
+	char base[PATH_MAX + 16], overlay[PATH_MAX + 16];
+	char *const create[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base,
+				 overlay, NULL };
+
+	util_pathf(base, sizeof(base), "%s/rootfs.ext2", a->in->l1.dir);
+	util_pathf(overlay, sizeof(overlay), "%s/l1.qcow2", a->run_dir);
+	return exec_run(create, NULL, NULL) ? -EIO : 0;
+}
+
+static int empty_run_dir(const char *run_dir)
+{
+	char out[PATH_MAX + 8];
+	char *const wipe[] = { "rm", "-rf", (char *)run_dir, NULL };
+
+	if (util_pathf(out, sizeof(out), "%s/out", run_dir) < 0)
+		return -ENAMETOOLONG;
+	return exec_run(wipe, NULL, NULL) || util_mkdirs(out) < 0 ? -EIO : 0;
+}
+
+enum run_outcome run_prepare(const struct run_attempt *a)
+{
+	int r;
+
+	if (empty_run_dir(a->run_dir) < 0 || run_record_write(a->run_dir, a->rec) < 0 ||
+	    copy_file(a->in->kernel.dir, "manifest.json", a->run_dir, RUN_KERNEL_FILE) < 0 ||
+	    copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0 ||
+	    copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img") < 0 ||
+	    make_overlay(a) < 0) {
+		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);
+		return RUN_ENVIRONMENT;
+	}
+	if ((r = write_spec(a)) == -EINVAL)
+		return RUN_BAD_INPUT;
+	if (r < 0 || write_seed(a) < 0) {
+		fprintf(stderr, "exitscope: run: cannot write the spec and seed into %s\n", a->run_dir);
+		return RUN_ENVIRONMENT;
+	}
+	return RUN_OK;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* run.json: what an attempt was, written at preparation and read at assembly. */
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "util.h"
+
+static json_t *run_record_json(const struct run_record *rec)
+{
+	char when[32];
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
+	return json_pack("{s:s, s:i, s:s, s:f, s:{s:f, s:f, s:f}, s:{s:s, s:s, s:s}, s:s, s:s,"
+			 " s:{s:s, s:s}}",
+			 "scenario", rec->scenario, "attempt", rec->attempt, "started_at", when,
+			 "duration_s", rec->duration_s,
+			 "stages", "l1-boot", rec->stage_s[STAGE_L1_BOOT], "l2", rec->stage_s[STAGE_L2],
+			 "done", rec->stage_s[STAGE_DONE],
+			 "host", "accel", accel_name(rec->accel), "cpu_vendor", rec->cpu_vendor,
+			 "qemu_version", rec->qemu_version,
+			 "l1_isa", exsc_isa_name(rec->isa), "kernel", rec->kernel_id,
+			 "images", "l1", rec->l1_image, "l2", rec->l2_image);
+}
+
+int run_record_write(const char *dir, const struct run_record *rec)
+{
+	char path[PATH_MAX + 16], *text;
+	json_t *doc = run_record_json(rec);
+	int r;
+
+	if (!doc)
+		return -EINVAL;
+	text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(doc);
+	if (!text)
+		return -ENOMEM;
+	r = util_pathf(path, sizeof(path), "%s/%s", dir, RUN_RECORD_FILE);
+	if (!r)
+		r = util_write_atomic(path, text, strlen(text));
+	free(text);
+	return r;
+}
+
+/* Copies @from into @to, or fails when it does not fit. */
+static int field_copy(char *to, size_t size, const char *from)
+{
+	return util_pathf(to, size, "%s", from) < 0 ? -EINVAL : 0;
+}
+
+static int run_record_fill(struct run_record *rec, const char *scenario, const char *when,
+			   const char *accel, const char *vendor, const char *qemu, const char *isa,
+			   const char *kernel, const char *l1, const char *l2)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (!end || *end || accel_parse(accel, &rec->accel) < 0 || exsc_isa_parse(isa, &rec->isa) < 0)
+		return -EINVAL;
+	rec->started = timegm(&tm);
+	if (field_copy(rec->scenario, sizeof(rec->scenario), scenario) ||
+	    field_copy(rec->cpu_vendor, sizeof(rec->cpu_vendor), vendor) ||
+	    field_copy(rec->qemu_version, sizeof(rec->qemu_version), qemu) ||
+	    field_copy(rec->kernel_id, sizeof(rec->kernel_id), kernel) ||
+	    field_copy(rec->l1_image, sizeof(rec->l1_image), l1) ||
+	    field_copy(rec->l2_image, sizeof(rec->l2_image), l2))
+		return -EINVAL;
+	return 0;
+}
+
+int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size)
+{
+	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2;
+	char path[PATH_MAX + 16];
+	json_error_t jerr;
+	json_t *doc;
+	int r;
+
+	memset(rec, 0, sizeof(*rec));
+	util_pathf(path, sizeof(path), "%s/%s", dir, RUN_RECORD_FILE);
+	if (access(path, F_OK) < 0) {
+		snprintf(err, size, "%s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc) {
+		snprintf(err, size, "%s: %s", path, jerr.text);
+		return -EINVAL;
+	}
+	r = json_unpack_ex(doc, &jerr, JSON_STRICT,
+			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s}, s:s, s:s,"
+			   " s:{s:s, s:s}}",
+			   "scenario", &scenario, "attempt", &rec->attempt, "started_at", &when,
+			   "duration_s", &rec->duration_s,
+			   "stages", "l1-boot", &rec->stage_s[STAGE_L1_BOOT], "l2", &rec->stage_s[STAGE_L2],
+			   "done", &rec->stage_s[STAGE_DONE],
+			   "host", "accel", &accel, "cpu_vendor", &vendor, "qemu_version", &qemu,
+			   "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2);
+	if (r < 0)
+		snprintf(err, size, "%s: %s", path, jerr.text);
+	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)))
+		snprintf(err, size, "%s: a value is out of range (time, accelerator, ISA or id)", path);
+	json_decref(doc);
+	return r < 0 ? -EINVAL : 0;
+}
+
+int run_dir_find(const char *results, const char *scenario, char *kernel_id, size_t size)
+{
+	char pattern[PATH_MAX + 64];
+	glob_t found = { 0 };
+	int r = -ENOENT;
+
+	if (util_pathf(pattern, sizeof(pattern), "%s/*/%s.run/%s", results, scenario,
+		       RUN_RECORD_FILE) < 0)
+		return -ENAMETOOLONG;
+	glob(pattern, 0, NULL, &found);
+	if (found.gl_pathc > 1)
+		r = -EEXIST;
+	if (found.gl_pathc == 1) {
+		/* DIR/<kernel-id>/<scenario>.run/run.json: the id is the third name from the end. */
+		char *dir = found.gl_pathv[0];
+
+		*strrchr(dir, '/') = '\0';
+		*strrchr(dir, '/') = '\0';
+		r = util_pathf(kernel_id, size, "%s", strrchr(dir, '/') + 1);
+	}
+	globfree(&found);
+	return r;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The resolve stage: what the command line names, made concrete: the
+ * scenario, the host a run uses, and the kernel and the images it boots,
+ * built in-process when missing.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "exec.h"
+#include "progress.h"
+#include "run.h"
+#include "util.h"
+
+enum run_outcome run_resolve_scenario(const char *root, const char *name, unsigned int timeout_s,
+				      struct scenario *sc)
+{
+	char path[PATH_MAX + 32], *cfg;
+	int line = 0, r;
+
+	util_pathf(path, sizeof(path), "%s/scenarios/scenarios.cfg", root);
+	if (util_read_file(path, &cfg, NULL) < 0) {
+		fprintf(stderr, "exitscope: run: cannot read %s; run from an exitscope checkout\n", path);
+		return RUN_ENVIRONMENT;
+	}
+	r = scenario_find(cfg, name, sc, &line);
+	if (r == -EINVAL)
+		fprintf(stderr, "exitscope: run: %s:%d does not parse (NAME STAGE KERNEL TIMEOUT PROBE...)\n",
+			path, line);
+	if (r == -ENOENT) {
+		fprintf(stderr, "exitscope: run: no scenario '%s'; these exist:\n", name);
+		scenario_list(cfg, stderr);
+	}
+	free(cfg);
+	if (!r && timeout_s)
+		sc->timeout_s = timeout_s;
+	return r ? RUN_BAD_INPUT : RUN_OK;
+}
+
+/* A build's EXIT_* code as the run's outcome: the build has said what failed. */
+static enum run_outcome build_outcome(int exit_code)
+{
+	return exit_code == EXIT_USAGE ? RUN_BAD_INPUT : RUN_ENVIRONMENT;
+}
+
+static enum run_outcome resolve_kernel(const struct scenario *sc, const char *kernel_id,
+				       const char *series, struct kernel_found *kernel)
+{
+	struct kernel_request req = { .series = series, .stock = sc->stock };
+	int r;
+
+	if (kernel_id) {
+		r = kernel_find(kernel_id, kernel);
+		if (r < 0)
+			fprintf(stderr, "exitscope: run: no kernel %s; 'exitscope kernel list' shows the "
+					"built ones\n", kernel_id);
+		return r < 0 ? RUN_BAD_INPUT : RUN_OK;
+	}
+	progress("run", "%s: kernel %s%s", sc->name, series, sc->stock ? " (stock)" : "");
+	r = kernel_ensure(&req, kernel);
+	return r ? build_outcome(r) : RUN_OK;
+}
+
+enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, const char *series,
+			     struct run_inputs *in)
+{
+	enum run_outcome o = resolve_kernel(sc, kernel_id, series, &in->kernel);
+	int r;
+
+	if (o != RUN_OK)
+		return o;
+	progress("run", "%s: images", sc->name);
+	if ((r = images_ensure("l1", false, &in->l1)) || (r = images_ensure("l2", false, &in->l2)))
+		return build_outcome(r);
+	return RUN_OK;
+}
+
+enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
+{
+	char *const version[] = { "qemu-system-x86_64", "--version", NULL };
+	struct host_caps caps;
+	const char *why = NULL;
+
+	host_caps_probe("", &caps);
+	if (accel_choose(accel, &caps, &rec->accel, &why) < 0) {
+		fprintf(stderr, "exitscope: run: --accel %s: %s\n", accel, why);
+		return RUN_BAD_INPUT;
+	}
+	util_pathf(rec->cpu_vendor, sizeof(rec->cpu_vendor), "%s", caps.cpu_vendor);
+	if (!exec_first_line(version, rec->qemu_version, sizeof(rec->qemu_version)))
+		util_pathf(rec->qemu_version, sizeof(rec->qemu_version), "unknown");
+	rec->isa = launch_l1_isa(rec->accel, caps.cpu_vendor);
+	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
+	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)
+		fprintf(stderr, "exitscope: run: warning: %s: %s\n", rec->qemu_version, why);
+	return RUN_OK;
+}
