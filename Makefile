@@ -43,7 +43,8 @@ bench: bench-kernel
 bench-kernel: all
 	scripts/bench-kernel.sh
 
-# The nested chain N times without retries: stalls and stage times (issue 8).
+# The nested chain N times without retries: stalls and stage times
+# (docs/nested-stall.md).
 soak: all
 	scripts/soak.sh $(or $(N),50) $(or $(NAME),kboot)
 

@@ -24,7 +24,7 @@ setup() {
 	assert_success
 }
 
-# An L2 that resets before its probe reports is what issue 8's flakes look like
+# An L2 that resets before its probe reports is what the nested stall's lost L2 looks like
 # from L0 (libvirt turns the reset into a clean shut-off): --retries must run
 # it again, keep the first attempt's logs, and still write no result.  The
 # flakes are triple faults, so this L2 panics and reboots by one (reboot=t),

@@ -8,10 +8,10 @@ setup() {
 	load helpers/common
 	# A private cache so nothing here touches or depends on the user's builds;
 	# only the pristine, read-only sources are shared, so nothing is downloaded.
-	local shared=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}
+	local user_cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}
 	export EXITSCOPE_CACHE=$BATS_TEST_TMPDIR/cache
-	mkdir -p "$EXITSCOPE_CACHE" "$shared/src"
-	ln -s "$shared/src" "$EXITSCOPE_CACHE/src"
+	mkdir -p "$EXITSCOPE_CACHE" "$user_cache/src"
+	ln -s "$user_cache/src" "$EXITSCOPE_CACHE/src"
 }
 
 @test "no command: usage on stderr, exit 2" {

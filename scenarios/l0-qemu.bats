@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # scripts/l0-qemu.sh: the installed L0 QEMU rebuilt from Debian's source with
-# the diagnostic patches of scripts/l0-qemu/ (issue 8), and a real nested run
+# the diagnostic patches of scripts/l0-qemu/ (docs/nested-stall.md), and a real nested run
 # on it.  The build takes 7-16 minutes on 2 cores, so that test is tagged slow
 # (make test-nested); its command line is checked in make test.
 

@@ -2,7 +2,7 @@
 # L1's PID 1 (guest-images/l1/exitscope-init), run for real in fresh PID,
 # mount and UTS namespaces, with a stand-in agent: init must reap orphans
 # while the agent is busy, or libvirtd waits 40 s for L2's QEMU to go away
-# (issue 8's slow tail).
+# (the slow L2 teardown of docs/nested-stall.md).
 
 bats_require_minimum_version 1.5.0
 

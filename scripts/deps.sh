@@ -13,7 +13,7 @@ packages=(
 qemu_packages=(qemu-system-x86 qemu-utils)
 
 # L0's QEMU must be 9.1 or later: before it, TCG's VMRUN drops L2's
-# interrupt shadow and L2 loses wakeups (issue 8; launch_tcg_qemu_fit() in
+# interrupt shadow and L2 loses wakeups (docs/nested-stall.md; launch_tcg_qemu_fit() in
 # harness/src/launch.c has the details).  Bookworm has 7.2, so there QEMU
 # comes from bookworm-backports.
 qemu_fit() {

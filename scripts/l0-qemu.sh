@@ -7,7 +7,7 @@
 #
 #   PATH=$(scripts/l0-qemu.sh):$PATH make soak N=50
 #
-# The patches only record and report (issue 8): a run's qemu.log then carries
+# The patches only record and report (docs/nested-stall.md): a run's qemu.log then carries
 # their reports.  Progress goes to stderr; nothing is left half-built.
 set -euo pipefail
 

@@ -27,7 +27,7 @@ mkdir -p "$(dirname "$out")"
 : >"$work/runs.jsonl"
 commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 # soak.json from the tries so far: rewritten after each, so that a soak cut
-# short (a session ending, Ctrl-C) still leaves its figures.
+# short (Ctrl-C, a killed job) still leaves its figures.
 write_summary() {
 	jq -s --arg scenario "$scenario" --arg commit "$commit" '
 		def pct(p): sort | if length == 0 then null else .[((length - 1) * p | floor)] end;
@@ -63,7 +63,7 @@ for i in $(seq 1 "$tries"); do
 	elif [ "$rc" -ne 0 ]; then outcome=failed
 	fi
 	# libvirtd giving up, 40 s each, on an L2 QEMU that L1's init had not
-	# reaped: the slow tail exitscope-init's wait removed (issue 8).
+	# reaped: the slow tail exitscope-init's wait removed (docs/nested-stall.md).
 	kills=$(run_lines out/libvirtd.log "Failed to terminate process")
 	reports=$(run_lines qemu.log "^svmck: cpu [0-9]*: ")
 	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \

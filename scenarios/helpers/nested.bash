@@ -4,7 +4,8 @@
 # are built on first use and cached under ~/.cache/exitscope.
 load helpers/common
 
-# Retries are the second line of defence against a hung guest (issue 8); the
+# Retries are the second line of defence against a hung guest (the nested
+# stall, docs/nested-stall.md); the
 # result records how many attempts a run needed.
 NESTED_RETRIES=${NESTED_RETRIES:-1}
 
