@@ -131,7 +131,7 @@ enum exsc_isa launch_l1_isa(enum accel accel, const char *cpu_vendor)
  * interrupt window instead of injecting, and QEMU takes that window at once:
  * L2's wakeup interrupt arrives before its HLT instead of ending it, and L2
  * sleeps until some later interrupt, minutes on an idle tickless guest
- * (issue 8: "rcu_preempt kthread timer wakeup didn't happen").
+ * ("rcu_preempt kthread timer wakeup didn't happen"; docs/nested-stall.md).
  */
 int launch_tcg_qemu_fit(const char *version_line, const char **why)
 {
@@ -174,7 +174,7 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
 }
 
 /*
- * highres=off under TCG mitigates one cause of issue 8: QEMU's
+ * highres=off under TCG mitigates one cause of the nested stall: QEMU's
  * VMRUN helper (7.2 here, and every release before the 2025 atomic
  * interrupt_request rework) ORs CPU_INTERRUPT_VIRQ into the vCPU's
  * interrupt_request without the BQL whenever L1's KVM enters L2 with an
@@ -186,10 +186,8 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
  * them the APIC timer is periodic in QEMU itself: the next tick, 4 ms later,
  * polls the APIC again and delivers what was pending.  Real hardware under
  * KVM has no such race, so the option is TCG's alone.  It is no cure for
- * every whole-L1 stall: on QEMU 10.0.2 one soak run in 93 still hung with a
- * vCPU halted, IF and GIF set and the tick pending in IRR, deaf to the
- * periodic polls, and one L1 crashed on its IRQ stack (docs/nested-stall.md);
- * --retries covers those.
+ * every whole-L1 stall (a rare hang and an L1 crash remain, see
+ * docs/nested-stall.md); --retries covers those.
  */
 static int launch_add_boot(const struct l1_launch *l, struct strv *argv)
 {

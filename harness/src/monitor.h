@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * QEMU's human monitor (HMP) on a unix socket: L1's CPU and APIC state read
- * when a stage times out, so that a stall leaves evidence (issue 8).
+ * when a stage times out, so that a stall leaves evidence (docs/nested-stall.md).
  */
 #ifndef EXITSCOPE_MONITOR_H
 #define EXITSCOPE_MONITOR_H

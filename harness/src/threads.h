@@ -2,7 +2,8 @@
 /*
  * The threads of a local process as /proc shows them: which sleep, in which
  * system call, and which burn CPU.  L0's QEMU at a stage timeout, so that a
- * hung L1 tells a vCPU thread that waits apart from one that spins (issue 8).
+ * hung L1 tells a vCPU thread that waits apart from one that spins
+ * (docs/nested-stall.md).
  */
 #ifndef EXITSCOPE_THREADS_H
 #define EXITSCOPE_THREADS_H
