@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,19 +158,21 @@ int util_sha256_file(const char *path, char hex[65])
 	return r;
 }
 
-/* The checkout is two levels above the binary (harness/build/exitscope). */
+/*
+ * The checkout is two levels above the binary (harness/build/exitscope):
+ * the path the kernel executed, as the loader was told it, with its links
+ * resolved.  No chdir() comes before this, so a relative one still holds.
+ */
 int util_checkout_root(char *root, size_t size)
 {
 	const char *env = getenv("EXITSCOPE_ROOT");
-	char exe[4096];
-	ssize_t n;
+	const char *execfn = (const char *)getauxval(AT_EXECFN);
+	char exe[PATH_MAX];
 
 	if (env && *env)
 		return util_pathf(root, size, "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
+	if (!execfn || !realpath(execfn, exe))
+		return -ENOENT;
 	for (int up = 0; up < 3; up++) {
 		char *slash = strrchr(exe, '/');
 
