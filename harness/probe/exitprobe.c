@@ -68,15 +68,20 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	json_t *doc = NULL;
 	int r;
 
-	workload_ctx_init(&ctx, &cmd->args);
-	r = w->setup ? w->setup(&ctx) : 0;
+	r = workload_ctx_init(&ctx, w, &cmd->args);
+	if (r < 0) {
+		fprintf(stderr, "exitprobe: %s: %s\n", w->name, strerror(-r));
+		workload_release(&ctx);
+		return EXIT_FAILED;
+	}
+	r = workload_setup(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: %s: cannot use %s: %s; %s\n", w->name, ctx.what,
 			strerror(-r), w->hint);
 		workload_release(&ctx);
 		return EXIT_USAGE;
 	}
-	r = probe_run_doc(probe_cpuid_hw, info, w, &ctx, cmd->sample_ms, &doc);
+	r = probe_run_doc(probe_cpuid_hw, info, &ctx, cmd->sample_ms, &doc);
 	workload_release(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: workload %s failed: %s\n", w->name, strerror(-r));

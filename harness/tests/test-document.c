@@ -131,9 +131,8 @@ static void test_run_cpuid_on_a_vmx_host(void **state)
 	(void)state;
 	replay_load("tests/data/probe/run-cpuid-vmx.tuples");
 	assert_int_equal(probe_detect(replay_cpuid, &info), 0);
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(replay_cpuid, &info, workload_find("cpuid"), &ctx, 0, &doc),
-			 0);
+	assert_int_equal(workload_ctx_init(&ctx, workload_find("cpuid"), &args), 0);
+	assert_int_equal(probe_run_doc(replay_cpuid, &info, &ctx, 0, &doc), 0);
 	assert_int_equal(replay.next, replay.nr);
 	assert_int_equal(replay.other, 1000);
 	assert_golden(doc, "run-cpuid-vmx");
