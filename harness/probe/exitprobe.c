@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exitscope/frame.h"
 #include "document.h"
 #include "sampler.h"
 
@@ -24,7 +25,7 @@ static void usage(FILE *out)
 		     "to port 0x80.\n"
 		     "--samples MS reads the total and the top %d reasons every MS ms during the\n"
 		     "workload, from a thread; its CPUID exits are counted in probe_cpuid_exits.\n"
-		     "--out PATH also writes the JSON, framed by EXITSCOPE-BEGIN/END lines,\n"
+		     "--out PATH also writes the JSON, framed by " EXSC_FRAME_BEGIN "/END lines,\n"
 		     "to PATH (a file or a virtio-serial port).\n"
 		     "Exit 0 ok, 1 a check failed, 2 bad usage or the workload's device is missing,\n"
 		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH, SAMPLER_TOP);

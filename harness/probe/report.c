@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "exitscope/frame.h"
 #include "probe.h"
 #include "window.h"
 
@@ -43,10 +44,10 @@ json_t *probe_snapshot_json(enum exsc_isa isa, const struct probe_snapshot *s)
 
 static int probe_emit_to(json_t *doc, FILE *f)
 {
-	fputs("EXITSCOPE-BEGIN\n", f);
+	fputs(EXSC_FRAME_BEGIN "\n", f);
 	if (json_dumpf(doc, f, JSON_SORT_KEYS | JSON_INDENT(2)) < 0)
 		return -EIO;
-	fputs("\nEXITSCOPE-END\n", f);
+	fputs("\n" EXSC_FRAME_END "\n", f);
 	return fflush(f) ? -errno : 0;
 }
 
