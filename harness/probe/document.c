@@ -4,11 +4,12 @@
 
 #include "exitscope/reasons.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 static json_t *doc_new(const struct exsc_info *info)
 {
-	return json_pack("{s:s, s:i, s:{s:s}}", "schema", "exitscope/probe/v1",
+	return json_pack("{s:s, s:i, s:{s:s}}", "schema", PROBE_DOC_SCHEMA,
 			 "abi_version", (int)info->abi_version, "l1", "isa", exsc_isa_name(info->isa));
 }
 

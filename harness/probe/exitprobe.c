@@ -2,11 +2,13 @@
 /* exitprobe: reads exitscope's exit counters through CPUID from inside a guest. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "exitscope/frame.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NOT_EXITSCOPE = 3 };
@@ -44,10 +46,27 @@ static int detect_or_explain(struct exsc_info *info)
 	return r;
 }
 
+/* The writer validates: a document the driver would refuse is not written. */
+static int doc_check(json_t *doc)
+{
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	char why[256] = "out of memory";
+	int r = parsed ? probe_doc_parse(doc, parsed, why, sizeof(why)) : -ENOMEM;
+
+	free(parsed);
+	if (r < 0)
+		fprintf(stderr, "exitprobe: not writing an invalid document (%s); this is a bug in "
+				"exitprobe: report it with this line\n", why);
+	return r;
+}
+
 static int emit(json_t *doc, const char *out)
 {
-	int r = probe_emit(doc, out);
+	int r = doc_check(doc);
 
+	if (r < 0)
+		return EXIT_FAILED;
+	r = probe_emit(doc, out);
 	if (r < 0)
 		fprintf(stderr, "exitprobe: cannot write %s: %s\n", out ? out : "stdout", strerror(-r));
 	return r < 0 ? EXIT_FAILED : 0;

@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "exitscope/reasons.h"
 #include "probe.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 #define SVM_CPUID 0x72
@@ -222,8 +224,10 @@ static void test_run_with_samples_stays_exact(void **state)
 	const struct workload_args args = { .n = 200000 };
 	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261 };
 	struct workload_ctx ctx;
+	struct probe_doc *parsed;
 	json_t *doc, *samples;
 	json_int_t own;
+	char err[256];
 
 	(void)state;
 	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
@@ -237,6 +241,13 @@ static void test_run_with_samples_stays_exact(void **state)
 	assert_int_equal(reason_count(json_object_get(doc, "exits"), SVM_CPUID), 200000 + own);
 	assert_int_equal(json_integer_value(json_object_get(doc, "sample_ms")), 1);
 	assert_true(probe_run_passed(doc));
+	/* What the sampling thread adds passes the validator the probe writes through. */
+	parsed = malloc(sizeof(*parsed));
+	assert_non_null(parsed);
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	assert_ptr_equal(parsed->samples, samples);
+	free(parsed);
 	json_decref(doc);
 	workload_release(&ctx);
 }
