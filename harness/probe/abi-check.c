@@ -68,7 +68,7 @@ static const struct exsc_reason *never_counted(enum exsc_isa isa)
 	return NULL;
 }
 
-int workload_abi(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
+static int abi_check_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
 	json_t *checks = json_array();
 	struct exsc_info info;
@@ -107,3 +107,9 @@ int workload_abi(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures
 	json_object_set_new(figures, "verified", json_boolean(all));
 	return 0;
 }
+
+const struct workload workload_abi = {
+	.name = "abi", .param = "N", .fallback = 0, .min = 0, .max = 0,
+	.help = "check the CPUID ABI: discovery, undefined and never-counted reasons, self-count",
+	.run = abi_check_run,
+};

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The io workload's disk part: write MIB MiB to a scratch file, fsync, read it
- * back and compare.  O_DIRECT so that every chunk reaches the (virtio) disk and
- * comes back from it, which is what makes the guest's I/O exits happen.
+ * The io workload: write MIB MiB to a scratch file, fsync, read it back and
+ * compare, then --pio K writes to port 0x80.  O_DIRECT so that every chunk
+ * reaches the (virtio) disk and comes back from it, which is what makes the
+ * guest's I/O exits happen.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "disk.h"
 #include "workloads.h"
 
 #define DISK_CHUNK	(1UL << 20)
@@ -35,25 +37,25 @@ static void disk_fill(void *buf, uint64_t index)
 }
 
 /* A filesystem that refuses O_DIRECT refuses it here, with EINVAL. */
-static int disk_try_direct(struct workload_ctx *ctx)
+static int disk_try_direct(struct disk_state *d)
 {
-	int flags = fcntl(ctx->fd, F_GETFL);
+	int flags = fcntl(d->fd, F_GETFL);
 
 	if (flags < 0)
 		return -errno;
-	if (fcntl(ctx->fd, F_SETFL, flags | O_DIRECT) < 0)
+	if (fcntl(d->fd, F_SETFL, flags | O_DIRECT) < 0)
 		return errno == EINVAL ? 0 : -errno;
-	ctx->direct = true;
+	d->direct = true;
 	return 0;
 }
 
-static int disk_drop_direct(struct workload_ctx *ctx)
+static int disk_drop_direct(struct disk_state *d)
 {
-	int flags = fcntl(ctx->fd, F_GETFL);
+	int flags = fcntl(d->fd, F_GETFL);
 
-	if (flags < 0 || fcntl(ctx->fd, F_SETFL, flags & ~O_DIRECT) < 0)
+	if (flags < 0 || fcntl(d->fd, F_SETFL, flags & ~O_DIRECT) < 0)
 		return -errno;
-	ctx->direct = false;
+	d->direct = false;
 	return 0;
 }
 
@@ -72,32 +74,38 @@ static int disk_check_room(int fd, unsigned long mib)
  * O_DIRECT is set with fcntl() rather than open(), because an open() that
  * refuses it has already created the file.
  */
-int workload_io_setup(struct workload_ctx *ctx)
+static int disk_setup(struct workload_ctx *ctx)
 {
+	struct disk_state *d = ctx->state;
 	int r;
 
 	if (!ctx->args.path)
 		ctx->args.path = DISK_DEFAULT_PATH;
 	ctx->what = ctx->args.path;
-	ctx->fd = open(ctx->args.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (ctx->fd < 0)
+	d->fd = open(ctx->args.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (d->fd < 0)
 		return -errno;
 	if (unlink(ctx->args.path) < 0)
 		return -errno;
-	r = disk_check_room(ctx->fd, ctx->args.n);
-	if (!r && !ctx->buffered)
-		r = disk_try_direct(ctx);
+	r = disk_check_room(d->fd, ctx->args.n);
+	if (!r && !d->buffered)
+		r = disk_try_direct(d);
 	for (int i = 0; i < 2 && !r; i++)
-		r = -posix_memalign(&ctx->buf[i], DISK_ALIGN, DISK_CHUNK);
+		r = -posix_memalign(&d->buf[i], DISK_ALIGN, DISK_CHUNK);
 	return r;
 }
 
-void workload_io_release(struct workload_ctx *ctx)
+/* /dev/port first, and only when --pio asks for port writes. */
+static int io_setup(struct workload_ctx *ctx)
 {
-	for (int i = 0; i < 2; i++) {
-		free(ctx->buf[i]);
-		ctx->buf[i] = NULL;
+	struct disk_state *d = ctx->state;
+	int r = 0;
+
+	if (ctx->args.pio) {
+		ctx->what = PIO_DEVICE;
+		r = pio_open(&d->port);
 	}
+	return r < 0 ? r : disk_setup(ctx);
 }
 
 /* One chunk, however many calls it takes; each call is an operation. */
@@ -123,18 +131,18 @@ static int disk_transfer(int fd, void *buf, off_t off, bool write, uint64_t *ope
 }
 
 /* Some filesystems accept O_DIRECT on open and refuse the first write instead. */
-static int disk_write(struct workload_ctx *ctx, struct disk_totals *t)
+static int disk_write(struct disk_state *d, unsigned long mib, struct disk_totals *t)
 {
-	for (uint64_t i = 0; i < ctx->args.n; i++) {
+	for (uint64_t i = 0; i < mib; i++) {
 		off_t off = (off_t)(i * DISK_CHUNK);
 		int r;
 
-		disk_fill(ctx->buf[0], i);
-		r = disk_transfer(ctx->fd, ctx->buf[0], off, true, &t->operations);
-		if (r == -EINVAL && ctx->direct && i == 0) {
-			r = disk_drop_direct(ctx);
+		disk_fill(d->buf[0], i);
+		r = disk_transfer(d->fd, d->buf[0], off, true, &t->operations);
+		if (r == -EINVAL && d->direct && i == 0) {
+			r = disk_drop_direct(d);
 			if (!r)
-				r = disk_transfer(ctx->fd, ctx->buf[0], off, true, &t->operations);
+				r = disk_transfer(d->fd, d->buf[0], off, true, &t->operations);
 		}
 		if (r < 0)
 			return r;
@@ -144,49 +152,83 @@ static int disk_write(struct workload_ctx *ctx, struct disk_totals *t)
 }
 
 /* Without O_DIRECT the read would come from the page cache: write it back and drop it. */
-static int disk_sync(struct workload_ctx *ctx)
+static int disk_sync(const struct disk_state *d)
 {
-	if (fsync(ctx->fd) < 0)
+	if (fsync(d->fd) < 0)
 		return -errno;
-	return ctx->direct ? 0 : -posix_fadvise(ctx->fd, 0, 0, POSIX_FADV_DONTNEED);
+	return d->direct ? 0 : -posix_fadvise(d->fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
 /* Reads everything even after a mismatch, so the window's I/O is the same size. */
-static int disk_read_verify(struct workload_ctx *ctx, struct disk_totals *t)
+static int disk_read_verify(const struct disk_state *d, unsigned long mib,
+			    struct disk_totals *t)
 {
 	t->verified = true;
-	for (uint64_t i = 0; i < ctx->args.n; i++) {
-		int r = disk_transfer(ctx->fd, ctx->buf[1], (off_t)(i * DISK_CHUNK), false,
+	for (uint64_t i = 0; i < mib; i++) {
+		int r = disk_transfer(d->fd, d->buf[1], (off_t)(i * DISK_CHUNK), false,
 				      &t->operations);
 
 		if (r < 0)
 			return r;
 		t->read += DISK_CHUNK;
-		disk_fill(ctx->buf[0], i);
-		if (memcmp(ctx->buf[0], ctx->buf[1], DISK_CHUNK))
+		disk_fill(d->buf[0], i);
+		if (memcmp(d->buf[0], d->buf[1], DISK_CHUNK))
 			t->verified = false;
 	}
 	return 0;
 }
 
-int workload_io_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
+static int io_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
+	struct disk_state *d = ctx->state;
 	struct disk_totals t = { 0, 0, 0, false };
 	int r;
 
 	(void)cpuid;
-	r = disk_write(ctx, &t);
+	r = disk_write(d, ctx->args.n, &t);
 	if (!r)
-		r = disk_sync(ctx);
+		r = disk_sync(d);
 	if (!r)
-		r = disk_read_verify(ctx, &t);
+		r = disk_read_verify(d, ctx->args.n, &t);
 	if (!r && ctx->args.pio)
-		r = workload_pio_writes(ctx->port_fd, ctx->args.pio);
+		r = pio_writes(&d->port, ctx->args.pio);
 	if (r < 0)
 		return r;
 	json_object_update_new(figures, json_pack("{s:I, s:I, s:I, s:b, s:b, s:I}",
 		"bytes_written", (json_int_t)t.written, "bytes_read", (json_int_t)t.read,
-		"operations", (json_int_t)t.operations, "direct", ctx->direct,
+		"operations", (json_int_t)t.operations, "direct", d->direct,
 		"verified", t.verified, "outb", (json_int_t)ctx->args.pio));
 	return 0;
 }
+
+static void *io_state_new(void)
+{
+	struct disk_state *d = calloc(1, sizeof(*d));
+
+	if (d) {
+		d->fd = -1;
+		d->port = PIO_CLOSED;
+	}
+	return d;
+}
+
+static void io_state_free(void *state)
+{
+	struct disk_state *d = state;
+
+	for (int i = 0; i < 2; i++)
+		free(d->buf[i]);
+	if (d->fd >= 0)
+		close(d->fd);
+	pio_close(&d->port);
+	free(d);
+}
+
+const struct workload workload_io = {
+	.name = "io", .param = "MIB", .fallback = 16, .min = 1, .max = 1UL << 20,
+	.options = WORKLOAD_OPT_PATH | WORKLOAD_OPT_PIO,
+	.help = "write, fsync, read back MIB MiB on a scratch file (see below)",
+	.hint = "--path must name a new file on a filesystem with room for MIB MiB; "
+		"--pio needs root for /dev/port",
+	.state_new = io_state_new, .setup = io_setup, .run = io_run, .state_free = io_state_free,
+};

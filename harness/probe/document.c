@@ -4,11 +4,12 @@
 
 #include "exitscope/reasons.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 static json_t *doc_new(const struct exsc_info *info)
 {
-	return json_pack("{s:s, s:i, s:{s:s}}", "schema", "exitscope/probe/v1",
+	return json_pack("{s:s, s:i, s:{s:s}}", "schema", PROBE_DOC_SCHEMA,
 			 "abi_version", (int)info->abi_version, "l1", "isa", exsc_isa_name(info->isa));
 }
 
@@ -35,9 +36,9 @@ static bool cpuid_exact(json_t *exits, uint32_t cpuid_code, unsigned long n, uin
 	return false;
 }
 
-static json_t *run_workload_json(const struct workload *w, const struct workload_ctx *ctx,
-				 json_t *figures)
+static json_t *run_workload_json(const struct workload_ctx *ctx, json_t *figures)
 {
+	const struct workload *w = ctx->w;
 	json_t *params = json_pack("{s:I}", w->param, (json_int_t)ctx->args.n);
 
 	if (w->options & WORKLOAD_OPT_PATH)
@@ -49,13 +50,13 @@ static json_t *run_workload_json(const struct workload *w, const struct workload
 			 "figures", figures);
 }
 
-static void run_doc_fill(json_t *doc, const struct exsc_info *info, const struct workload *w,
+static void run_doc_fill(json_t *doc, const struct exsc_info *info,
 			 const struct workload_ctx *ctx, json_t *figures, json_t *exits,
 			 uint64_t own)
 {
-	json_object_set_new(doc, "workload", run_workload_json(w, ctx, figures));
+	json_object_set_new(doc, "workload", run_workload_json(ctx, figures));
 	json_object_set_new(doc, "probe_cpuid_exits", json_integer((json_int_t)own));
-	if (!strcmp(w->name, "cpuid"))
+	if (!strcmp(ctx->w->name, "cpuid"))
 		json_object_set_new(doc, "cpuid_exact",
 				    json_boolean(cpuid_exact(exits, reasons_cpuid(info->isa),
 							     ctx->args.n, own)));
@@ -70,8 +71,8 @@ static void run_doc_samples(json_t *doc, const struct probe_sampler *s)
 		json_object_set_new(doc, "samples_dropped", json_integer((json_int_t)s->dropped));
 }
 
-int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const struct workload *w,
-		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc)
+int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, struct workload_ctx *ctx,
+		  unsigned long sample_ms, json_t **doc)
 {
 	struct probe_snapshot before, after;
 	struct probe_sampler sampler;
@@ -84,14 +85,14 @@ int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, const stru
 		goto out_figures;
 	if (sample_ms && (r = sampler_start(&sampler)) < 0)
 		goto out_sampler;
-	r = w->run(cpuid, ctx, figures);
+	r = workload_run(cpuid, ctx, figures);
 	if (sample_ms)
 		sampler_stop(&sampler);
 	probe_snapshot_take(cpuid, info->isa, &after);
 	if (r < 0)
 		goto out_sampler;
 	*doc = doc_new(info);
-	run_doc_fill(*doc, info, w, ctx, figures, probe_delta_json(info->isa, &before, &after),
+	run_doc_fill(*doc, info, ctx, figures, probe_delta_json(info->isa, &before, &after),
 		     probe_window_cpuid_exits(sample_ms ? sampler.reads : 0));
 	/* Absolute, so the harness can tell L2's boot (L1's last read to this one) apart. */
 	json_object_set_new(*doc, "before", probe_snapshot_json(info->isa, &before));

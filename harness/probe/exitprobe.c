@@ -2,10 +2,13 @@
 /* exitprobe: reads exitscope's exit counters through CPUID from inside a guest. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "exitscope/frame.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NOT_EXITSCOPE = 3 };
@@ -24,7 +27,7 @@ static void usage(FILE *out)
 		     "to port 0x80.\n"
 		     "--samples MS reads the total and the top %d reasons every MS ms during the\n"
 		     "workload, from a thread; its CPUID exits are counted in probe_cpuid_exits.\n"
-		     "--out PATH also writes the JSON, framed by EXITSCOPE-BEGIN/END lines,\n"
+		     "--out PATH also writes the JSON, framed by " EXSC_FRAME_BEGIN "/END lines,\n"
 		     "to PATH (a file or a virtio-serial port).\n"
 		     "Exit 0 ok, 1 a check failed, 2 bad usage or the workload's device is missing,\n"
 		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
@@ -43,10 +46,27 @@ static int detect_or_explain(struct exsc_info *info)
 	return r;
 }
 
+/* The writer validates: a document the driver would refuse is not written. */
+static int doc_check(json_t *doc)
+{
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	char why[256] = "out of memory";
+	int r = parsed ? probe_doc_parse(doc, parsed, why, sizeof(why)) : -ENOMEM;
+
+	free(parsed);
+	if (r < 0)
+		fprintf(stderr, "exitprobe: not writing an invalid document (%s); this is a bug in "
+				"exitprobe: report it with this line\n", why);
+	return r;
+}
+
 static int emit(json_t *doc, const char *out)
 {
-	int r = probe_emit(doc, out);
+	int r = doc_check(doc);
 
+	if (r < 0)
+		return EXIT_FAILED;
+	r = probe_emit(doc, out);
 	if (r < 0)
 		fprintf(stderr, "exitprobe: cannot write %s: %s\n", out ? out : "stdout", strerror(-r));
 	return r < 0 ? EXIT_FAILED : 0;
@@ -68,15 +88,20 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	json_t *doc = NULL;
 	int r;
 
-	workload_ctx_init(&ctx, &cmd->args);
-	r = w->setup ? w->setup(&ctx) : 0;
+	r = workload_ctx_init(&ctx, w, &cmd->args);
+	if (r < 0) {
+		fprintf(stderr, "exitprobe: %s: %s\n", w->name, strerror(-r));
+		workload_release(&ctx);
+		return EXIT_FAILED;
+	}
+	r = workload_setup(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: %s: cannot use %s: %s; %s\n", w->name, ctx.what,
 			strerror(-r), w->hint);
 		workload_release(&ctx);
 		return EXIT_USAGE;
 	}
-	r = probe_run_doc(probe_cpuid_hw, info, w, &ctx, cmd->sample_ms, &doc);
+	r = probe_run_doc(probe_cpuid_hw, info, &ctx, cmd->sample_ms, &doc);
 	workload_release(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: workload %s failed: %s\n", w->name, strerror(-r));

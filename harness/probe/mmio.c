@@ -15,10 +15,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "mmio.h"
 #include "workloads.h"
 
 #define IOAPIC_BASE	0xfec00000UL
@@ -54,41 +56,64 @@ static int mmio_find_ioapic(struct workload_ctx *ctx)
 	return r;
 }
 
-int workload_mmio_setup(struct workload_ctx *ctx)
+static int mmio_setup(struct workload_ctx *ctx)
 {
+	struct mmio_state *m = ctx->state;
 	int r = mmio_find_ioapic(ctx);
 
 	if (r < 0)
 		return r;
 	ctx->what = "/dev/mem at 0xfec00000";
 	/* O_SYNC: an uncached mapping, as a device register must be. */
-	ctx->fd = open("/dev/mem", O_RDONLY | O_SYNC | O_CLOEXEC);
-	if (ctx->fd < 0)
+	m->fd = open("/dev/mem", O_RDONLY | O_SYNC | O_CLOEXEC);
+	if (m->fd < 0)
 		return -errno;
-	ctx->map = mmap(NULL, IOAPIC_PAGE, PROT_READ, MAP_SHARED, ctx->fd, (off_t)IOAPIC_BASE);
-	if (ctx->map == MAP_FAILED) {
-		ctx->map = NULL;
+	m->map = mmap(NULL, IOAPIC_PAGE, PROT_READ, MAP_SHARED, m->fd, (off_t)IOAPIC_BASE);
+	if (m->map == MAP_FAILED) {
+		m->map = NULL;
 		return -errno;
 	}
-	ctx->reg = ctx->map;	/* IOREGSEL is at offset 0 */
+	m->reg = m->map;	/* IOREGSEL is at offset 0 */
 	return 0;
 }
 
-void workload_mmio_release(struct workload_ctx *ctx)
+static int mmio_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
-	if (ctx->map)
-		munmap(ctx->map, IOAPIC_PAGE);
-	ctx->map = NULL;
-	ctx->reg = NULL;
-}
+	const struct mmio_state *m = ctx->state;
 
-int workload_mmio_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
-{
 	(void)cpuid;
 	for (unsigned long i = 0; i < ctx->args.n; i++)
-		(void)*ctx->reg;	/* volatile: one load, so one exit, each time */
+		(void)*m->reg;	/* volatile: one load, so one exit, each time */
 	json_object_update_new(figures, json_pack("{s:I, s:s, s:I}",
 		"iterations", (json_int_t)ctx->args.n, "register", "IOAPIC IOREGSEL",
 		"address", (json_int_t)IOAPIC_BASE));
 	return 0;
 }
+
+static void *mmio_state_new(void)
+{
+	struct mmio_state *m = calloc(1, sizeof(*m));
+
+	if (m)
+		m->fd = -1;
+	return m;
+}
+
+static void mmio_state_free(void *state)
+{
+	struct mmio_state *m = state;
+
+	if (m->map)
+		munmap(m->map, IOAPIC_PAGE);
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m);
+}
+
+const struct workload workload_mmio = {
+	.name = "mmio", .param = "N", .fallback = 100000, .min = 0, .max = WORKLOAD_MAX_LOOP,
+	.help = "N reads of the IOAPIC's IOREGSEL via /dev/mem (EPT/NPF exits)",
+	.hint = "run as root; a kernel with CONFIG_IO_STRICT_DEVMEM needs iomem=relaxed",
+	.state_new = mmio_state_new, .setup = mmio_setup, .run = mmio_run,
+	.state_free = mmio_state_free,
+};

@@ -17,12 +17,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "msr.h"
 #include "workloads.h"
 
 #define MSR_IA32_APICBASE	0x1b
-#define MSR_DEVICE		"/dev/cpu/0/msr"
 
 /*
  * The msr driver runs RDMSR on the CPU the file names; from any other CPU it
@@ -31,44 +32,40 @@
  */
 static int msr_pin_to_cpu0(struct workload_ctx *ctx)
 {
+	struct msr_state *m = ctx->state;
 	cpu_set_t cpu0;
 
 	ctx->what = "CPU 0 (sched_setaffinity)";
-	if (sched_getaffinity(0, sizeof(ctx->affinity), &ctx->affinity) < 0)
+	if (sched_getaffinity(0, sizeof(m->affinity), &m->affinity) < 0)
 		return -errno;
 	CPU_ZERO(&cpu0);
 	CPU_SET(0, &cpu0);
 	if (sched_setaffinity(0, sizeof(cpu0), &cpu0) < 0)
 		return -errno;
-	ctx->pinned = true;
+	m->pinned = true;
 	return 0;
 }
 
-int workload_msr_setup(struct workload_ctx *ctx)
+static int msr_setup(struct workload_ctx *ctx)
 {
+	struct msr_state *m = ctx->state;
 	int r = msr_pin_to_cpu0(ctx);
 
 	if (r < 0)
 		return r;
 	ctx->what = MSR_DEVICE;
-	ctx->fd = open(MSR_DEVICE, O_RDONLY | O_CLOEXEC);
-	return ctx->fd < 0 ? -errno : 0;
+	m->fd = open(MSR_DEVICE, O_RDONLY | O_CLOEXEC);
+	return m->fd < 0 ? -errno : 0;
 }
 
-void workload_msr_release(struct workload_ctx *ctx)
+static int msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
-	if (ctx->pinned)
-		sched_setaffinity(0, sizeof(ctx->affinity), &ctx->affinity);
-	ctx->pinned = false;
-}
-
-int workload_msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
-{
+	const struct msr_state *m = ctx->state;
 	uint64_t value;
 
 	(void)cpuid;
 	for (unsigned long i = 0; i < ctx->args.n; i++) {
-		ssize_t got = pread(ctx->fd, &value, sizeof(value), MSR_IA32_APICBASE);
+		ssize_t got = pread(m->fd, &value, sizeof(value), MSR_IA32_APICBASE);
 
 		if (got < 0)
 			return -errno;	/* EIO: the RDMSR faulted */
@@ -80,3 +77,32 @@ int workload_msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *fig
 		"msr_name", "IA32_APIC_BASE", "device", MSR_DEVICE));
 	return 0;
 }
+
+static void *msr_state_new(void)
+{
+	struct msr_state *m = calloc(1, sizeof(*m));
+
+	if (m)
+		m->fd = -1;
+	return m;
+}
+
+/* Puts the probe back on the CPUs it had, and closes the device. */
+static void msr_state_free(void *state)
+{
+	struct msr_state *m = state;
+
+	if (m->pinned)
+		sched_setaffinity(0, sizeof(m->affinity), &m->affinity);
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m);
+}
+
+const struct workload workload_msr = {
+	.name = "msr", .param = "N", .fallback = 100000, .min = 0, .max = WORKLOAD_MAX_LOOP,
+	.help = "N reads of IA32_APIC_BASE via /dev/cpu/0/msr (MSR exits)",
+	.hint = "modprobe msr, and run as root",
+	.state_new = msr_state_new, .setup = msr_setup, .run = msr_run,
+	.state_free = msr_state_free,
+};

@@ -59,7 +59,10 @@ json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 /* Absolute counters of one snapshot, same shape. */
 json_t *probe_snapshot_json(enum exsc_isa isa, const struct probe_snapshot *s);
 
-/* Writes @doc framed by EXITSCOPE-BEGIN / EXITSCOPE-END lines; -errno. */
+/*
+ * Prints @doc on stdout and, with @out_path, also writes it there between
+ * the EXSC_FRAME_BEGIN and EXSC_FRAME_END lines (exitscope/frame.h); -errno.
+ */
 int probe_emit(json_t *doc, const char *out_path);
 
 #endif

@@ -2,37 +2,23 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "exitscope/reasons.h"
+#include "exitscope/frame.h"
 #include "probe.h"
+#include "window.h"
 
-static json_t *probe_reason_json(enum exsc_isa isa, uint32_t code, uint64_t count, uint64_t cycles)
-{
-	const char *name = reasons_name(isa, code);
-
-	return json_pack("{s:I, s:s, s:I, s:I}", "reason", (json_int_t)code,
-			 "name", name ? name : "?", "count", (json_int_t)count,
-			 "cycles", (json_int_t)cycles);
-}
-
-static json_t *probe_window_json(json_t *by_reason, uint64_t total, uint64_t cycles)
-{
-	return json_pack("{s:I, s:I, s:o}", "total", (json_int_t)total,
-			 "cycles", (json_int_t)cycles, "by_reason", by_reason);
-}
-
+/*
+ * The per-reason deltas as a window.  The CPUID reason's comes from
+ * probe_delta_count(), the other reasons' from their own reads.
+ */
 json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 			 const struct probe_snapshot *after)
 {
-	json_t *by_reason = json_array();
+	struct exit_table t = { .n = 0 };
 
-	for (size_t i = 0; i < after->nr && i < before->nr; i++) {
-		uint64_t count = probe_delta_count(isa, before, after, i);
-		uint64_t cycles = after->counter[i].cycles - before->counter[i].cycles;
-
-		if (count)
-			json_array_append_new(by_reason,
-					      probe_reason_json(isa, after->code[i], count, cycles));
-	}
+	/* At most PROBE_MAX_REASONS rows, far below EXIT_TABLE_MAX. */
+	for (size_t i = 0; i < after->nr && i < before->nr; i++)
+		exit_table_add(&t, after->code[i], probe_delta_count(isa, before, after, i),
+			       after->counter[i].cycles - before->counter[i].cycles);
 	/*
 	 * The total leaf is read late in each snapshot, so its raw delta also
 	 * holds the CPUID reads that follow it in @before (cpuid_last) and precede
@@ -40,29 +26,28 @@ json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 	 * the probe's own.  Taken out, the total covers the same window as the
 	 * per-reason counts: from before's last read to after's first.
 	 */
-	return probe_window_json(by_reason, after->total.count - before->total.count -
-				 (probe_snapshot_reads(isa) - 1),
-				 after->total.cycles - before->total.cycles);
+	t.total = after->total.count - before->total.count - (probe_snapshot_reads(isa) - 1);
+	t.cycles = after->total.cycles - before->total.cycles;
+	return window_json(isa, &t);
 }
 
 json_t *probe_snapshot_json(enum exsc_isa isa, const struct probe_snapshot *s)
 {
-	json_t *by_reason = json_array();
+	struct exit_table t = { .n = 0 };
 
 	for (size_t i = 0; i < s->nr; i++)
-		if (s->counter[i].count)
-			json_array_append_new(by_reason,
-					      probe_reason_json(isa, s->code[i], s->counter[i].count,
-								s->counter[i].cycles));
-	return probe_window_json(by_reason, s->total.count, s->total.cycles);
+		exit_table_add(&t, s->code[i], s->counter[i].count, s->counter[i].cycles);
+	t.total = s->total.count;
+	t.cycles = s->total.cycles;
+	return window_json(isa, &t);
 }
 
 static int probe_emit_to(json_t *doc, FILE *f)
 {
-	fputs("EXITSCOPE-BEGIN\n", f);
+	fputs(EXSC_FRAME_BEGIN "\n", f);
 	if (json_dumpf(doc, f, JSON_SORT_KEYS | JSON_INDENT(2)) < 0)
 		return -EIO;
-	fputs("\nEXITSCOPE-END\n", f);
+	fputs("\n" EXSC_FRAME_END "\n", f);
 	return fflush(f) ? -errno : 0;
 }
 

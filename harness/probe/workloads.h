@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The workloads: a table of entries, each with its own setup, run and state.
+ * The generic code here finds an entry, allocates its state and dispatches;
+ * only the workload's own module knows what its state holds.  Helpers here
+ * do not print: setup() leaves in ctx->what what it was touching when it
+ * failed, for the command to print with the entry's hint.
+ */
 #ifndef EXITSCOPE_WORKLOADS_H
 #define EXITSCOPE_WORKLOADS_H
 
-#include <sched.h>
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "probe.h"
@@ -15,23 +20,18 @@ struct workload_args {
 	unsigned long pio;	/* io: port writes after the disk part */
 };
 
+struct workload;
+
 /*
- * What a workload holds across its window.  setup() opens it before the
+ * One workload's window.  setup() opens what the workload needs before the
  * first snapshot, so that a missing device is a usage error and not part of
- * the measurement; workload_release() closes whatever is open.
+ * the measurement; workload_release() closes it again.
  */
 struct workload_ctx {
+	const struct workload *w;
 	struct workload_args args;
 	const char *what;	/* what setup() was touching when it failed */
-	bool buffered;		/* io: do not try O_DIRECT (tests force the fallback) */
-	bool direct;		/* io: the scratch file is open with O_DIRECT */
-	int fd;			/* scratch file, /dev/cpu/0/msr or /dev/mem */
-	int port_fd;		/* /dev/port */
-	void *buf[2];		/* io: the chunk written, the chunk read back */
-	void *map;		/* mmio: the mapped page ... */
-	const volatile uint32_t *reg;	/* ... and the register in it */
-	bool pinned;		/* msr: affinity holds what to restore */
-	cpu_set_t affinity;
+	void *state;		/* the workload's own, from its state_new(); NULL without */
 };
 
 /* Options a workload accepts besides its number. */
@@ -51,29 +51,32 @@ struct workload {
 	unsigned int options;	/* WORKLOAD_OPT_* */
 	const char *help;
 	const char *hint;	/* what to do when setup() fails */
+	/* The state, with nothing open yet; NULL when out of memory.  NULL: no state. */
+	void *(*state_new)(void);
 	int (*setup)(struct workload_ctx *ctx);	/* NULL: nothing to prepare; -errno */
 	int (*run)(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
+	/* Closes what setup() opened, even half of it, and frees the state. */
+	void (*state_free)(void *state);
 };
+
+/* The entries, each defined in its workload's own module. */
+extern const struct workload workload_cpuid, workload_idle;	/* plain.c */
+extern const struct workload workload_pio;			/* pio.c */
+extern const struct workload workload_io;			/* disk.c */
+extern const struct workload workload_msr;			/* msr.c */
+extern const struct workload workload_abi;			/* abi-check.c */
+extern const struct workload workload_mmio;			/* mmio.c */
 
 const struct workload *workload_find(const char *name);
 void workload_list(FILE *out);
 
-void workload_ctx_init(struct workload_ctx *ctx, const struct workload_args *args);
+/* @w's context with a fresh state; -ENOMEM.  Release it even on failure. */
+int workload_ctx_init(struct workload_ctx *ctx, const struct workload *w,
+		      const struct workload_args *args);
+/* The workload's setup(), if it has one; -errno with ctx->what set. */
+int workload_setup(struct workload_ctx *ctx);
+/* The workload itself: the window's contents.  Its figures go to @figures. */
+int workload_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
 void workload_release(struct workload_ctx *ctx);
-
-/* The workloads that live in their own files. */
-int workload_pio_writes(int port_fd, unsigned long n);
-int workload_io_setup(struct workload_ctx *ctx);
-int workload_io_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
-void workload_io_release(struct workload_ctx *ctx);
-int workload_msr_setup(struct workload_ctx *ctx);
-int workload_msr_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
-void workload_msr_release(struct workload_ctx *ctx);
-int workload_mmio_setup(struct workload_ctx *ctx);
-int workload_mmio_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
-void workload_mmio_release(struct workload_ctx *ctx);
-int workload_abi(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures);
-/* 0 when @iomem (the text of /proc/iomem) has @name at @base; -ENODEV otherwise. */
-int mmio_iomem_check(FILE *iomem, unsigned long base, const char *name);
 
 #endif

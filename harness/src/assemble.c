@@ -12,22 +12,6 @@
 #include "exitscope/reasons.h"
 #include "util.h"
 
-static int table_add(struct exit_table *t, uint32_t reason, uint64_t count, uint64_t cycles)
-{
-	if (t->n == EXIT_TABLE_MAX)
-		return -E2BIG;
-	t->v[t->n++] = (struct exit_count){ reason, count, cycles };
-	return 0;
-}
-
-static const struct exit_count *table_find(const struct exit_table *t, uint32_t reason)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].reason == reason)
-			return &t->v[i];
-	return NULL;
-}
-
 /* "<reason> <name> <count> <cycles>": SVM names have spaces ("DE excp"). */
 static int counters_line(const char *line, void *arg)
 {
@@ -50,7 +34,7 @@ static int counters_line(const char *line, void *arg)
 		t->cycles = cycles;
 		return 0;
 	}
-	return table_add(t, (uint32_t)strtoul(reason, NULL, 0), count, cycles);
+	return exit_table_add(t, (uint32_t)strtoul(reason, NULL, 0), count, cycles);
 }
 
 int counters_parse(const char *text, struct exit_table *t)
@@ -86,10 +70,10 @@ static int hist_line(const char *line, void *arg)
 	 * 6.1 can print one entry twice (seen with SVM's 0x400 npf: "Entries: 17"
 	 * over 18 lines, and "Hits:" counting it once): a key appears once.
 	 */
-	if (table_find(h->t, (uint32_t)reason))
+	if (exit_table_find(h->t, (uint32_t)reason))
 		return 0;
 	h->t->total += hits;
-	return table_add(h->t, (uint32_t)reason, hits, 0);
+	return exit_table_add(h->t, (uint32_t)reason, hits, 0);
 }
 
 int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped)
@@ -138,32 +122,6 @@ int probe_output_parse(const char *text, json_t **doc, int *rc)
 	begin += strlen("EXITSCOPE-BEGIN\n");
 	*doc = json_loadb(begin, end - begin, JSON_REJECT_DUPLICATES, &err);
 	return *doc ? 0 : -EBADMSG;
-}
-
-static json_t *reason_json(enum exsc_isa isa, uint32_t reason, uint64_t count, uint64_t cycles)
-{
-	const char *name = reasons_name(isa, reason);
-
-	return json_pack("{s:I, s:s, s:I, s:I}", "reason", (json_int_t)reason,
-			 "name", name ? name : "unknown", "count", (json_int_t)count,
-			 "cycles", (json_int_t)cycles);
-}
-
-json_t *window_delta_json(enum exsc_isa isa, const struct exit_table *before,
-			  const struct exit_table *after)
-{
-	json_t *by_reason = json_array();
-
-	for (size_t i = 0; i < after->n; i++) {
-		const struct exit_count *a = &after->v[i], *b = table_find(before, a->reason);
-		uint64_t count = a->count - (b ? b->count : 0);
-		uint64_t cycles = a->cycles - (b ? b->cycles : 0);
-
-		if (count)
-			json_array_append_new(by_reason, reason_json(isa, a->reason, count, cycles));
-	}
-	return json_pack("{s:I, s:I, s:o}", "total", (json_int_t)(after->total - before->total),
-			 "cycles", (json_int_t)(after->cycles - before->cycles), "by_reason", by_reason);
 }
 
 /* Why @counters may exceed @hits for @reason on this kernel, or NULL. */

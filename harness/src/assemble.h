@@ -13,22 +13,7 @@
 #include <stdint.h>
 
 #include "exitscope/abi.h"
-
-#define EXIT_TABLE_MAX 512
-
-struct exit_count {
-	uint32_t reason;
-	uint64_t count;
-	uint64_t cycles;
-};
-
-/* Per-reason counts of one view, in the order read; totals where the view has them. */
-struct exit_table {
-	struct exit_count v[EXIT_TABLE_MAX];
-	size_t n;
-	uint64_t total;
-	uint64_t cycles;
-};
+#include "window.h"
 
 /* /sys/kernel/debug/kvm/exitscope as L1's agent saved it; -ENODEV for "unpatched". */
 int counters_parse(const char *text, struct exit_table *t);
@@ -49,10 +34,6 @@ uint64_t hist_shutdowns(const struct exit_table *hist, enum exsc_isa isa);
  * never got as far as running the probe.
  */
 int probe_output_parse(const char *text, json_t **doc, int *rc);
-
-/* after - before per reason, as a result "window" ({total, cycles, by_reason}). */
-json_t *window_delta_json(enum exsc_isa isa, const struct exit_table *before,
-			  const struct exit_table *after);
 
 /*
  * The oracle: @counters (a delta window from window_delta_json) against the

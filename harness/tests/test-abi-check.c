@@ -37,8 +37,9 @@ static json_t *run_abi(void)
 	struct workload_args args = { 0 };
 	json_t *figures = json_object();
 
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(workload_find("abi")->run(model_cpuid, &ctx, figures), 0);
+	assert_int_equal(workload_ctx_init(&ctx, workload_find("abi"), &args), 0);
+	assert_int_equal(workload_run(model_cpuid, &ctx, figures), 0);
+	workload_release(&ctx);
 	return figures;
 }
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "document.h"
+#include "probe-doc.h"
 
 #define REPLAY_MAX 512
 
@@ -79,6 +80,19 @@ static char *slurp(const char *path)
 	return text;
 }
 
+/* What exitprobe checks before it writes a document. */
+static void assert_valid(json_t *doc, enum probe_doc_kind kind)
+{
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	char err[256] = "";
+
+	assert_non_null(parsed);
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	assert_int_equal(parsed->kind, kind);
+	free(parsed);
+}
+
 /* What exitprobe prints on stdout: probe_emit()'s dump and a newline. */
 static void assert_golden(json_t *doc, const char *name)
 {
@@ -118,6 +132,7 @@ static void test_snapshot_of_an_svm_host(void **state)
 	doc = probe_snapshot_doc(replay_cpuid, &info);
 	assert_int_equal(replay.next, replay.nr);
 	assert_golden(doc, "snapshot-svm");
+	assert_valid(doc, PROBE_DOC_SNAPSHOT);
 	json_decref(doc);
 }
 
@@ -131,12 +146,12 @@ static void test_run_cpuid_on_a_vmx_host(void **state)
 	(void)state;
 	replay_load("tests/data/probe/run-cpuid-vmx.tuples");
 	assert_int_equal(probe_detect(replay_cpuid, &info), 0);
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(replay_cpuid, &info, workload_find("cpuid"), &ctx, 0, &doc),
-			 0);
+	assert_int_equal(workload_ctx_init(&ctx, workload_find("cpuid"), &args), 0);
+	assert_int_equal(probe_run_doc(replay_cpuid, &info, &ctx, 0, &doc), 0);
 	assert_int_equal(replay.next, replay.nr);
 	assert_int_equal(replay.other, 1000);
 	assert_golden(doc, "run-cpuid-vmx");
+	assert_valid(doc, PROBE_DOC_RUN);
 	assert_true(probe_run_passed(doc));
 	json_decref(doc);
 	workload_release(&ctx);

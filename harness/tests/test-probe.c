@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "exitscope/reasons.h"
 #include "probe.h"
 #include "document.h"
+#include "probe-doc.h"
 #include "sampler.h"
 
 #define SVM_CPUID 0x72
@@ -222,12 +224,14 @@ static void test_run_with_samples_stays_exact(void **state)
 	const struct workload_args args = { .n = 200000 };
 	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261 };
 	struct workload_ctx ctx;
+	struct probe_doc *parsed;
 	json_t *doc, *samples;
 	json_int_t own;
+	char err[256];
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, 1, &doc), 0);
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 1, &doc), 0);
 	samples = json_object_get(doc, "samples");
 	/* One sample when the thread starts and one after it stops, at least. */
 	assert_true(json_array_size(samples) >= 2);
@@ -237,6 +241,13 @@ static void test_run_with_samples_stays_exact(void **state)
 	assert_int_equal(reason_count(json_object_get(doc, "exits"), SVM_CPUID), 200000 + own);
 	assert_int_equal(json_integer_value(json_object_get(doc, "sample_ms")), 1);
 	assert_true(probe_run_passed(doc));
+	/* What the sampling thread adds passes the validator the probe writes through. */
+	parsed = malloc(sizeof(*parsed));
+	assert_non_null(parsed);
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	assert_ptr_equal(parsed->samples, samples);
+	free(parsed);
 	json_decref(doc);
 	workload_release(&ctx);
 }
@@ -251,8 +262,8 @@ static void test_run_without_samples(void **state)
 	json_t *doc;
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, w, &ctx, 0, &doc), 0);
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 0, &doc), 0);
 	assert_null(json_object_get(doc, "samples"));
 	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
 			 PROBE_WINDOW_CPUID_EXITS);
@@ -281,8 +292,8 @@ static void test_run_reports_an_inexact_cpuid_count(void **state)
 	json_t *doc;
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, &w, &ctx, 0, &doc), 0);
+	assert_int_equal(workload_ctx_init(&ctx, &w, &args), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 0, &doc), 0);
 	assert_true(json_is_false(json_object_get(doc, "cpuid_exact")));
 	assert_false(probe_run_passed(doc));
 	json_decref(doc);

@@ -18,6 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "disk.h"
+#include "mmio.h"
+#include "msr.h"
+#include "pio.h"
 #include "workloads.h"
 
 /* On the worktree's own filesystem: /tmp may be a tmpfs without O_DIRECT. */
@@ -61,20 +65,24 @@ static int stand_in(size_t size)
 	return fd;
 }
 
+/* The disk part set up for real; --pio's port is a stand-in, given after setup. */
 static json_t *io_run(bool buffered, unsigned long mib, unsigned long pio)
 {
-	const struct workload_args args = { mib, scratch, pio };
+	const struct workload_args args = { mib, scratch, 0 };
 	struct workload_ctx ctx;
+	struct disk_state *d;
 	json_t *figures = json_object();
 
-	workload_ctx_init(&ctx, &args);
-	ctx.buffered = buffered;
-	assert_int_equal(workload_io_setup(&ctx), 0);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_io, &args), 0);
+	d = ctx.state;
+	d->buffered = buffered;
+	assert_int_equal(workload_setup(&ctx), 0);
 	/* The name is gone before the window: nothing is left behind. */
 	assert_int_equal(access(scratch, F_OK), -1);
+	ctx.args.pio = pio;
 	if (pio)
-		ctx.port_fd = stand_in(0x100);
-	assert_int_equal(workload_io_run(NULL, &ctx, figures), 0);
+		d->port.fd = stand_in(0x100);
+	assert_int_equal(workload_run(NULL, &ctx, figures), 0);
 	workload_release(&ctx);
 	return figures;
 }
@@ -115,8 +123,8 @@ static void test_io_never_overwrites_a_file(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "mine", 4), 4);
 	close(fd);
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(workload_io_setup(&ctx), -EEXIST);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_io, &args), 0);
+	assert_int_equal(workload_setup(&ctx), -EEXIST);
 	assert_string_equal(ctx.what, scratch);
 	workload_release(&ctx);
 	assert_int_equal(stat(scratch, &st), 0);
@@ -133,8 +141,8 @@ static void test_io_wants_room_for_all_of_it(void **state)
 	assert_int_equal(statvfs(scratch_dir, &fs), 0);
 	if ((uint64_t)fs.f_bavail * fs.f_frsize >= (1ULL << 40))
 		skip();
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(workload_io_setup(&ctx), -ENOSPC);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_io, &args), 0);
+	assert_int_equal(workload_setup(&ctx), -ENOSPC);
 	workload_release(&ctx);
 	assert_int_equal(access(scratch, F_OK), -1);
 }
@@ -147,9 +155,9 @@ static void test_msr_figures(void **state)
 	char *text;
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	ctx.fd = stand_in(0x1b + 8);
-	assert_int_equal(workload_msr_run(NULL, &ctx, figures), 0);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_msr, &args), 0);
+	((struct msr_state *)ctx.state)->fd = stand_in(0x1b + 8);
+	assert_int_equal(workload_run(NULL, &ctx, figures), 0);
 	workload_release(&ctx);
 	text = figures_text(figures);
 	assert_string_equal(text, "{\"device\":\"/dev/cpu/0/msr\",\"iterations\":1000,"
@@ -164,9 +172,10 @@ static void test_msr_read_that_fails_is_an_error(void **state)
 	json_t *figures = json_object();
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	ctx.fd = stand_in(0);	/* RDMSR that faults: the msr driver says EIO; a short read here */
-	assert_int_equal(workload_msr_run(NULL, &ctx, figures), -EIO);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_msr, &args), 0);
+	/* RDMSR that faults: the msr driver says EIO; a short read here */
+	((struct msr_state *)ctx.state)->fd = stand_in(0);
+	assert_int_equal(workload_run(NULL, &ctx, figures), -EIO);
 	workload_release(&ctx);
 	json_decref(figures);
 }
@@ -182,8 +191,8 @@ static void test_msr_without_the_module(void **state)
 	if (access("/dev/cpu/0/msr", F_OK) == 0)
 		skip();
 	assert_int_equal(sched_getaffinity(0, sizeof(before), &before), 0);
-	workload_ctx_init(&ctx, &args);
-	assert_int_equal(workload_msr_setup(&ctx), -ENOENT);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_msr, &args), 0);
+	assert_int_equal(workload_setup(&ctx), -ENOENT);
 	assert_string_equal(ctx.what, "/dev/cpu/0/msr");
 	assert_non_null(strstr(workload_find("msr")->hint, "modprobe msr"));
 	workload_release(&ctx);
@@ -200,9 +209,10 @@ static void test_mmio_figures(void **state)
 	char *text;
 
 	(void)state;
-	workload_ctx_init(&ctx, &args);
-	ctx.reg = &ioregsel;
-	assert_int_equal(workload_mmio_run(NULL, &ctx, figures), 0);
+	assert_int_equal(workload_ctx_init(&ctx, &workload_mmio, &args), 0);
+	((struct mmio_state *)ctx.state)->reg = &ioregsel;
+	assert_int_equal(workload_run(NULL, &ctx, figures), 0);
+	workload_release(&ctx);
 	text = figures_text(figures);
 	assert_string_equal(text, "{\"address\":4273995776,\"iterations\":500,"
 				  "\"register\":\"IOAPIC IOREGSEL\"}");
@@ -237,14 +247,15 @@ static void test_mmio_reads_only_an_ioapic(void **state)
 
 static void test_pio_writes_port_0x80(void **state)
 {
-	int fd = stand_in(0x100);
+	struct pio port = { stand_in(0x100) };
 	unsigned char value = 0;
 
 	(void)state;
-	assert_int_equal(workload_pio_writes(fd, 3), 0);
-	assert_int_equal(pread(fd, &value, 1, 0x80), 1);
+	assert_int_equal(pio_writes(&port, 3), 0);
+	assert_int_equal(pread(port.fd, &value, 1, 0x80), 1);
 	assert_int_equal(value, 2);	/* the last of 0, 1, 2 */
-	close(fd);
+	pio_close(&port);
+	assert_int_equal(port.fd, -1);
 }
 
 static void test_every_workload_is_listed(void **state)
@@ -258,6 +269,8 @@ static void test_every_workload_is_listed(void **state)
 		assert_non_null(w);
 		assert_true(w->min <= w->fallback && w->fallback <= w->max);
 		assert_true(!w->setup || w->hint);
+		/* A workload that allocates its state also frees it. */
+		assert_true(!w->state_new == !w->state_free);
 	}
 	assert_null(workload_find("boot"));
 }

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe's document, checked strictly: each object is unpacked with
+ * JSON_STRICT and "s:o", and each value is then checked here, so that the
+ * error names the key (jansson's type errors do not).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "probe-doc.h"
+
+static int doc_fail(char *err, size_t errsize, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int doc_fail(char *err, size_t errsize, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsize, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* @obj is an object with exactly the keys of @fmt; @where names it in @err. */
+static int doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
+		      const char *fmt, ...)
+{
+	json_error_t jerr;
+	va_list ap;
+	int r;
+
+	if (!json_is_object(obj))
+		return doc_fail(err, errsize, -EINVAL, "%s is %s, not an object", where,
+				window_type_name(obj));
+	va_start(ap, fmt);
+	r = json_vunpack_ex(obj, &jerr, JSON_STRICT, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return doc_fail(err, errsize, -EINVAL, "%s: %s", where, jerr.text);
+	return 0;
+}
+
+static int doc_want(bool ok, const json_t *value, const char *key, const char *want,
+		    char *err, size_t errsize)
+{
+	if (ok)
+		return 0;
+	return doc_fail(err, errsize, -EINVAL, "%s is %s, not %s", key, window_type_name(value),
+			want);
+}
+
+/* Not JSON, or JSON of another kind: -ENOMSG, so that a reader can say so. */
+static int doc_schema(json_t *doc, char *err, size_t errsize)
+{
+	json_t *schema = json_object_get(doc, "schema");
+
+	if (!json_is_object(doc))
+		return doc_fail(err, errsize, -ENOMSG, "%s, not a probe document",
+				window_type_name(doc));
+	if (!json_is_string(schema))
+		return doc_fail(err, errsize, -ENOMSG, "no \"schema\" string: not a probe document");
+	if (strcmp(json_string_value(schema), PROBE_DOC_SCHEMA))
+		return doc_fail(err, errsize, -ENOMSG, "schema %s, not %s: not a probe document",
+				json_string_value(schema), PROBE_DOC_SCHEMA);
+	return 0;
+}
+
+static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *err,
+		    size_t errsize)
+{
+	json_t *isa;
+	uint64_t version;
+
+	if (window_counter(abi_version, "abi_version", &version, err, errsize))
+		return -EINVAL;
+	if (version == 0 || version > UINT32_MAX)
+		return doc_fail(err, errsize, -EINVAL, "abi_version is %llu, not an ABI version",
+				(unsigned long long)version);
+	d->abi_version = (uint32_t)version;
+	if (doc_unpack(l1, "l1", err, errsize, "{s:o}", "isa", &isa) ||
+	    doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
+		return -EINVAL;
+	if (exsc_isa_parse(json_string_value(isa), &d->isa) || d->isa == EXSC_ISA_NONE)
+		return doc_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
+				json_string_value(isa));
+	return 0;
+}
+
+/* The window under @key, its names checked against the document's ISA. */
+static int doc_window(json_t *window, const char *key, enum exsc_isa isa, struct exit_table *t,
+		      char *err, size_t errsize)
+{
+	char why[256];
+	int r = window_parse(window, t, why, sizeof(why));
+
+	if (!r)
+		r = window_check_names(window, isa, why, sizeof(why));
+	return r ? doc_fail(err, errsize, r, "%s: %s", key, why) : 0;
+}
+
+static int doc_workload(json_t *workload, struct probe_doc *d, char *err, size_t errsize)
+{
+	json_t *name, *params, *figures;
+
+	if (doc_unpack(workload, "workload", err, errsize, "{s:o, s:o, s:o}", "name", &name,
+		       "params", &params, "figures", &figures) ||
+	    doc_want(json_is_string(name), name, "workload.name", "a string", err, errsize) ||
+	    doc_want(json_is_object(params), params, "workload.params", "an object", err,
+		     errsize) ||
+	    doc_want(json_is_object(figures), figures, "workload.figures", "an object", err,
+		     errsize))
+		return -EINVAL;
+	d->workload = workload;
+	d->workload_name = json_string_value(name);
+	return 0;
+}
+
+/* {t_ms, total, by_reason: {name: count}}: counts since the window began. */
+static int doc_sample(json_t *sample, size_t i, char *err, size_t errsize)
+{
+	json_t *t_ms, *total, *by_reason, *count;
+	const char *name;
+	char where[32], key[128];
+	uint64_t value;
+
+	snprintf(where, sizeof(where), "samples[%zu]", i);
+	if (doc_unpack(sample, where, err, errsize, "{s:o, s:o, s:o}", "t_ms", &t_ms,
+		       "total", &total, "by_reason", &by_reason))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.t_ms", where);
+	if (window_counter(t_ms, key, &value, err, errsize))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.total", where);
+	if (window_counter(total, key, &value, err, errsize))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.by_reason", where);
+	if (doc_want(json_is_object(by_reason), by_reason, key, "an object", err, errsize))
+		return -EINVAL;
+	json_object_foreach(by_reason, name, count) {
+		snprintf(key, sizeof(key), "%s.by_reason.%s", where, name);
+		if (window_counter(count, key, &value, err, errsize))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* samples and sample_ms come together; samples_dropped only with them. */
+static int doc_samples(json_t *samples, json_t *sample_ms, json_t *dropped, struct probe_doc *d,
+		       char *err, size_t errsize)
+{
+	json_t *sample;
+	size_t i;
+
+	if (!samples && (sample_ms || dropped))
+		return doc_fail(err, errsize, -EINVAL, "%s without samples",
+				sample_ms ? "sample_ms" : "samples_dropped");
+	if (!samples)
+		return 0;
+	if (!sample_ms)
+		return doc_fail(err, errsize, -EINVAL, "samples without sample_ms");
+	if (doc_want(json_is_array(samples), samples, "samples", "an array", err, errsize) ||
+	    window_counter(sample_ms, "sample_ms", &d->sample_ms, err, errsize) ||
+	    (dropped && window_counter(dropped, "samples_dropped", &d->samples_dropped, err,
+					errsize)))
+		return -EINVAL;
+	json_array_foreach(samples, i, sample)
+		if (doc_sample(sample, i, err, errsize))
+			return -EINVAL;
+	d->samples = samples;
+	return 0;
+}
+
+static int doc_snapshot(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
+{
+	json_t *schema, *abi_version, *l1, *counters;
+
+	d->kind = PROBE_DOC_SNAPSHOT;
+	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o}", "schema", &schema,
+		       "abi_version", &abi_version, "l1", &l1, "counters", &counters) ||
+	    doc_head(abi_version, l1, d, err, errsize))
+		return -EINVAL;
+	return doc_window(counters, "counters", d->isa, &d->first, err, errsize);
+}
+
+static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
+{
+	json_t *schema, *abi_version, *l1, *before, *exits, *workload, *own;
+	json_t *exact = NULL, *sample_ms = NULL, *samples = NULL, *dropped = NULL;
+	int r;
+
+	d->kind = PROBE_DOC_RUN;
+	if (doc_unpack(doc, "run document", err, errsize,
+		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o}",
+		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
+		       "before", &before, "exits", &exits, "workload", &workload,
+		       "probe_cpuid_exits", &own, "cpuid_exact", &exact, "sample_ms", &sample_ms,
+		       "samples", &samples, "samples_dropped", &dropped) ||
+	    doc_head(abi_version, l1, d, err, errsize))
+		return -EINVAL;
+	r = doc_window(before, "before", d->isa, &d->first, err, errsize);
+	if (!r)
+		r = doc_window(exits, "exits", d->isa, &d->exits, err, errsize);
+	if (r)
+		return r;
+	if (doc_workload(workload, d, err, errsize) ||
+	    window_counter(own, "probe_cpuid_exits", &d->probe_cpuid_exits, err, errsize) ||
+	    (exact && doc_want(json_is_boolean(exact), exact, "cpuid_exact", "a boolean", err,
+			       errsize)))
+		return -EINVAL;
+	d->has_cpuid_exact = exact != NULL;
+	d->cpuid_exact = json_is_true(exact);
+	return doc_samples(samples, sample_ms, dropped, d, err, errsize);
+}
+
+int probe_doc_parse(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
+{
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	r = doc_schema(doc, err, errsize);
+	if (r)
+		return r;
+	/* The kind is the key that holds the probe's first read. */
+	if (json_object_get(doc, "counters"))
+		return doc_snapshot(doc, d, err, errsize);
+	if (json_object_get(doc, "before"))
+		return doc_run(doc, d, err, errsize);
+	return doc_fail(err, errsize, -EINVAL,
+			"neither \"counters\" (a snapshot) nor \"before\" (a run)");
+}

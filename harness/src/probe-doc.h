@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The probe's document (schema exitscope/probe/v1): the one strict validator,
+ * in both binaries.  exitprobe checks every document before it writes it, and
+ * the driver checks what it reads back from L2's status channel, so a
+ * document one of them accepts the other does too.  Two kinds:
+ *
+ *   snapshot  {schema, abi_version, l1: {isa}, counters: W}
+ *   run       {schema, abi_version, l1: {isa}, before: W, exits: W,
+ *              workload: {name, params: {}, figures: {}}, probe_cpuid_exits,
+ *              cpuid_exact?, sample_ms?, samples?, samples_dropped?}
+ *
+ * W is a window (window.h).  "counters" and "before" hold absolute counters,
+ * the probe's first read; "exits" the workload's window as deltas.  samples
+ * is [{t_ms, total, by_reason: {name: count}}], sample_ms comes with it.
+ *
+ * Helpers here do not print: probe_doc_parse() leaves one line in @err that
+ * names the key at fault, for the caller to print.
+ */
+#ifndef EXITSCOPE_PROBE_DOC_H
+#define EXITSCOPE_PROBE_DOC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exitscope/abi.h"
+#include "window.h"
+
+#define PROBE_DOC_SCHEMA "exitscope/probe/v1"
+
+enum probe_doc_kind {
+	PROBE_DOC_SNAPSHOT,
+	PROBE_DOC_RUN,
+};
+
+/*
+ * A parsed document.  Its json_t pointers and strings are borrowed from the
+ * document: they live as long as the caller's reference to it.  About 25
+ * KiB (two exit tables): keep it off small thread stacks.
+ */
+struct probe_doc {
+	enum probe_doc_kind kind;
+	uint32_t abi_version;
+	enum exsc_isa isa;		/* l1.isa: vmx or svm */
+	struct exit_table first;	/* absolute: a run's "before", a snapshot's "counters" */
+	struct exit_table exits;	/* a run's workload window; empty for a snapshot */
+	json_t *workload;		/* {name, params, figures}; NULL for a snapshot */
+	const char *workload_name;	/* workload.name; NULL for a snapshot */
+	uint64_t probe_cpuid_exits;	/* the probe's own CPUID exits inside "exits" */
+	bool has_cpuid_exact;		/* the cpuid workload's exactness check was made ... */
+	bool cpuid_exact;		/* ... and this is its verdict */
+	json_t *samples;		/* run --samples: the array; NULL without */
+	uint64_t sample_ms;		/* with samples: their interval, else 0 */
+	uint64_t samples_dropped;	/* samples not taken once the limit was reached */
+};
+
+/*
+ * Validates @doc and fills @d.  0; -ENOMSG for a document of another kind
+ * (not an object, no schema, another schema); -EINVAL for an invalid probe
+ * document: a missing or unknown key, a wrong type, a negative counter, a
+ * reason named otherwise than l1.isa names it; -E2BIG for a window with more
+ * than EXIT_TABLE_MAX reasons.  After an error @d is partly filled: do not
+ * use it.
+ */
+int probe_doc_parse(json_t *doc, struct probe_doc *d, char *err, size_t errsize);
+
+#endif
