@@ -9,6 +9,7 @@
 #include <asm/vmx.h>
 
 #include "assemble.h"
+#include "exitscope/frame.h"
 #include "exitscope/reasons.h"
 #include "util.h"
 
@@ -109,17 +110,17 @@ uint64_t hist_shutdowns(const struct exit_table *hist, enum exsc_isa isa)
 
 int probe_output_parse(const char *text, json_t **doc, int *rc)
 {
-	const char *begin = strstr(text, "EXITSCOPE-BEGIN\n");
-	const char *end = begin ? strstr(begin, "\nEXITSCOPE-END") : NULL;
-	const char *status = strstr(text, "EXITSCOPE-PROBE-RC ");
+	const char *begin = strstr(text, EXSC_FRAME_BEGIN "\n");
+	const char *end = begin ? strstr(begin, "\n" EXSC_FRAME_END) : NULL;
+	const char *status = strstr(text, EXSC_FRAME_RC " ");
 	json_error_t err;
 
 	*doc = NULL;
-	if (!status || sscanf(status, "EXITSCOPE-PROBE-RC %d", rc) != 1)
+	if (!status || sscanf(status, EXSC_FRAME_RC " %d", rc) != 1)
 		return -ENOMSG;
 	if (!begin || !end)
 		return 0;
-	begin += strlen("EXITSCOPE-BEGIN\n");
+	begin += strlen(EXSC_FRAME_BEGIN "\n");
 	*doc = json_loadb(begin, end - begin, JSON_REJECT_DUPLICATES, &err);
 	return *doc ? 0 : -EBADMSG;
 }

@@ -17,47 +17,6 @@
 #include "run.h"
 #include "util.h"
 
-/* A probe window ({total, cycles, by_reason}) as a table, for arithmetic with L1's. */
-static void window_to_table(json_t *window, struct exit_table *t)
-{
-	size_t i;
-	json_t *e;
-
-	memset(t, 0, sizeof(*t));
-	t->total = json_integer_value(json_object_get(window, "total"));
-	t->cycles = json_integer_value(json_object_get(window, "cycles"));
-	json_array_foreach(json_object_get(window, "by_reason"), i, e)
-		if (t->n < EXIT_TABLE_MAX)
-			t->v[t->n++] = (struct exit_count){
-				json_integer_value(json_object_get(e, "reason")),
-				json_integer_value(json_object_get(e, "count")),
-				json_integer_value(json_object_get(e, "cycles")) };
-}
-
-/*
- * L2's start to the probe's first read: the probe's first absolute counters
- * ("before" of a run, "counters" of a snapshot) minus what L1 read just
- * before it started L2.
- */
-static json_t *boot_window(enum exsc_isa isa, json_t *probe, const struct exit_table *l1_before)
-{
-	json_t *first = json_object_get(probe, "before");
-	struct exit_table *t;
-	json_t *window;
-
-	if (!first)
-		first = json_object_get(probe, "counters");
-	if (!first)
-		return json_pack("{s:i, s:i, s:[]}", "total", 0, "cycles", 0, "by_reason");
-	t = malloc(sizeof(*t));
-	if (!t)
-		return NULL;
-	window_to_table(first, t);
-	window = window_delta_json(isa, l1_before, t);
-	free(t);
-	return window;
-}
-
 /* The result's "kernel" object, from the run directory's copy of the kernel's manifest. */
 static json_t *kernel_json(const char *run_dir, char *err, size_t size)
 {
@@ -82,43 +41,46 @@ static json_t *kernel_json(const char *run_dir, char *err, size_t size)
 	return out;
 }
 
-static json_t *workload_json(const struct run_record *rec, json_t *probe)
+static json_t *workload_json(const struct run_record *rec, const struct run_evidence *ev)
 {
-	json_t *w = json_object_get(probe, "workload");
-
-	if (w)
-		return json_deep_copy(w);
+	if (ev->probe && ev->doc.workload)
+		return json_deep_copy(ev->doc.workload);
 	/* A snapshot has no workload of its own: the boot scenarios. */
 	return json_pack("{s:s, s:{}}", "name", rec->scenario, "params");
 }
 
-/* The windows of a patched L1 (the probe's) or of a stock one (the histogram's, no cycles). */
-static void windows_json(const struct run_record *rec, const struct run_evidence *ev, json_t *probe,
+/*
+ * The windows of a patched L1 and of a stock one (the histogram's, no
+ * cycles).  boot: L2's start to the probe's first read, the probe's first
+ * absolute counters minus what L1 read just before it started L2.
+ */
+static void windows_json(const struct run_record *rec, const struct run_evidence *ev,
 			 json_t **exits, json_t **boot, json_t **l1_window)
 {
 	static const struct exit_table none;
 
 	if (ev->patched) {
-		json_t *probe_exits = json_object_get(probe, "exits");
+		json_t *probe_exits = json_object_get(ev->probe, "exits");
 
-		*boot = boot_window(rec->isa, probe, &ev->before);
+		*boot = ev->probe ? window_delta_json(rec->isa, &ev->before, &ev->doc.first) :
+				    window_json(rec->isa, &none);
 		*exits = json_deep_copy(probe_exits ? probe_exits : *boot);
 		*l1_window = window_delta_json(rec->isa, &ev->before, &ev->after);
 	} else {
-		*boot = window_delta_json(rec->isa, &none, &none);
+		*boot = window_json(rec->isa, &none);
 		*exits = window_delta_json(rec->isa, &none, &ev->hist);
 		*l1_window = json_deep_copy(*exits);
 	}
 }
 
 static json_t *result_json(const struct run_record *rec, const struct run_evidence *ev,
-			   json_t *probe, json_t *kernel, bool *match)
+			   json_t *kernel, bool *match)
 {
 	json_t *exits, *boot, *l1_window, *oracle, *host, *result;
 	char when[32];
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	windows_json(rec, ev, probe, &exits, &boot, &l1_window);
+	windows_json(rec, ev, &exits, &boot, &l1_window);
 	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
 			     &ev->hist, match);
 	json_decref(l1_window);
@@ -128,11 +90,11 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 			   "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
 			   "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
 			   "host", host, "l1", "isa", exsc_isa_name(rec->isa),
-			   "workload", workload_json(rec, probe), "exits", exits, "boot", boot,
+			   "workload", workload_json(rec, ev), "exits", exits, "boot", boot,
 			   "oracle", oracle, "probe_cpuid_exits",
-			   json_integer_value(json_object_get(probe, "probe_cpuid_exits")));
-	if (result && json_object_get(probe, "samples"))
-		json_object_set(result, "samples", json_object_get(probe, "samples"));
+			   (json_int_t)(ev->probe ? ev->doc.probe_cpuid_exits : 0));
+	if (result && ev->probe && ev->doc.samples)
+		json_object_set(result, "samples", ev->doc.samples);
 	return result;
 }
 
@@ -140,9 +102,6 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 static int evidence_check(const char *run_dir, const struct run_record *rec,
 			  const struct run_evidence *ev, char *err, size_t size)
 {
-	const char *isa = NULL;
-	enum exsc_isa probe_isa;
-
 	if (!ev->probe_reported)
 		snprintf(err, size, "L2 never reported the probe's status; see %s/%s", run_dir,
 			 run_stage_log(STAGE_L2));
@@ -152,11 +111,13 @@ static int evidence_check(const char *run_dir, const struct run_record *rec,
 	else if (ev->probe_rc == EXIT_ENVIRONMENT && ev->patched)
 		snprintf(err, size, "L1's debugfs has the counters but the probe found no exitscope ABI; "
 			 "see %s/%s", run_dir, run_stage_log(STAGE_L2));
-	else if (!json_unpack(ev->probe, "{s:{s:s}}", "l1", "isa", &isa) &&
-		 (exsc_isa_parse(isa, &probe_isa) < 0 || probe_isa != rec->isa))
-		snprintf(err, size, "L2's probe read ISA '%s' but L1 runs %s (%s under %s); see %s/%s",
-			 isa, exsc_isa_name(rec->isa), rec->cpu_vendor, accel_name(rec->accel), run_dir,
-			 RUN_RECORD_FILE);
+	else if (ev->probe && ev->probe_error[0])
+		snprintf(err, size, "L2's probe document is not valid: %s; see %s/out/l2-probe.out",
+			 ev->probe_error, run_dir);
+	else if (ev->probe && ev->doc.isa != rec->isa)
+		snprintf(err, size, "L2's probe read ISA %s but L1 runs %s (%s under %s); see %s/%s",
+			 exsc_isa_name(ev->doc.isa), exsc_isa_name(rec->isa), rec->cpu_vendor,
+			 accel_name(rec->accel), run_dir, RUN_RECORD_FILE);
 	else
 		return 0;
 	return -EINVAL;
@@ -167,7 +128,7 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 {
 	struct run_record rec;
 	struct result_error rerr;
-	json_t *kernel, *probe, *result;
+	json_t *kernel, *result;
 
 	*verdict = (struct run_verdict){ .stock = !ev->patched, .probe_rc = ev->probe_rc };
 	if (run_record_read(run_dir, &rec, err, size) < 0 ||
@@ -176,9 +137,7 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 	kernel = kernel_json(run_dir, err, size);
 	if (!kernel)
 		return NULL;
-	probe = ev->probe ? json_incref(ev->probe) : json_object();
-	result = result_json(&rec, ev, probe, kernel, &verdict->oracle_match);
-	json_decref(probe);
+	result = result_json(&rec, ev, kernel, &verdict->oracle_match);
 	json_decref(kernel);
 	if (result && result_validate(result, &rerr) < 0) {
 		snprintf(err, size, "the assembled result is not valid: %s", rerr.text);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "run.h"
@@ -27,6 +28,10 @@ static void evidence_probe(const char *run_dir, struct run_evidence *ev)
 	if (read_out(run_dir, "l2-probe.out", &port) == 0)
 		ev->probe_reported = probe_output_parse(port, &ev->probe, &ev->probe_rc) != -ENOMSG;
 	free(port);
+	/* The same validator the probe ran before it wrote the document. */
+	if (ev->probe && probe_doc_parse(ev->probe, &ev->doc, ev->probe_error,
+					 sizeof(ev->probe_error)) < 0 && !ev->probe_error[0])
+		snprintf(ev->probe_error, sizeof(ev->probe_error), "not a probe document");
 }
 
 /* The kvm_exit histogram over L2's life: whole, or hist_read stays false. */

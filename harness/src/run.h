@@ -28,6 +28,7 @@
 #include "images-build.h"
 #include "kernel-build.h"
 #include "launch.h"
+#include "probe-doc.h"
 #include "scenario.h"
 
 /* How a run, or one attempt of it, ended.  run_exit_code() maps each to an exit code. */
@@ -185,6 +186,8 @@ struct run_evidence {
 	bool probe_reported;	/* the EXITSCOPE-PROBE-RC line arrived */
 	int probe_rc;
 	json_t *probe;		/* the probe's document, owned; NULL when none */
+	struct probe_doc doc;	/* ... validated and parsed, when probe_error is "" */
+	char probe_error[256];	/* why the document is not a valid one, or "" */
 	bool hist_read;		/* the histogram read, whole, nothing dropped */
 	bool counters_read;	/* both counter files read (and parsed, when patched) */
 	bool patched;		/* L1's debugfs had the counters */
