@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exitscope/exit.h"
 #include "exitscope/frame.h"
 #include "document.h"
 #include "probe-doc.h"
 #include "sampler.h"
 
-enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NOT_EXITSCOPE = 3 };
 
 static void usage(FILE *out)
 {
@@ -65,11 +65,11 @@ static int emit(json_t *doc, const char *out)
 	int r = doc_check(doc);
 
 	if (r < 0)
-		return EXIT_FAILED;
+		return EXIT_MEASURED_FAILED;
 	r = probe_emit(doc, out);
 	if (r < 0)
 		fprintf(stderr, "exitprobe: cannot write %s: %s\n", out ? out : "stdout", strerror(-r));
-	return r < 0 ? EXIT_FAILED : 0;
+	return r < 0 ? EXIT_MEASURED_FAILED : 0;
 }
 
 static int cmd_snapshot(const struct exsc_info *info, const char *out)
@@ -92,7 +92,7 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: %s: %s\n", w->name, strerror(-r));
 		workload_release(&ctx);
-		return EXIT_FAILED;
+		return EXIT_MEASURED_FAILED;
 	}
 	r = workload_setup(&ctx);
 	if (r < 0) {
@@ -105,11 +105,11 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	workload_release(&ctx);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: workload %s failed: %s\n", w->name, strerror(-r));
-		return EXIT_FAILED;
+		return EXIT_MEASURED_FAILED;
 	}
 	r = emit(doc, cmd->out);
 	if (!r && !probe_run_passed(doc))
-		r = EXIT_FAILED;
+		r = EXIT_MEASURED_FAILED;
 	json_decref(doc);
 	return r;
 }
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (detect_or_explain(&info) < 0)
-		return EXIT_NOT_EXITSCOPE;
+		return EXIT_ENVIRONMENT;
 	if (!strcmp(cmd.name, "detect")) {
 		printf("exitscope ABI %u, %s, %u reason slots\n", info.abi_version,
 		       exsc_isa_name(info.isa), info.nr_slots);

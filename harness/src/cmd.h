@@ -5,15 +5,7 @@
 
 #include <stdio.h>
 
-/* Exit codes, the same for every command (docs/design.md). */
-enum {
-	EXIT_MEASURED_FAILED = 1,
-	EXIT_USAGE = 2,
-	EXIT_ENVIRONMENT = 3,
-	EXIT_SKIPPED = 77,
-	EXIT_TIMEOUT = 124,
-	EXIT_INTERRUPTED = 130,	/* 128 + SIGINT, as a shell reports it */
-};
+#include "exitscope/exit.h"
 
 struct cmd {
 	const char *name;

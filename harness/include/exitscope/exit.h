@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The exit codes of exitscope and exitprobe: one definition for both
+ * programs, so that a script reads a status the same way from either
+ * (docs/design.md, "Exit codes").
+ */
+#ifndef EXITSCOPE_EXIT_H
+#define EXITSCOPE_EXIT_H
+
+enum exsc_exit {
+	EXIT_OK = 0,
+	/* The thing measured failed: an oracle or probe check, a lost guest, a diff that moved. */
+	EXIT_MEASURED_FAILED = 1,
+	/* Bad usage or bad input, found before anything is fetched, built or booted. */
+	EXIT_USAGE = 2,
+	/* This host cannot do it: a missing tool, a write that failed, not an exitscope kernel. */
+	EXIT_ENVIRONMENT = 3,
+	EXIT_SKIPPED = 77,	/* reserved */
+	EXIT_TIMEOUT = 124,	/* a stage or L2 ran out of time, as timeout(1) reports it */
+	EXIT_INTERRUPTED = 130,	/* SIGINT, SIGTERM or SIGHUP: 128 + SIGINT, as a shell reports Ctrl-C */
+};
+
+#endif
