@@ -17,8 +17,11 @@ void plot_usage(FILE *out)
 		"(default %d) as bars, one bar per result: exits, and TSC cycles from exit to\n"
 		"entry, both on a log scale.  For results with samples, a third chart shows\n"
 		"exits per second over the workload, to see whether exits come at a steady rate.\n"
-		"The results must share an ISA.  Exit 0, 2 on bad input, 3 when gnuplot is\n"
-		"missing or fails.\n", PLOT_PACKAGE, PLOT_DEFAULT_TOP);
+		"The results must share an ISA.  CHART.svg is a new name or a regular file that\n"
+		"is none of the results (never a link, a device or a directory); it is written\n"
+		"beside and renamed, so a failure leaves the old file as it was.\n"
+		"Exit 0, 2 on bad input, 3 when gnuplot is missing or fails or the chart cannot\n"
+		"be written.\n", PLOT_PACKAGE, PLOT_DEFAULT_TOP);
 }
 
 static int plot_parse_args(int argc, char **argv, struct plot_opts *opts)
@@ -62,12 +65,19 @@ int cmd_plot(int argc, char **argv)
 {
 	struct plot_opts opts = { .top = PLOT_DEFAULT_TOP };
 	int first = plot_parse_args(argc, argv, &opts), r;
+	struct output_inputs inputs;
 	struct result_error err;
 	struct result *results;
 	size_t nr = 0;
 
 	if (first < 0)
 		return EXIT_USAGE;
+	inputs = (struct output_inputs){ (const char *const *)argv + first, (size_t)(argc - first) };
+	opts.inputs = &inputs;
+	if (output_check(opts.svg, &inputs, err.text, sizeof(err.text))) {
+		fprintf(stderr, "exitscope: plot: %s\n", err.text);
+		return EXIT_USAGE;
+	}
 	results = calloc((size_t)(argc - first), sizeof(*results));
 	if (!results)
 		return EXIT_ENVIRONMENT;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "output.h"
 #include "plot.h"
 #include "report.h"
 #include "util.h"
@@ -24,6 +25,9 @@ struct report_cmd {
 
 /* What the folder held: the results read, and one line per file that was not. */
 struct report_input {
+	char **paths;		/* every *.json of the folder, read or not: the inputs */
+	size_t nr_paths;
+	char (*charts)[PATH_MAX];	/* per result: its chart */
 	struct result *results;
 	struct report_facts *facts;
 	size_t nr;
@@ -40,7 +44,10 @@ void report_usage(FILE *out)
 		"ISA defines that stayed at zero, the rate between samples when there are any,\n"
 		"and the oracle's verdict; a summary table first.  Unless --no-charts, it writes\n"
 		"DIR/<scenario>.svg with gnuplot (as 'exitscope plot', top N reasons, default %d)\n"
-		"and links each.  Exit 0; 2 on bad input (the report still lists the files it\n"
+		"and links each.  REPORT.md and the charts follow plot's rule: a new name or a\n"
+		"regular file that is none of the results, written beside and renamed; anything\n"
+		"else is refused before the first file is written.\n"
+		"Exit 0; 2 on bad input (the report still lists the files it\n"
 		"could not read); 3 when gnuplot is missing (apt-get install %s).\n",
 		PLOT_DEFAULT_TOP, PLOT_PACKAGE);
 }
@@ -115,26 +122,29 @@ static int report_read_one(struct report_input *in, const char *path)
 		result_free(r);
 		return report_add_error(in, err.text);
 	}
-	r->path = NULL;	/* it pointed into the caller's buffer */
 	in->nr++;
 	return 0;
 }
 
 static int report_read(const char *dir, struct report_input *in)
 {
-	char **names, path[PATH_MAX];
+	char **names;
 	int n = result_list_dir(dir, &names), r = 0;
 
 	if (n < 0)
 		return n;
+	in->paths = calloc((size_t)n + 1, sizeof(*in->paths));
 	in->results = calloc((size_t)n + 1, sizeof(*in->results));
 	in->facts = calloc((size_t)n + 1, sizeof(*in->facts));
-	if (!in->results || !in->facts)
+	in->charts = calloc((size_t)n + 1, sizeof(*in->charts));
+	if (!in->paths || !in->results || !in->facts || !in->charts)
 		r = -ENOMEM;
 	for (int i = 0; i < n && !r; i++) {
-		r = util_pathf(path, sizeof(path), "%s/%s", dir, names[i]);
+		in->paths[i] = malloc(PATH_MAX);
+		r = in->paths[i] ? util_pathf(in->paths[i], PATH_MAX, "%s/%s", dir, names[i]) : -ENOMEM;
+		in->nr_paths += !!in->paths[i];
 		if (!r)
-			r = report_read_one(in, path);
+			r = report_read_one(in, in->paths[i]);
 	}
 	result_free_names(names, n);
 	return r;
@@ -146,24 +156,66 @@ static void report_input_free(struct report_input *in)
 		result_free(&in->results[i]);
 	for (size_t i = 0; i < in->nr_errors; i++)
 		free(in->errors[i]);
+	for (size_t i = 0; i < in->nr_paths; i++)
+		free(in->paths[i]);
+	free(in->paths);
+	free(in->charts);
 	free(in->results);
 	free(in->facts);
 	free(in->errors);
 }
 
 /* DIR/<scenario>.svg for each result; the scenario name is checked to be [a-z0-9-]. */
+static int report_name_charts(const struct report_cmd *c, struct report_input *in)
+{
+	for (size_t i = 0; c->charts && i < in->nr; i++) {
+		if (util_pathf(in->charts[i], sizeof(in->charts[i]), "%s/%s.svg", c->dir,
+			       in->results[i].scenario) < 0) {
+			fprintf(stderr, "exitscope: report: %s/%s.svg: the name is too long\n", c->dir,
+				in->results[i].scenario);
+			return -ENAMETOOLONG;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every file the report will write, checked before the first is: the
+ * report and the charts are none of the inputs, and the report is none of
+ * the charts.
+ */
+static int report_check_outputs(const struct report_cmd *c, const struct report_input *in)
+{
+	const char **paths = calloc(in->nr_paths + in->nr + 1, sizeof(*paths));
+	struct output_inputs inputs = { paths, in->nr_paths };
+	char why[PATH_MAX + 256];
+	int r = paths ? 0 : -ENOMEM;
+
+	for (size_t i = 0; paths && i < in->nr_paths; i++)
+		paths[i] = in->paths[i];
+	for (size_t i = 0; !r && c->charts && i < in->nr; i++)
+		r = output_check(in->charts[i], &inputs, why, sizeof(why));
+	for (size_t i = 0; paths && c->charts && i < in->nr; i++)
+		paths[inputs.nr++] = in->charts[i];
+	if (!r)
+		r = output_check(c->out, &inputs, why, sizeof(why));
+	free(paths);
+	if (r)
+		fprintf(stderr, "exitscope: report: %s\n", r == -ENOMEM ? strerror(ENOMEM) : why);
+	return r;
+}
+
 static int report_charts(const struct report_cmd *c, const struct report_input *in)
 {
-	char svg[PATH_MAX], why[512];
+	struct output_inputs inputs = { (const char *const *)in->paths, in->nr_paths };
+	char why[512];
 
 	for (size_t i = 0; c->charts && i < in->nr; i++) {
-		struct plot_opts opts = { .top = c->top, .svg = svg };
-		int r = util_pathf(svg, sizeof(svg), "%s/%s.svg", c->dir, in->results[i].scenario);
+		struct plot_opts opts = { .top = c->top, .svg = in->charts[i], .inputs = &inputs };
+		int r = plot_chart(&in->results[i], 1, &opts, why, sizeof(why));
 
-		if (!r)
-			r = plot_chart(&in->results[i], 1, &opts, why, sizeof(why));
 		if (r) {
-			fprintf(stderr, "exitscope: report: %s%s\n", r == -ENAMETOOLONG ? svg : why,
+			fprintf(stderr, "exitscope: report: %s%s\n", why,
 				r == -ENOENT ? "; or --no-charts" : "");
 			return r;
 		}
@@ -190,7 +242,8 @@ static void report_markdown(FILE *md, const struct report_cmd *c, const struct r
 
 static int report_write(const struct report_cmd *c, const struct report_input *in)
 {
-	char *text = NULL;
+	struct output_inputs inputs = { (const char *const *)in->paths, in->nr_paths };
+	char *text = NULL, why[PATH_MAX + 256];
 	size_t len = 0;
 	FILE *md = open_memstream(&text, &len);
 	int r;
@@ -198,8 +251,10 @@ static int report_write(const struct report_cmd *c, const struct report_input *i
 	if (!md)
 		return -errno;
 	report_markdown(md, c, in);
-	r = fclose(md) ? -errno : util_write_atomic(c->out, text, len);
+	r = fclose(md) ? -errno : output_write(c->out, &inputs, text, len, why, sizeof(why));
 	free(text);
+	if (r)
+		fprintf(stderr, "exitscope: report: %s\n", r == -ENOMEM ? strerror(ENOMEM) : why);
 	return r;
 }
 
@@ -220,10 +275,14 @@ int cmd_report(int argc, char **argv)
 		report_input_free(&in);
 		return r == -ENOMEM ? EXIT_ENVIRONMENT : EXIT_USAGE;
 	}
+	if (report_name_charts(&c, &in) || report_check_outputs(&c, &in)) {
+		report_input_free(&in);
+		return EXIT_USAGE;
+	}
 	report_chart_prefix(&c);
 	r = report_charts(&c, &in);
-	if (!r && (r = report_write(&c, &in)))
-		fprintf(stderr, "exitscope: report: cannot write %s: %s\n", c.out, strerror(-r));
+	if (!r)
+		r = report_write(&c, &in);
 	if (!r)
 		printf("wrote %s (%zu scenario(s)%s)\n", c.out, in.nr, c.charts ? ", with charts" : "");
 	for (size_t i = 0; !r && i < in.nr_errors; i++)

@@ -370,7 +370,8 @@ static void plot_log_tail(const char *log, char *out, size_t size)
 	free(text);
 }
 
-static int plot_run_gnuplot(const char *dir, const char *svg, char *why, size_t size)
+static int plot_run_gnuplot(const char *dir, const struct plot_opts *opts, char *why,
+			    size_t size)
 {
 	char log[PATH_MAX], chart[PATH_MAX], *text;
 	size_t len;
@@ -387,16 +388,16 @@ static int plot_run_gnuplot(const char *dir, const char *svg, char *why, size_t 
 		char tail[256];
 
 		plot_log_tail(log, tail, sizeof(tail));
-		snprintf(why, size, "gnuplot failed (%d): %s; its files are in %s", r, tail, dir);
+		snprintf(why, size, "gnuplot failed (%d) drawing %s: %s", r, opts->svg, tail);
 		return -EPROTO;
 	}
 	r = util_read_file(chart, &text, &len);
-	if (!r) {
-		r = util_write_atomic(svg, text, len);
-		free(text);
+	if (r) {
+		snprintf(why, size, "gnuplot wrote no chart for %s: %s", opts->svg, strerror(-r));
+		return r;
 	}
-	if (r)
-		snprintf(why, size, "cannot write %s: %s", svg, strerror(-r));
+	r = output_write(opts->svg, opts->inputs, text, len, why, size);
+	free(text);
 	return r;
 }
 
@@ -416,10 +417,8 @@ int plot_chart(const struct result *results, size_t nr, const struct plot_opts *
 	}
 	r = plot_write(results, nr, opts, dir, why, size);
 	if (!r)
-		r = plot_run_gnuplot(dir, opts->svg, why, size);
-	/* A failed gnuplot keeps its script and log for a look. */
-	if (r != -EPROTO)
-		plot_remove_dir(dir);
+		r = plot_run_gnuplot(dir, opts, why, size);
+	plot_remove_dir(dir);
 	return r;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "output.h"
 #include "result.h"
 
 #define PLOT_DEFAULT_TOP 10
@@ -21,7 +22,8 @@ int plot_parse_top(const char *cmd, const char *text, size_t *top);
 
 struct plot_opts {
 	size_t top;		/* reasons to draw, by their largest count in any result */
-	const char *svg;	/* where the chart goes */
+	const char *svg;	/* where the chart goes (output.h's rule) */
+	const struct output_inputs *inputs;	/* what svg may not replace; NULL: none */
 };
 
 /*
@@ -42,8 +44,10 @@ int plot_write(const struct result *results, size_t nr, const struct plot_opts *
 
 /*
  * The whole job: a temporary directory, plot_write(), gnuplot, and the SVG
- * moved to opts->svg atomically.  -ENOENT when gnuplot is not installed;
- * otherwise 0 or -errno with @why set.
+ * written to opts->svg by output_write().  The temporary directory is gone
+ * on return, whatever happened.  -ENOENT when gnuplot is not installed,
+ * -EPROTO when it failed (@why has its last line); otherwise 0 or -errno
+ * with @why set.
  */
 int plot_chart(const struct result *results, size_t nr, const struct plot_opts *opts,
 	       char *why, size_t size);

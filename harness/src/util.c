@@ -64,17 +64,58 @@ int util_read_file(const char *path, char **text, size_t *len)
 	return 0;
 }
 
+/*
+ * A new file beside @path, ".NAME.PID-N.tmp": O_EXCL, so that a name
+ * someone left there (a link, a FIFO) is never opened, only skipped.
+ */
+static int util_open_beside(const char *path, char *tmp, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	int dir_len = slash ? (int)(slash - path + 1) : 0;
+
+	for (int n = 0; n < 100; n++) {
+		int fd;
+
+		if (util_pathf(tmp, size, "%.*s.%s.%d-%d.tmp", dir_len, path,
+			       slash ? slash + 1 : path, (int)getpid(), n) < 0)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
+int util_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		/* A write that takes nothing and says nothing: the device is full. */
+		if (n == 0)
+			return -ENOSPC;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int util_write_atomic(const char *path, const void *data, size_t len)
 {
-	char tmp[4096];
-	int fd, r = 0;
+	char tmp[PATH_MAX];
+	int fd = util_open_beside(path, tmp, sizeof(tmp)), r;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return -errno;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
+		return fd;
+	r = util_write_all(fd, data, len);
+	if (!r && fsync(fd) < 0)
+		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r && rename(tmp, path) < 0)

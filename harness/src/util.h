@@ -11,8 +11,15 @@ void util_cache_dir(char *path, size_t size);
 /* The whole file, NUL-terminated, in *text (free it); -errno. */
 int util_read_file(const char *path, char **text, size_t *len);
 
-/* Writes @len bytes to @path through a temporary file and rename(); -errno. */
+/*
+ * Writes @len bytes to @path through a new temporary file beside it and
+ * rename(): @path is either as it was or complete.  -errno of the step that
+ * failed; the temporary file is removed then.
+ */
 int util_write_atomic(const char *path, const void *data, size_t len);
+
+/* All @len bytes to @fd, across short writes: 0, or the -errno of the write that failed. */
+int util_write_all(int fd, const void *data, size_t len);
 
 void util_sha256_hex(const void *data, size_t len, char hex[65]);
 
