@@ -91,3 +91,21 @@ has_gnuplot() {
 	[ "$(cat "$W/REPORT.md")" = old ]
 	assert_no_leftovers
 }
+
+# ---- 3. standard output is checked -----------------------------------------
+
+@test "a write error on standard output is exit 3 with a message, never success" {
+	run -3 --separate-stderr bash -c '"$0" diff --json "$1" "$1" >/dev/full' \
+		"$EXITSCOPE" "$W/cpuid.json"
+	[[ $stderr == *"exitscope: diff: cannot write to standard output: No space left on device"* ]]
+	run -3 --separate-stderr bash -c '"$0" diff "$1" "$2" >/dev/full' \
+		"$EXITSCOPE" "$RESULTS/k61" "$RESULTS/k612"
+	[[ $stderr == *"diff: cannot write to standard output"* ]]
+	run -3 --separate-stderr bash -c '"$0" show "$1" >/dev/full' "$EXITSCOPE" "$W/cpuid.json"
+	[[ $stderr == *"show: cannot write to standard output"* ]]
+	run -3 --separate-stderr bash -c '"$0" show "$1" >&-' "$EXITSCOPE" "$W/cpuid.json"
+	[[ $stderr == *"show: cannot write to standard output: Bad file descriptor"* ]]
+	run -3 --separate-stderr bash -c '"$0" help diff >/dev/full' "$EXITSCOPE"
+	run -3 --separate-stderr bash -c '"$0" --help >/dev/full' "$EXITPROBE"
+	[[ $stderr == *"exitprobe: cannot write to standard output"* ]]
+}

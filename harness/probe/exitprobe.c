@@ -114,7 +114,7 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	return r;
 }
 
-int main(int argc, char **argv)
+static int probe_main(int argc, char **argv)
 {
 	struct probe_cmd cmd;
 	struct exsc_info info;
@@ -146,4 +146,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd.name, "snapshot") || !cmd.w)
 		return cmd_snapshot(&info, cmd.out);
 	return cmd_run(&info, &cmd);
+}
+
+int main(int argc, char **argv)
+{
+	return exsc_exit_stdout("exitprobe", probe_main(argc, argv));
 }

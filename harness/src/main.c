@@ -66,13 +66,15 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
+	char who[64];
+	int code;
 
 	if (argc < 2) {
 		main_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc - 1, argv + 1);
+		return exsc_exit_stdout("exitscope", cmd_help(argc - 1, argv + 1));
 	cmd = cmd_find(argv[1]);
 	if (!cmd) {
 		fprintf(stderr, "exitscope: unknown command '%s'\n", argv[1]);
@@ -80,6 +82,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (cmd_wants_help(argc - 1, argv + 1, cmd->usage))
-		return 0;
-	return cmd->run(argc - 1, argv + 1);
+		return exsc_exit_stdout("exitscope", 0);
+	code = cmd->run(argc - 1, argv + 1);
+	snprintf(who, sizeof(who), "exitscope: %s", cmd->name);
+	return exsc_exit_stdout(who, code);
 }
