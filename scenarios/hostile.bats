@@ -109,3 +109,73 @@ has_gnuplot() {
 	run -3 --separate-stderr bash -c '"$0" --help >/dev/full' "$EXITPROBE"
 	[[ $stderr == *"exitprobe: cannot write to standard output"* ]]
 }
+
+# ---- 4. exit codes and strict parsing: exit 2 before anything is built --------
+
+@test "run: bad option values are exit 2, naming the option and its range" {
+	run -2 "$EXITSCOPE" run cpuid --series 5.10
+	assert_output "exitscope: run: --series must be 6.1 or 6.12, not '5.10'"
+	for t in " 5" "+5" "5 " "-5" "0x10" "1e3" "0" "86401" "99999999999999999999" ""; do
+		run -2 "$EXITSCOPE" run cpuid --timeout "$t"
+		assert_output --partial "--timeout needs S, a whole number from 1 to 86400, not '$t'"
+	done
+	run -2 "$EXITSCOPE" run cpuid --retries 21
+	assert_output --partial "--retries needs N, a whole number from 0 to 20, not '21'"
+	run -2 "$EXITSCOPE" run cpuid --results ""
+	assert_output --partial "--results needs DIR, not an empty word"
+}
+
+@test "a missing option value is named as missing, not as a bad option" {
+	run -2 "$EXITSCOPE" run cpuid --timeout
+	assert_output "exitscope: run: --timeout needs a value: --timeout S"
+	run -2 "$EXITSCOPE" run cpuid --results --kernel 0123456789ab
+	assert_output "exitscope: run: --results needs a value: --results DIR"
+	run -2 "$EXITSCOPE" plot "$W/idle.json" -o
+	assert_output "exitscope: plot: --output needs a value: --output CHART.svg"
+	run -2 "$EXITSCOPE" diff --threshold
+	assert_output --partial "--threshold needs a value"
+	run -2 "$EXITSCOPE" run cpuid --time 5
+	assert_output --partial "unknown option '--time'"
+	run -2 "$EXITSCOPE" diff --json=yes "$W/cpuid.json" "$W/cpuid.json"
+	assert_output --partial "--json takes no value"
+}
+
+@test "run --kernel with an unknown id: exit 2, said once" {
+	run -2 --separate-stderr "$EXITSCOPE" run cpuid --kernel nosuch
+	[ "$(grep -c "no kernel nosuch" <<<"$stderr")" = 1 ]
+	[[ $stderr == *"'exitscope kernel list' shows the built ones"* ]]
+}
+
+@test "diff: --min-count and --threshold are strict decimal numbers in range" {
+	run -2 "$EXITSCOPE" diff --min-count 18446744073709551615 "$W/cpuid.json" "$W/cpuid.json"
+	assert_output --partial "--min-count needs N, a whole number from 0 to 9223372036854775807"
+	run -2 "$EXITSCOPE" diff --threshold 0x10 "$W/cpuid.json" "$W/cpuid.json"
+	assert_output --partial "--threshold needs PCT, a number from 0 to 1000000"
+	for t in inf nan " 5" 1e2 -1; do
+		run -2 "$EXITSCOPE" diff --threshold "$t" "$W/cpuid.json" "$W/cpuid.json"
+		assert_output --partial "not '$t'"
+	done
+	run -0 --separate-stderr "$EXITSCOPE" diff --json --min-count 9223372036854775807 \
+		--threshold 2.5 "$W/cpuid.json" "$W/cpuid.json"
+	jq -e '.min_count == 9223372036854775807 and .threshold_pct == 2.5' <<<"$output"
+}
+
+@test "plot and report: --top is 1 to 261" {
+	for top in 0 262 99999999999999999999 " 3" +3; do
+		run -2 "$EXITSCOPE" plot "$W/idle.json" -o "$W/x.svg" --top "$top"
+		assert_output --partial "--top needs N, a whole number from 1 to 261, not '$top'"
+		run -2 "$EXITSCOPE" report "$W" -o "$W/R.md" --top "$top"
+	done
+	[ ! -e "$W/x.svg" ] && [ ! -e "$W/R.md" ]
+	assert_no_leftovers
+}
+
+@test "exitprobe is as strict as exitscope, with the same exit codes" {
+	for n in " 5" +5 0x10 -1; do
+		run -2 "$EXITPROBE" run idle 1 --samples "$n"
+		assert_output --partial "--samples needs MS"
+	done
+	run -2 "$EXITPROBE" run cpuid " 5"
+	run -2 "$EXITPROBE" snapshot --out
+	assert_output --partial "--out needs a PATH"
+}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope diff: what moved between two results, or two directories of them. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "opts.h"
 #include "result.h"
 
 struct diff_cmd {
@@ -18,6 +19,24 @@ struct diff_cmd {
 	bool json;
 	bool force;
 	json_t *pairs;		/* --json: one entry per compared pair */
+};
+
+/* The largest count a result can hold: jansson reads integers as int64_t. */
+#define DIFF_MAX_COUNT INT64_MAX
+#define DIFF_MAX_THRESHOLD_PCT 1000000
+
+static const struct opt diff_table[] = {
+	{ "json", 0, OPT_FLAG, offsetof(struct diff_cmd, json), NULL,
+	  "print the same as one JSON document, keys sorted", 0, 0, NULL },
+	{ "threshold", 0, OPT_DECIMAL, offsetof(struct diff_cmd, opts.threshold_pct), "PCT",
+	  "moved: changed by more than PCT % of A (default 10; 0 to 1000000)",
+	  0, DIFF_MAX_THRESHOLD_PCT, NULL },
+	{ "min-count", 0, OPT_U64, offsetof(struct diff_cmd, opts.min_count), "N",
+	  "reasons under N exits on both sides are not judged (default 100)", 0, DIFF_MAX_COUNT,
+	  NULL },
+	{ "force", 0, OPT_FLAG, offsetof(struct diff_cmd, force), NULL,
+	  "compare results of different ISAs or workloads anyway", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
 void diff_usage(FILE *out)
@@ -31,78 +50,28 @@ void diff_usage(FILE *out)
 		"(default %d) are shown but not judged; the total is judged like a reason.\n"
 		"The header lists the provenance that differs (kernel, patch, config, accelerator,\n"
 		"ISA, workload).  Results of different ISAs or different workloads (name or\n"
-		"parameters) are not comparable; --force compares them anyway.\n"
-		"--json prints the same as one JSON document, keys sorted.\n\n"
-		"Exit 0 when nothing moved, 1 when something moved or a scenario is in one\n"
-		"directory only, 2 on bad input (not JSON, truncated, not a v1 result, a newer\n"
-		"schema, not comparable): the worst of all pairs.\n",
+		"parameters) are not comparable; --force compares them anyway.\n\noptions:\n",
 		DIFF_DEFAULT_THRESHOLD_PCT, DIFF_DEFAULT_MIN_COUNT);
-}
-
-static int diff_parse_threshold(const char *text, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(text, &end);
-	if (!*text || *end || errno || !isfinite(*out) || *out < 0) {
-		fprintf(stderr, "exitscope: diff: --threshold needs a percentage >= 0, not '%s'\n",
-			text);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int diff_parse_min_count(const char *text, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(text, &end, 10);
-	if (*text < '0' || *text > '9' || *end || errno) {
-		fprintf(stderr, "exitscope: diff: --min-count needs a whole number >= 0, not '%s'\n",
-			text);
-		return -EINVAL;
-	}
-	return 0;
+	opts_usage(out, diff_table);
+	fprintf(out,
+		"\nExit 0 when nothing moved, 1 when something moved or a scenario is in one\n"
+		"directory only, 2 on bad input (not JSON, truncated, not a v1 result, a newer\n"
+		"schema, not comparable): the worst of all pairs; 3 when the output cannot be\n"
+		"written.\n");
 }
 
 /* Returns the index of A in argv (B follows), or -1 after printing why. */
 static int diff_parse_args(int argc, char **argv, struct diff_cmd *c)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "min-count", required_argument, NULL, 'm' },
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	int n = opts_parse("diff", diff_table, argc, argv, c);
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == 'j') {
-			c->json = true;
-		} else if (opt == 'f') {
-			c->force = true;
-		} else if (opt == 't') {
-			if (diff_parse_threshold(optarg, &c->opts.threshold_pct))
-				return -1;
-		} else if (opt == 'm') {
-			if (diff_parse_min_count(optarg, &c->opts.min_count))
-				return -1;
-		} else {
-			fprintf(stderr, "exitscope: diff: bad option '%s'; see 'exitscope help diff'\n",
-				argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (argc - optind != 2) {
+	if (n < 0)
+		return -1;
+	if (n != 2) {
 		fprintf(stderr, "exitscope: diff: needs two results or two directories, A and B\n");
 		return -1;
 	}
-	return optind;
+	return 1;
 }
 
 /* Sha256 sums are abbreviated in the table; --json has them whole. */

@@ -2,16 +2,31 @@
 /* exitscope images build|list|path: the L1 and L2 guest images, cached by content. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "images-build.h"
+#include "opts.h"
 #include "util.h"
+
+struct images_build_opts {
+	bool l1, l2, rebuild;
+};
+
+static const struct opt images_build_table[] = {
+	{ "l1", 0, OPT_FLAG, offsetof(struct images_build_opts, l1), NULL,
+	  "the L1 image only", 0, 0, NULL },
+	{ "l2", 0, OPT_FLAG, offsetof(struct images_build_opts, l2), NULL,
+	  "the L2 image only", 0, 0, NULL },
+	{ "rebuild", 0, OPT_FLAG, offsetof(struct images_build_opts, rebuild), NULL,
+	  "build even when the cache has the image", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
 
 void images_usage(FILE *out)
 {
@@ -26,46 +41,29 @@ void images_usage(FILE *out)
 		"        recipe files, the agent (L1) and the exitprobe binary (L2), so a second\n"
 		"        build is a cache hit.  Both unless --l1 or --l2; --rebuild ignores the cache.\n"
 		"list    the cached images, one per line\n"
-		"path    the directory of the current recipe's image (exit 3 when it is not built)\n");
+		"path    the directory of the current recipe's image (exit 3 when it is not built)\n\n"
+		"build's options:\n");
+	opts_usage(out, images_build_table);
 }
 
 static int images_build_cmd(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "l1", no_argument, NULL, '1' },
-		{ "l2", no_argument, NULL, '2' },
-		{ "rebuild", no_argument, NULL, 'r' },
-		{ 0 },
-	};
-	bool want_l1 = false, want_l2 = false, rebuild = false;
-	int c;
+	struct images_build_opts o = { false, false, false };
+	int n = opts_parse("images build", images_build_table, argc, argv, &o);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == '1')
-			want_l1 = true;
-		else if (c == '2')
-			want_l2 = true;
-		else if (c == 'r')
-			rebuild = true;
-		else {
-			fprintf(stderr, "exitscope: images build: bad option '%s'; see 'exitscope help images'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "exitscope: images build: unexpected '%s'\n", argv[optind]);
+	if (n < 0)
+		return EXIT_USAGE;
+	if (n > 0) {
+		fprintf(stderr, "exitscope: images build: unexpected '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (!want_l1 && !want_l2)
-		want_l1 = want_l2 = true;
+	if (!o.l1 && !o.l2)
+		o.l1 = o.l2 = true;
 	for (int i = 0; i < 2; i++) {
 		struct image_found found;
 		int r;
 
-		if ((i ? want_l2 : want_l1) && (r = images_ensure(i ? "l2" : "l1", rebuild, &found)))
+		if ((i ? o.l2 : o.l1) && (r = images_ensure(i ? "l2" : "l1", o.rebuild, &found)))
 			return r;
 	}
 	return 0;

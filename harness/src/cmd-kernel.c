@@ -2,8 +2,9 @@
 /* exitscope kernel build|list|path: patched kernels, built once per input set. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,30 @@
 #include "cmd.h"
 #include "exec.h"
 #include "kernel-build.h"
+#include "opts.h"
 #include "util.h"
+
+/* kernel build's options: the request, and whether to only print the plan. */
+struct kernel_build_opts {
+	struct kernel_request req;
+	bool dry_run;
+};
+
+static const char *const kernel_series[] = { "6.1", "6.12", NULL };
+
+static const struct opt kernel_build_table[] = {
+	{ "series", 0, OPT_CHOICE, offsetof(struct kernel_build_opts, req.series), "SERIES",
+	  "Debian's linux-source-SERIES, 6.1 (default) or 6.12", 0, 0, kernel_series },
+	{ "source", 0, OPT_STRING, offsetof(struct kernel_build_opts, req.source_dir), "DIR",
+	  "a local kernel tree, built as it is", 0, 0, NULL },
+	{ "stock", 0, OPT_FLAG, offsetof(struct kernel_build_opts, req.stock), NULL,
+	  "the series' source without the patches", 0, 0, NULL },
+	{ "config", 0, OPT_STRING, offsetof(struct kernel_build_opts, req.fragment_path),
+	  "FRAGMENT", "a config fragment instead of kernel-patch/config/nested.config", 0, 0, NULL },
+	{ "dry-run", 0, OPT_FLAG, offsetof(struct kernel_build_opts, dry_run), NULL,
+	  "print the plan and build nothing", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
 
 void kernel_usage(FILE *out)
 {
@@ -29,60 +53,31 @@ void kernel_usage(FILE *out)
 		"        --source DIR builds a local tree as it is (apply the series with git am first);\n"
 		"        its build directory is kept, so an edit rebuilds incrementally.\n"
 		"list    the cached kernels, one per line\n"
-		"path    the directory of kernel ID (bzImage, config, manifest.json, build.log)\n");
+		"path    the directory of kernel ID (bzImage, config, manifest.json, build.log)\n\n"
+		"build's options:\n");
+	opts_usage(out, kernel_build_table);
+	fprintf(out, "\nExit 0; 1 a build step failed (its log is named); 2 bad usage; 3 the cache\n"
+		     "cannot be written.\n");
 }
 
 /* Returns 0, or EXIT_USAGE after saying what was wrong. */
-static int kernel_parse_build(int argc, char **argv, struct kernel_request *b)
+static int kernel_parse_build(int argc, char **argv, struct kernel_build_opts *o)
 {
-	static const struct option options[] = {
-		{ "series", required_argument, NULL, 's' },
-		{ "source", required_argument, NULL, 'S' },
-		{ "stock", no_argument, NULL, 'k' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ 0 },
-	};
-	int c;
+	int n;
 
-	b->series = "6.1";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			b->series = optarg;
-			break;
-		case 'S':
-			b->source_dir = optarg;
-			break;
-		case 'k':
-			b->stock = true;
-			break;
-		case 'c':
-			b->fragment_path = optarg;
-			break;
-		case 'n':
-			exec_dry_run = 1;
-			break;
-		default:
-			fprintf(stderr, "exitscope: kernel build: bad option '%s'; see 'exitscope help kernel'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "exitscope: kernel build: unexpected '%s'\n", argv[optind]);
+	o->req.series = "6.1";
+	n = opts_parse("kernel build", kernel_build_table, argc, argv, o);
+	if (n < 0)
+		return EXIT_USAGE;
+	if (n > 0) {
+		fprintf(stderr, "exitscope: kernel build: unexpected '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (strcmp(b->series, "6.1") && strcmp(b->series, "6.12")) {
-		fprintf(stderr, "exitscope: kernel build: series must be 6.1 or 6.12, not '%s'\n", b->series);
-		return EXIT_USAGE;
-	}
-	if (b->stock && b->source_dir) {
+	if (o->req.stock && o->req.source_dir) {
 		fprintf(stderr, "exitscope: kernel build: --stock and --source exclude each other\n");
 		return EXIT_USAGE;
 	}
+	exec_dry_run = o->dry_run;
 	return 0;
 }
 
@@ -131,12 +126,12 @@ static int kernel_path(const char *id)
 /* Builds, then prints the id last: scripts read it from the final line. */
 static int kernel_build_cmd(int argc, char **argv)
 {
-	struct kernel_request req = { 0 };
+	struct kernel_build_opts o = { { 0 }, false };
 	struct kernel_found found;
-	int r = kernel_parse_build(argc, argv, &req);
+	int r = kernel_parse_build(argc, argv, &o);
 
 	if (!r)
-		r = kernel_ensure(&req, &found);
+		r = kernel_ensure(&o.req, &found);
 	if (!r && !exec_dry_run)
 		printf("%s\n", found.id);
 	return r;

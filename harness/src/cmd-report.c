@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope report: a folder of results as Markdown, with a chart per scenario. */
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "opts.h"
 #include "output.h"
 #include "plot.h"
 #include "report.h"
@@ -18,6 +19,7 @@
 struct report_cmd {
 	const char *dir;
 	const char *out;	/* the Markdown file */
+	bool no_charts;		/* --no-charts */
 	bool charts;
 	size_t top;
 	char chart_prefix[PATH_MAX + 1];	/* how the report links DIR: "" when it sits in DIR */
@@ -35,6 +37,16 @@ struct report_input {
 	size_t nr_errors;
 };
 
+static const struct opt report_table[] = {
+	{ "output", 'o', OPT_STRING, offsetof(struct report_cmd, out), "REPORT.md",
+	  "the report: a new name, or a regular file that is none of the results", 0, 0, NULL },
+	{ "top", 0, OPT_SIZE, offsetof(struct report_cmd, top), "N",
+	  "the N reasons with the most exits in each chart (1 to 261)", 1, PLOT_MAX_TOP, NULL },
+	{ "no-charts", 0, OPT_FLAG, offsetof(struct report_cmd, no_charts), NULL,
+	  "no charts, no gnuplot", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 void report_usage(FILE *out)
 {
 	fprintf(out,
@@ -46,43 +58,27 @@ void report_usage(FILE *out)
 		"DIR/<scenario>.svg with gnuplot (as 'exitscope plot', top N reasons, default %d)\n"
 		"and links each.  REPORT.md and the charts follow plot's rule: a new name or a\n"
 		"regular file that is none of the results, written beside and renamed; anything\n"
-		"else is refused before the first file is written.\n"
-		"Exit 0; 2 on bad input (the report still lists the files it\n"
-		"could not read); 3 when gnuplot is missing (apt-get install %s).\n",
-		PLOT_DEFAULT_TOP, PLOT_PACKAGE);
+		"else is refused before the first file is written.\n\noptions:\n",
+		PLOT_DEFAULT_TOP);
+	opts_usage(out, report_table);
+	fprintf(out,
+		"\nExit 0; 2 on bad input (the report still lists the files it could not read);\n"
+		"3 when gnuplot is missing (apt-get install %s) or a file cannot be written.\n",
+		PLOT_PACKAGE);
 }
 
 static int report_parse_args(int argc, char **argv, struct report_cmd *c)
 {
-	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "top", required_argument, NULL, 't' },
-		{ "no-charts", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	int n = opts_parse("report", report_table, argc, argv, c);
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-		if (opt == 'o') {
-			c->out = optarg;
-		} else if (opt == 'n') {
-			c->charts = false;
-		} else if (opt == 't') {
-			if (plot_parse_top("report", optarg, &c->top) < 0)
-				return -1;
-		} else {
-			fprintf(stderr, "exitscope: report: bad option '%s'; see 'exitscope help report'\n",
-				argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (!c->out || argc - optind != 1) {
+	if (n < 0)
+		return -1;
+	if (!c->out || n != 1) {
 		fprintf(stderr, "exitscope: report: needs one DIR and -o REPORT.md\n");
 		return -1;
 	}
-	c->dir = argv[optind];
+	c->dir = argv[1];
+	c->charts = !c->no_charts;
 	return 0;
 }
 

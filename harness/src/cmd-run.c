@@ -6,9 +6,9 @@
  * its own (run.h lists them).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "opts.h"
 #include "progress.h"
 #include "run.h"
 #include "util.h"
@@ -46,6 +47,29 @@ struct run_ctx {
 
 static volatile sig_atomic_t run_stop;
 
+static const char *const run_series[] = { "6.1", "6.12", NULL };
+
+static const struct opt run_table[] = {
+	{ "kernel", 0, OPT_STRING, offsetof(struct run_opts, kernel_id), "ID",
+	  "a kernel from 'exitscope kernel list' (default: build --series S)", 0, 0, NULL },
+	{ "series", 0, OPT_CHOICE, offsetof(struct run_opts, series), "S",
+	  "the kernel series to build, 6.1 (default) or 6.12", 0, 0, run_series },
+	{ "accel", 0, OPT_STRING, offsetof(struct run_opts, accel), "A",
+	  "auto, kvm or tcg (default: $ACCEL, else auto)", 0, 0, NULL },
+	{ "timeout", 0, OPT_UINT, offsetof(struct run_opts, timeout_s), "S",
+	  "L1's limit for L2 in seconds, 1 to 86400 (default: the scenario's)", 1, 86400, NULL },
+	{ "retries", 0, OPT_UINT, offsetof(struct run_opts, retries), "N",
+	  "retry an attempt that timed out or lost L1 or L2, up to N times (0 to 20)", 0, 20,
+	  NULL },
+	{ "results", 0, OPT_STRING, offsetof(struct run_opts, results), "DIR",
+	  "where results go (default: results/ of the checkout)", 0, 0, NULL },
+	{ "l2-append", 0, OPT_STRING, offsetof(struct run_opts, l2_append), "ARGS",
+	  "more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)", 0, 0, NULL },
+	{ "reassemble", 0, OPT_FLAG, offsetof(struct run_opts, reassemble), NULL,
+	  "no new run: assemble the result again from SCENARIO.run/ alone", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 void run_usage(FILE *out)
 {
 	fprintf(out,
@@ -56,14 +80,12 @@ void run_usage(FILE *out)
 		"-cpu max), starts the L2 guest in it through libvirt/virt-install with a cloud-init\n"
 		"seed that runs exitprobe, and writes DIR/<kernel-id>/SCENARIO.json (default DIR:\n"
 		"results/ of the checkout).  Logs of the run stay in DIR/<kernel-id>/SCENARIO.run/.\n"
-		"The kernel and the images are built first when they are not cached.\n\n"
-		"--kernel ID   a kernel from 'exitscope kernel list' (default: build --series S)\n"
-		"--timeout S   L1's limit for L2, from virt-install to power-off (default: the scenario's)\n"
-		"--retries N   run again, up to N times, after a stage timed out or L1 or L2 ended early\n"
-		"--l2-append ARGS   more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)\n"
-		"--reassemble  no new run: assemble the result again from SCENARIO.run/ alone (the one\n"
-		"              under DIR, or DIR/ID/ with --kernel); builds and boots nothing\n\n"
-		"Exit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
+		"The kernel and the images are built first when they are not cached.  --reassemble\n"
+		"reads the run directory under DIR (DIR/ID/ with --kernel) and builds and boots\n"
+		"nothing.\n\noptions:\n");
+	opts_usage(out, run_table);
+	fprintf(out,
+		"\nExit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
 		"cannot run it, 124 a stage timed out (the error names the stage and its log), 130\n"
 		"interrupted.  Scenarios are listed in scenarios/scenarios.cfg.\n");
 }
@@ -84,71 +106,24 @@ static void signals_catch(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* One option @c with its argument @arg (the option itself when it is not known). */
-static int run_parse_option(int c, const char *arg, struct run_opts *o)
-{
-	switch (c) {
-	case 'k': o->kernel_id = arg; return 0;
-	case 's': o->series = arg; return 0;
-	case 'a': o->accel = arg; return 0;
-	case 'o': o->results = arg; return 0;
-	case 'R': o->reassemble = true; return 0;
-	case 'l':
-		/* One spec.env line, one virt-install --boot field. */
-		if (strpbrk(arg, ",\n")) {
-			fprintf(stderr, "exitscope: run: --l2-append cannot hold a comma or a newline\n");
-			return -EINVAL;
-		}
-		o->l2_append = arg;
-		return 0;
-	case 't':
-		if (util_parse_uint(arg, 1, 86400, &o->timeout_s) < 0) {
-			fprintf(stderr, "exitscope: run: --timeout needs seconds (1-86400), not '%s'\n", arg);
-			return -EINVAL;
-		}
-		return 0;
-	case 'r':
-		if (util_parse_uint(arg, 0, 20, &o->retries) < 0) {
-			fprintf(stderr, "exitscope: run: --retries needs a count (0-20), not '%s'\n", arg);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	fprintf(stderr, "exitscope: run: bad option '%s'; see 'exitscope help run'\n", arg);
-	return -EINVAL;
-}
-
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option options[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "series", required_argument, NULL, 's' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "retries", required_argument, NULL, 'r' },
-		{ "results", required_argument, NULL, 'o' },
-		{ "l2-append", required_argument, NULL, 'l' },
-		{ "reassemble", no_argument, NULL, 'R' },
-		{ 0 },
-	};
-	int c;
+	int n;
 
 	o->series = "6.1";
 	o->accel = getenv("ACCEL");
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (run_parse_option(c, c == '?' ? argv[optind - 1] : optarg, o) < 0)
-			return -EINVAL;
-	}
-	if (optind != argc - 1) {
+	n = opts_parse("run", run_table, argc, argv, o);
+	if (n < 0)
+		return -EINVAL;
+	if (n != 1) {
 		fprintf(stderr, "exitscope: run: %s; see 'exitscope help run'\n",
-			optind >= argc ? "name one SCENARIO" : "one SCENARIO only");
+			n == 0 ? "name one SCENARIO" : "one SCENARIO only");
 		return -EINVAL;
 	}
-	o->scenario = argv[optind];
-	if (strcmp(o->series, "6.1") && strcmp(o->series, "6.12")) {
-		fprintf(stderr, "exitscope: run: series must be 6.1 or 6.12, not '%s'\n", o->series);
+	o->scenario = argv[1];
+	/* One spec.env line, one virt-install --boot field. */
+	if (o->l2_append && strpbrk(o->l2_append, ",\n")) {
+		fprintf(stderr, "exitscope: run: --l2-append cannot hold a comma or a newline\n");
 		return -EINVAL;
 	}
 	return 0;

@@ -421,15 +421,3 @@ int plot_chart(const struct result *results, size_t nr, const struct plot_opts *
 	plot_remove_dir(dir);
 	return r;
 }
-
-int plot_parse_top(const char *cmd, const char *text, size_t *top)
-{
-	char *end;
-
-	*top = strtoul(text, &end, 10);
-	if (*text < '1' || *text > '9' || *end) {
-		fprintf(stderr, "exitscope: %s: --top needs a whole number >= 1, not '%s'\n", cmd, text);
-		return -EINVAL;
-	}
-	return 0;
-}

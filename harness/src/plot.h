@@ -16,8 +16,8 @@
 
 #define PLOT_DEFAULT_TOP 10
 
-/* --top N of plot and report: a whole number >= 1; says what was wrong for @cmd. */
-int plot_parse_top(const char *cmd, const char *text, size_t *top);
+/* --top N of plot and report: 1 to the most reason slots an ISA has (SVM's 261). */
+#define PLOT_MAX_TOP 261
 #define PLOT_PACKAGE "gnuplot-nox"
 
 struct plot_opts {
