@@ -50,7 +50,7 @@ setup() {
 
 @test "kernel build --source with a missing tree says so" {
 	run -2 "$EXITSCOPE" kernel build --source "$BATS_TEST_TMPDIR/no-such-tree"
-	assert_output --partial "cannot resolve the kernel source"
+	assert_output --partial "--source $BATS_TEST_TMPDIR/no-such-tree: No such file or directory"
 }
 
 @test "kernel path of an unknown id is exit 2 with a hint" {

@@ -179,3 +179,27 @@ has_gnuplot() {
 	run -2 "$EXITPROBE" snapshot --out
 	assert_output --partial "--out needs a PATH"
 }
+
+# ---- 5. kernel build: inputs checked first, --dry-run touches nothing ---------
+
+@test "kernel build checks --config and --source before anything is fetched" {
+	run -2 "$EXITSCOPE" kernel build --dry-run --config "$W/no-such.config"
+	assert_output "exitscope: kernel build: cannot read the config fragment $W/no-such.config: No such file or directory"
+	run -2 "$EXITSCOPE" kernel build --config "$W/no-such.config"
+	refute_output --partial "fetch-source"
+	run -2 "$EXITSCOPE" kernel build --dry-run --source "$W"
+	assert_output --partial "--source $W is not a kernel tree: it has no Makefile"
+	run -2 "$EXITSCOPE" kernel build --source "$W/idle.json"
+	assert_output --partial "--source $W/idle.json is not a directory"
+	run -2 "$EXITSCOPE" kernel build --source "$W/nope"
+	assert_output --partial "--source $W/nope: No such file or directory"
+	[ -z "$(ls -A "$EXITSCOPE_CACHE")" ]
+}
+
+@test "kernel build --dry-run with no source in the cache prints the fetch and fetches nothing" {
+	run -0 "$EXITSCOPE" kernel build --dry-run
+	assert_output --partial "+ $EXITSCOPE_ROOT/kernel-patch/fetch-source.sh 6.1"
+	assert_output --partial "dry run: the source is not in the cache"
+	refute_output --partial "+ make"
+	[ -z "$(ls -A "$EXITSCOPE_CACHE")" ]
+}

@@ -35,7 +35,7 @@ static const struct opt kernel_build_table[] = {
 	{ "config", 0, OPT_STRING, offsetof(struct kernel_build_opts, req.fragment_path),
 	  "FRAGMENT", "a config fragment instead of kernel-patch/config/nested.config", 0, 0, NULL },
 	{ "dry-run", 0, OPT_FLAG, offsetof(struct kernel_build_opts, dry_run), NULL,
-	  "print the plan and build nothing", 0, 0, NULL },
+	  "print the plan; fetch, write and build nothing", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 

@@ -75,10 +75,58 @@ static int kernel_read_series(const char *dir, char **text)
 	return found ? 0 : -ENOENT;
 }
 
+/*
+ * A --source tree must look like one: checked before anything runs, so
+ * that "--source /tmp" is bad usage, not a configure step failing later.
+ */
+static int kernel_check_tree(const char *dir)
+{
+	static const char *const needed[] = { "Makefile", "Kconfig", "arch/x86/Kconfig",
+					      "scripts/kconfig/merge_config.sh" };
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		fprintf(stderr, "exitscope: kernel build: --source %s: %s\n", dir, strerror(errno));
+		return -EINVAL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "exitscope: kernel build: --source %s is not a directory\n", dir);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (util_pathf(path, sizeof(path), "%s/%s", dir, needed[i]) < 0 ||
+		    stat(path, &st) < 0) {
+			fprintf(stderr, "exitscope: kernel build: --source %s is not a kernel tree: "
+					"it has no %s\n", dir, needed[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * What fetch-source.sh prints without fetching: the tree of the series'
+ * pinned source, when the cache has one.  -ENOENT when a build would have to
+ * fetch it first.
+ */
+static int kernel_cached_source(const struct kernel_build *b, char *tree, size_t size)
+{
+	char cache[PATH_MAX], env[PATH_MAX + 64];
+	struct stat st;
+
+	util_cache_dir(cache, sizeof(cache));
+	if (util_pathf(env, sizeof(env), "%s/src/linux-source-%s.current/source.env", cache,
+		       b->series) < 0 || stat(env, &st) < 0)
+		return -ENOENT;
+	return util_pathf(tree, size, "%s/src/linux-source-%s.current/tree", cache, b->series);
+}
+
 static int kernel_resolve_source(struct kernel_build *b)
 {
 	if (b->source_dir) {
-		char *const argv[] = { "sh", "-c",
+		/* GIT_OPTIONAL_LOCKS=0: reading the tree's state never rewrites its index. */
+		char *const argv[] = { "sh", "-c", "export GIT_OPTIONAL_LOCKS=0;"
 			"git -C \"$1\" describe --always --dirty 2>/dev/null || echo no-git;"
 			"git -C \"$1\" diff HEAD 2>/dev/null | sha256sum", "sh", (char *)b->source_dir, NULL };
 
@@ -92,7 +140,12 @@ static int kernel_resolve_source(struct kernel_build *b)
 		char *const argv[] = { script, (char *)b->series, NULL };
 
 		util_pathf(script, sizeof(script), "%s/kernel-patch/fetch-source.sh", b->root);
-		if (exec_output(argv, b->tree, sizeof(b->tree)) || !*b->tree)
+		/* A dry run fetches nothing: the script would download the package. */
+		if (exec_dry_run && kernel_cached_source(b, b->tree, sizeof(b->tree)) < 0) {
+			exec_run(argv, NULL, NULL);
+			return -EAGAIN;
+		}
+		if (!exec_dry_run && (exec_output(argv, b->tree, sizeof(b->tree)) || !*b->tree))
 			return -ENOENT;
 		util_pathf(path, sizeof(path), "%s/../source.env", b->tree);
 		if (util_read_file(path, &env, NULL) < 0)
@@ -103,21 +156,14 @@ static int kernel_resolve_source(struct kernel_build *b)
 	}
 }
 
-static int kernel_resolve(struct kernel_build *b)
+/*
+ * Everything the user named, checked before the source is resolved (which
+ * may download it): the --source tree, the series' patches, the fragment.
+ */
+static int kernel_check_inputs(struct kernel_build *b)
 {
-	char cache[PATH_MAX];
-	char *const gcc[] = { "gcc", "--version", NULL };
-	struct kernel_inputs in;
-	int r;
-
-	if ((r = util_checkout_root(b->root, sizeof(b->root))) < 0)
-		return r;
-	kernel_progress(b, "resolving the source", b->source_dir ? b->source_dir : b->series);
-	if ((r = kernel_resolve_source(b)) < 0) {
-		fprintf(stderr, "exitscope: cannot resolve the kernel source %s: %s\n",
-			b->source_dir ? b->source_dir : b->series, strerror(-r));
+	if (b->source_dir && kernel_check_tree(b->source_dir) < 0)
 		return -EINVAL;
-	}
 	b->patches = strdup("");
 	if (!b->stock && !b->source_dir) {
 		char path[PATH_MAX];
@@ -136,7 +182,33 @@ static int kernel_resolve(struct kernel_build *b)
 		b->fragment_path = b->default_fragment;
 	}
 	if (util_read_file(b->fragment_path, &b->fragment, NULL) < 0) {
-		fprintf(stderr, "exitscope: cannot read config fragment %s\n", b->fragment_path);
+		fprintf(stderr, "exitscope: kernel build: cannot read the config fragment %s: %s\n",
+			b->fragment_path, strerror(errno));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kernel_resolve(struct kernel_build *b)
+{
+	char cache[PATH_MAX];
+	char *const gcc[] = { "gcc", "--version", NULL };
+	struct kernel_inputs in;
+	int r;
+
+	if ((r = util_checkout_root(b->root, sizeof(b->root))) < 0)
+		return r;
+	if (kernel_check_inputs(b) < 0)
+		return -EINVAL;
+	kernel_progress(b, "resolving the source", b->source_dir ? b->source_dir : b->series);
+	if ((r = kernel_resolve_source(b)) == -EAGAIN) {
+		kernel_progress(b, "dry run: the source is not in the cache; a build fetches it "
+			       "first, and the kernel's id depends on it:", b->series);
+		return r;
+	}
+	if (r < 0) {
+		fprintf(stderr, "exitscope: cannot resolve the kernel source %s: %s\n",
+			b->source_dir ? b->source_dir : b->series, strerror(-r));
 		return -EINVAL;
 	}
 	exec_output(gcc, b->compiler, sizeof(b->compiler));
@@ -299,7 +371,9 @@ static int kernel_build_run(struct kernel_build *b)
 	struct stat st;
 	int r;
 
-	if ((r = kernel_resolve(b)) < 0)
+	if ((r = kernel_resolve(b)) == -EAGAIN)
+		return 0;
+	if (r < 0)
 		return EXIT_USAGE;
 	util_pathf(manifest, sizeof(manifest), "%s/manifest.json", b->out);
 	/* A --source tree can change without git noticing; make decides what to rebuild. */
