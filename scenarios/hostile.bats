@@ -203,3 +203,65 @@ has_gnuplot() {
 	refute_output --partial "+ make"
 	[ -z "$(ls -A "$EXITSCOPE_CACHE")" ]
 }
+
+# ---- 2. plot and report read every result the tool writes -------------------
+
+@test "report of each stored reference folder: a report and a chart per result, exit 0" {
+	has_gnuplot
+	for ref in "$REFERENCE"/*/; do
+		local name dir
+		name=$(basename "$ref")
+		dir=$W/$name
+		mkdir "$dir"
+		cp "$ref"/*.json "$dir/"
+		run -0 "$EXITSCOPE" report "$dir" -o "$W/$name.md"
+		for json in "$dir"/*.json; do
+			grep -q "<svg" "${json%.json}.svg"
+			grep -q "]($(basename "${json%.json}").svg)" "$W/$name.md" ||
+				grep -q "$dir/$(basename "${json%.json}").svg)" "$W/$name.md"
+		done
+		run grep -c "not drawn" "$W/$name.md"
+		assert_output 0
+	done
+	assert_no_leftovers
+}
+
+@test "plot of a stock result (no cycles) and of one reason, with and without samples" {
+	has_gnuplot
+	run -0 "$EXITSCOPE" plot "$REFERENCE/6.1-svm-tcg/stock.json" -o "$W/stock.svg"
+	run -0 "$EXITSCOPE" plot "$RESULTS/kinds/one-reason.json" -o "$W/one.svg"
+	run -0 "$EXITSCOPE" plot "$RESULTS/k61/idle.json" "$RESULTS/k612/idle.json" -o "$W/idle.svg"
+	run -0 "$EXITSCOPE" plot "$REFERENCE/6.1-svm-tcg/stock.json" "$REFERENCE/6.1-svm-tcg/cpuid.json" \
+		-o "$W/mixed.svg"
+	for svg in stock one idle mixed; do grep -q "<svg" "$W/$svg.svg"; done
+	assert_no_leftovers
+}
+
+@test "two results of one scenario in a folder get a chart each" {
+	has_gnuplot
+	cp "$RESULTS/k61-rerun/cpuid.json" "$W/cpuid-rerun.json"
+	run -0 "$EXITSCOPE" report "$W" -o "$W/REPORT.md"
+	grep -q "](cpuid.svg)" "$W/REPORT.md"
+	grep -q "](cpuid-rerun.svg)" "$W/REPORT.md"
+	! cmp -s "$W/cpuid.svg" "$W/cpuid-rerun.svg"
+	assert_no_leftovers
+}
+
+@test "a chart that cannot be drawn is named in the report, which is still written" {
+	run -3 --separate-stderr env PATH=/nonexistent "$EXITSCOPE" report "$W" -o "$W/REPORT.md"
+	[ "$(grep -c "gnuplot not found" <<<"$stderr")" = 1 ]
+	run grep -c "chart: not drawn: gnuplot not found" "$W/REPORT.md"
+	assert_output 3
+	assert_no_leftovers
+}
+
+@test "a failing gnuplot leaves no directory behind and says why" {
+	mkdir "$W/bin"
+	printf '#!/bin/sh\necho "chart.gp line 1: broken on purpose" >&2\nexit 1\n' >"$W/bin/gnuplot"
+	chmod +x "$W/bin/gnuplot"
+	run -3 env PATH="$W/bin:$PATH" "$EXITSCOPE" plot "$W/idle.json" -o "$W/idle.svg"
+	assert_output --partial "gnuplot failed (1) drawing $W/idle.svg: chart.gp line 1: broken on purpose"
+	[ ! -e "$W/idle.svg" ]
+	rm -r "$W/bin"
+	assert_no_leftovers
+}

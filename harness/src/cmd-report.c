@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* exitscope report: a folder of results as Markdown, with a chart per scenario. */
+/* exitscope report: a folder of results as Markdown, with a chart per result. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -25,16 +25,24 @@ struct report_cmd {
 	char chart_prefix[PATH_MAX + 1];	/* how the report links DIR: "" when it sits in DIR */
 };
 
+/* One result read, and what the report says about it. */
+struct report_item {
+	struct result result;
+	struct report_facts facts;
+	char name[256];			/* its file's name without .json */
+	char chart[PATH_MAX];		/* DIR/<name>.svg: one per result, never shared */
+	char chart_missing[512];	/* why the chart was not drawn, or "" */
+};
+
 /* What the folder held: the results read, and one line per file that was not. */
 struct report_input {
 	char **paths;		/* every *.json of the folder, read or not: the inputs */
 	size_t nr_paths;
-	char (*charts)[PATH_MAX];	/* per result: its chart */
-	struct result *results;
-	struct report_facts *facts;
+	struct report_item *items;
 	size_t nr;
 	char **errors;
 	size_t nr_errors;
+	bool charts_failed;	/* a chart could not be drawn for a reason of this host */
 };
 
 static const struct opt report_table[] = {
@@ -55,15 +63,17 @@ void report_usage(FILE *out)
 		"exits per second, the most and the least frequent reasons, how many reasons the\n"
 		"ISA defines that stayed at zero, the rate between samples when there are any,\n"
 		"and the oracle's verdict; a summary table first.  Unless --no-charts, it writes\n"
-		"DIR/<scenario>.svg with gnuplot (as 'exitscope plot', top N reasons, default %d)\n"
-		"and links each.  REPORT.md and the charts follow plot's rule: a new name or a\n"
+		"DIR/NAME.svg for each DIR/NAME.json with gnuplot (as 'exitscope plot', top N\n"
+		"reasons, default %d) and links each; a chart that cannot be drawn is named in\n"
+		"the report instead.  REPORT.md and the charts follow plot's rule: a new name or a\n"
 		"regular file that is none of the results, written beside and renamed; anything\n"
 		"else is refused before the first file is written.\n\noptions:\n",
 		PLOT_DEFAULT_TOP);
 	opts_usage(out, report_table);
 	fprintf(out,
 		"\nExit 0; 2 on bad input (the report still lists the files it could not read);\n"
-		"3 when gnuplot is missing (apt-get install %s) or a file cannot be written.\n",
+		"3 when a chart could not be drawn (gnuplot is missing: apt-get install %s, or\n"
+		"failed; the report is written all the same) or a file cannot be written.\n",
 		PLOT_PACKAGE);
 }
 
@@ -107,17 +117,19 @@ static int report_add_error(struct report_input *in, const char *text)
 	return in->errors[in->nr_errors++] ? 0 : -ENOMEM;
 }
 
-static int report_read_one(struct report_input *in, const char *path)
+static int report_read_one(struct report_input *in, const char *path, const char *file)
 {
-	struct result *r = &in->results[in->nr];
+	struct report_item *item = &in->items[in->nr];
 	struct result_error err;
 
-	if (result_load(path, r, &err))
+	if (result_load(path, &item->result, &err))
 		return report_add_error(in, err.text);
-	if (report_facts(r, &in->facts[in->nr], err.text, sizeof(err.text))) {
-		result_free(r);
+	if (report_facts(&item->result, &item->facts, err.text, sizeof(err.text))) {
+		result_free(&item->result);
 		return report_add_error(in, err.text);
 	}
+	/* result_list_dir() lists only names that end in .json. */
+	snprintf(item->name, sizeof(item->name), "%.*s", (int)(strlen(file) - 5), file);
 	in->nr++;
 	return 0;
 }
@@ -130,17 +142,15 @@ static int report_read(const char *dir, struct report_input *in)
 	if (n < 0)
 		return n;
 	in->paths = calloc((size_t)n + 1, sizeof(*in->paths));
-	in->results = calloc((size_t)n + 1, sizeof(*in->results));
-	in->facts = calloc((size_t)n + 1, sizeof(*in->facts));
-	in->charts = calloc((size_t)n + 1, sizeof(*in->charts));
-	if (!in->paths || !in->results || !in->facts || !in->charts)
+	in->items = calloc((size_t)n + 1, sizeof(*in->items));
+	if (!in->paths || !in->items)
 		r = -ENOMEM;
 	for (int i = 0; i < n && !r; i++) {
 		in->paths[i] = malloc(PATH_MAX);
 		r = in->paths[i] ? util_pathf(in->paths[i], PATH_MAX, "%s/%s", dir, names[i]) : -ENOMEM;
 		in->nr_paths += !!in->paths[i];
 		if (!r)
-			r = report_read_one(in, in->paths[i]);
+			r = report_read_one(in, in->paths[i], names[i]);
 	}
 	result_free_names(names, n);
 	return r;
@@ -149,26 +159,25 @@ static int report_read(const char *dir, struct report_input *in)
 static void report_input_free(struct report_input *in)
 {
 	for (size_t i = 0; i < in->nr; i++)
-		result_free(&in->results[i]);
+		result_free(&in->items[i].result);
 	for (size_t i = 0; i < in->nr_errors; i++)
 		free(in->errors[i]);
 	for (size_t i = 0; i < in->nr_paths; i++)
 		free(in->paths[i]);
 	free(in->paths);
-	free(in->charts);
-	free(in->results);
-	free(in->facts);
+	free(in->items);
 	free(in->errors);
 }
 
-/* DIR/<scenario>.svg for each result; the scenario name is checked to be [a-z0-9-]. */
+/* DIR/NAME.svg for DIR/NAME.json: names in one folder differ, so charts do too. */
 static int report_name_charts(const struct report_cmd *c, struct report_input *in)
 {
 	for (size_t i = 0; c->charts && i < in->nr; i++) {
-		if (util_pathf(in->charts[i], sizeof(in->charts[i]), "%s/%s.svg", c->dir,
-			       in->results[i].scenario) < 0) {
+		struct report_item *item = &in->items[i];
+
+		if (util_pathf(item->chart, sizeof(item->chart), "%s/%s.svg", c->dir, item->name) < 0) {
 			fprintf(stderr, "exitscope: report: %s/%s.svg: the name is too long\n", c->dir,
-				in->results[i].scenario);
+				item->name);
 			return -ENAMETOOLONG;
 		}
 	}
@@ -190,9 +199,9 @@ static int report_check_outputs(const struct report_cmd *c, const struct report_
 	for (size_t i = 0; paths && i < in->nr_paths; i++)
 		paths[i] = in->paths[i];
 	for (size_t i = 0; !r && c->charts && i < in->nr; i++)
-		r = output_check(in->charts[i], &inputs, why, sizeof(why));
+		r = output_check(in->items[i].chart, &inputs, why, sizeof(why));
 	for (size_t i = 0; paths && c->charts && i < in->nr; i++)
-		paths[inputs.nr++] = in->charts[i];
+		paths[inputs.nr++] = in->items[i].chart;
 	if (!r)
 		r = output_check(c->out, &inputs, why, sizeof(why));
 	free(paths);
@@ -201,54 +210,83 @@ static int report_check_outputs(const struct report_cmd *c, const struct report_
 	return r;
 }
 
-static int report_charts(const struct report_cmd *c, const struct report_input *in)
+/*
+ * One chart per result; one that cannot be drawn is named in the report,
+ * never the reason the report is not written.  Without gnuplot none can be:
+ * it is said once, not per chart.
+ */
+static void report_charts(const struct report_cmd *c, struct report_input *in)
 {
 	struct output_inputs inputs = { (const char *const *)in->paths, in->nr_paths };
-	char why[512];
+	bool no_gnuplot = false;
 
 	for (size_t i = 0; c->charts && i < in->nr; i++) {
-		struct plot_opts opts = { .top = c->top, .svg = in->charts[i], .inputs = &inputs };
-		int r = plot_chart(&in->results[i], 1, &opts, why, sizeof(why));
+		struct report_item *item = &in->items[i];
+		struct plot_opts opts = { .top = c->top, .svg = item->chart, .inputs = &inputs };
+		int r = no_gnuplot ? -ENOENT :
+			plot_chart(&item->result, 1, &opts, item->chart_missing,
+				   sizeof(item->chart_missing));
 
-		if (r) {
-			fprintf(stderr, "exitscope: report: %s%s\n", why,
-				r == -ENOENT ? "; or --no-charts" : "");
-			return r;
-		}
+		if (!r)
+			continue;
+		if (r == -ENOENT)
+			snprintf(item->chart_missing, sizeof(item->chart_missing),
+				 "gnuplot not found: apt-get install %s", PLOT_PACKAGE);
+		/* A result without a single exit has nothing to draw: no failure of this host. */
+		if (r != -EINVAL)
+			in->charts_failed = true;
+		if (!no_gnuplot && r != -EINVAL)
+			fprintf(stderr, "exitscope: report: %s%s\n", item->chart_missing,
+				r == -ENOENT ? "; the report names the missing charts, or --no-charts" : "");
+		no_gnuplot = r == -ENOENT;
 	}
-	return 0;
 }
 
-static void report_markdown(FILE *md, const struct report_cmd *c, const struct report_input *in)
+static void report_markdown(FILE *md, const struct report_cmd *c, const struct report_input *in,
+			    struct report_entry *entries)
 {
-	char link[PATH_MAX + 64];
+	char (*links)[PATH_MAX + 512] = calloc(in->nr + 1, sizeof(*links));
 
-	fprintf(md, "# exitscope report: %s\n\n%zu scenario(s); counts are exits of the "
-		    "workload window, from the patched kernel's counters.\n\n", c->dir, in->nr);
-	report_write_summary(md, in->results, in->facts, in->nr);
 	for (size_t i = 0; i < in->nr; i++) {
-		snprintf(link, sizeof(link), "%s%s.svg", c->chart_prefix, in->results[i].scenario);
-		report_write_scenario(md, &in->results[i], &in->facts[i], c->charts ? link : NULL);
+		const struct report_item *item = &in->items[i];
+		bool drawn = c->charts && !item->chart_missing[0];
+
+		if (links && drawn)
+			snprintf(links[i], sizeof(links[i]), "%s%s.svg", c->chart_prefix, item->name);
+		entries[i] = (struct report_entry){ &item->result, &item->facts, item->name,
+						    links && drawn ? links[i] : NULL,
+						    item->chart_missing[0] ? item->chart_missing : NULL };
 	}
+	fprintf(md, "# exitscope report: %s\n\n%zu result(s); counts are exits of the "
+		    "workload window, from the patched kernel's counters (a stock kernel's from "
+		    "the kvm_exit histogram).\n\n", c->dir, in->nr);
+	report_write_summary(md, entries, in->nr);
+	for (size_t i = 0; i < in->nr; i++)
+		report_write_scenario(md, &entries[i]);
 	if (in->nr_errors)
 		fputs("## Files not read\n\n", md);
 	for (size_t i = 0; i < in->nr_errors; i++)
 		fprintf(md, "- %s\n", in->errors[i]);
+	free(links);
 }
 
 static int report_write(const struct report_cmd *c, const struct report_input *in)
 {
 	struct output_inputs inputs = { (const char *const *)in->paths, in->nr_paths };
+	struct report_entry *entries = calloc(in->nr + 1, sizeof(*entries));
 	char *text = NULL, why[PATH_MAX + 256];
 	size_t len = 0;
-	FILE *md = open_memstream(&text, &len);
+	FILE *md = entries ? open_memstream(&text, &len) : NULL;
 	int r;
 
-	if (!md)
-		return -errno;
-	report_markdown(md, c, in);
+	if (!md) {
+		free(entries);
+		return -ENOMEM;
+	}
+	report_markdown(md, c, in, entries);
 	r = fclose(md) ? -errno : output_write(c->out, &inputs, text, len, why, sizeof(why));
 	free(text);
+	free(entries);
 	if (r)
 		fprintf(stderr, "exitscope: report: %s\n", r == -ENOMEM ? strerror(ENOMEM) : why);
 	return r;
@@ -276,14 +314,14 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	report_chart_prefix(&c);
-	r = report_charts(&c, &in);
+	report_charts(&c, &in);
+	r = report_write(&c, &in);
 	if (!r)
-		r = report_write(&c, &in);
-	if (!r)
-		printf("wrote %s (%zu scenario(s)%s)\n", c.out, in.nr, c.charts ? ", with charts" : "");
+		printf("wrote %s (%zu result(s)%s)\n", c.out, in.nr,
+		       !c.charts ? "" : in.charts_failed ? ", some charts not drawn" : ", with charts");
 	for (size_t i = 0; !r && i < in.nr_errors; i++)
 		fprintf(stderr, "exitscope: report: %s\n", in.errors[i]);
-	r = r ? EXIT_ENVIRONMENT : in.nr_errors ? EXIT_USAGE : 0;
+	r = r || in.charts_failed ? EXIT_ENVIRONMENT : in.nr_errors ? EXIT_USAGE : 0;
 	report_input_free(&in);
 	return r;
 }

@@ -270,8 +270,14 @@ static void plot_script_head(FILE *f, const struct result *results, size_t nr, i
 		360 * rows, rows, title);
 }
 
+/* The panels a chart has: exits always, cycles and samples when there is something to draw. */
+struct plot_panels {
+	bool cycles;
+	bool samples;
+};
+
 static int plot_write_script(const char *dir, const struct result *results, size_t nr,
-			     bool samples, char *why, size_t size)
+			     struct plot_panels panels, char *why, size_t size)
 {
 	plot_title *titles = calloc(nr, sizeof(*titles));
 	FILE *f = titles ? plot_open(dir, "chart.gp", why, size) : NULL;
@@ -281,14 +287,17 @@ static int plot_write_script(const char *dir, const struct result *results, size
 		return -EIO;
 	}
 	plot_series_titles(results, nr, titles);
-	plot_script_head(f, results, nr, samples ? 3 : 2);
-	fputs("set title 'exits by reason, workload window (log scale)'\n"
-	      "set ylabel 'exits'\nset yrange [0.5:*]\n", f);
+	plot_script_head(f, results, nr, 1 + panels.cycles + panels.samples);
+	fprintf(f, "set title 'exits by reason, workload window (log scale)%s'\n"
+		   "set ylabel 'exits'\nset yrange [0.5:*]\n",
+		panels.cycles ? "" : "; no cycles recorded (a stock kernel counts exits only)");
 	plot_script_bars(f, titles, nr, 3);
-	fputs("set title 'TSC cycles from exit to next entry, by reason (log scale)'\n"
-	      "set ylabel 'cycles'\nset autoscale y\n", f);
-	plot_script_bars(f, titles, nr, 3 + nr);
-	if (samples)
+	if (panels.cycles) {
+		fputs("set title 'TSC cycles from exit to next entry, by reason (log scale)'\n"
+		      "set ylabel 'cycles'\nset autoscale y\n", f);
+		plot_script_bars(f, titles, nr, 3 + nr);
+	}
+	if (panels.samples)
 		plot_script_samples(f, results, titles, nr);
 	fputs("unset multiplot\n", f);
 	free(titles);
@@ -309,11 +318,30 @@ static int plot_check_isas(const struct result *results, size_t nr, char *why, s
 	return 0;
 }
 
+/*
+ * A log-scale panel with no point at all is an error to gnuplot ("x range
+ * is invalid"): a stock kernel's result has exits but no cycles.
+ */
+static bool plot_any_cycles(const struct result *results, size_t nr,
+			    const struct plot_reason *top, size_t n_top)
+{
+	for (size_t i = 0; i < n_top; i++) {
+		for (size_t j = 0; j < nr; j++) {
+			const struct result_reason *row = result_window_find(&results[j].exits,
+									     top[i].reason);
+
+			if (row && row->cycles)
+				return true;
+		}
+	}
+	return false;
+}
+
 int plot_write(const struct result *results, size_t nr, const struct plot_opts *opts,
 	       const char *dir, char *why, size_t size)
 {
+	struct plot_panels panels = { false, false };
 	struct plot_reason *top;
-	bool samples = false;
 	size_t n_top;
 	int r = plot_check_isas(results, nr, why, size);
 
@@ -327,15 +355,16 @@ int plot_write(const struct result *results, size_t nr, const struct plot_opts *
 		free(top);
 		return -EINVAL;
 	}
+	panels.cycles = plot_any_cycles(results, nr, top, n_top);
 	r = plot_write_reasons(dir, results, nr, top, n_top, why, size);
 	free(top);
 	for (size_t i = 0; !r && i < nr; i++) {
 		if (results[i].nr_samples >= 2) {
 			r = plot_write_samples(dir, &results[i], i, why, size);
-			samples = true;
+			panels.samples = true;
 		}
 	}
-	return r ? r : plot_write_script(dir, results, nr, samples, why, size);
+	return r ? r : plot_write_script(dir, results, nr, panels, why, size);
 }
 
 static void plot_remove_dir(const char *dir)

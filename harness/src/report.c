@@ -155,10 +155,30 @@ static void report_provenance(FILE *out, const struct result *r)
 	free(params);
 }
 
-void report_write_scenario(FILE *out, const struct result *r, const struct report_facts *f,
-			   const char *chart)
+void report_anchor(const char *name, char *anchor, size_t size)
 {
-	fprintf(out, "## %s\n\n", r->scenario);
+	size_t n = 0;
+
+	/* GitHub's rule for ASCII: lower case, blanks to '-', other punctuation dropped. */
+	for (const char *c = name; *c && n + 1 < size; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')
+			anchor[n++] = *c;
+		else if (*c >= 'A' && *c <= 'Z')
+			anchor[n++] = (char)(*c - 'A' + 'a');
+		else if (*c == ' ')
+			anchor[n++] = '-';
+	}
+	anchor[n] = '\0';
+}
+
+void report_write_scenario(FILE *out, const struct report_entry *e)
+{
+	const struct result *r = e->result;
+	const struct report_facts *f = e->facts;
+
+	fprintf(out, "## %s\n\n", e->name);
+	if (strcmp(e->name, r->scenario))
+		fprintf(out, "Scenario %s, from %s.json.\n\n", r->scenario, e->name);
 	report_provenance(out, r);
 	fprintf(out, "- exits in the workload window: %llu\n", (unsigned long long)f->total);
 	fprintf(out, "- exits per second: %.1f over %.1f s (%s)\n", f->per_second, f->seconds,
@@ -183,27 +203,32 @@ void report_write_scenario(FILE *out, const struct result *r, const struct repor
 			     "intervals\n", f->rate_min, f->rate_max, f->rate_mean, f->nr_intervals);
 	fputs("- oracle (kvm_exit hist): ", out);
 	report_oracle(out, r);
-	if (chart)
-		fprintf(out, "\n![%s: exits and cycles by reason](%s)\n", r->scenario, chart);
+	if (e->chart_missing)
+		fprintf(out, "- chart: not drawn: %s\n", e->chart_missing);
+	if (e->chart)
+		fprintf(out, "\n![%s: exits and cycles by reason](%s)\n", e->name, e->chart);
 	fputc('\n', out);
 }
 
-void report_write_summary(FILE *out, const struct result *results,
-			  const struct report_facts *facts, size_t nr)
+void report_write_summary(FILE *out, const struct report_entry *entries, size_t nr)
 {
-	fputs("| scenario | exits | exits/s | most frequent | least frequent | defined at zero |\n"
+	char anchor[256];
+
+	fputs("| result | exits | exits/s | most frequent | least frequent | defined at zero |\n"
 	      "|---|---:|---:|---|---|---:|\n", out);
 	for (size_t i = 0; i < nr; i++) {
-		const struct report_facts *f = &facts[i];
+		const struct report_facts *f = entries[i].facts;
+		const struct result *r = entries[i].result;
 
-		fprintf(out, "| [%s](#%s) | %llu | %.1f%s | ", results[i].scenario,
-			results[i].scenario, (unsigned long long)f->total, f->per_second,
+		report_anchor(entries[i].name, anchor, sizeof(anchor));
+		fprintf(out, "| [%s](#%s) | %llu | %.1f%s | ", entries[i].name, anchor,
+			(unsigned long long)f->total, f->per_second,
 			f->window == REPORT_WINDOW_RUN ? " (run)" : "");
 		if (f->most)
-			report_reason(out, results[i].isa, f->most);
+			report_reason(out, r->isa, f->most);
 		fputs(" | ", out);
 		if (f->nr_least)
-			report_reason(out, results[i].isa, f->least[0]);
+			report_reason(out, r->isa, f->least[0]);
 		if (f->nr_least_ties > 1)
 			fprintf(out, " +%zu", f->nr_least_ties - 1);
 		fprintf(out, " | %zu of %zu |\n", f->nr_defined_zero, f->nr_defined);

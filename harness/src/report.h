@@ -39,12 +39,22 @@ struct report_facts {
 /* -ENOMEM, -EINVAL for samples that are not cumulative (@why set), else 0. */
 int report_facts(const struct result *r, struct report_facts *f, char *why, size_t size);
 
-/* One scenario's section; @chart is the link to its SVG, or NULL. */
-void report_write_scenario(FILE *out, const struct result *r, const struct report_facts *f,
-			   const char *chart);
+/* One result of a report: what the report_write_*() print of it. */
+struct report_entry {
+	const struct result *result;
+	const struct report_facts *facts;
+	const char *name;		/* its file's name without .json: heading and anchor */
+	const char *chart;		/* the link to its SVG, or NULL */
+	const char *chart_missing;	/* why its chart was not drawn, or NULL */
+};
 
-/* The table of all scenarios, one row each. */
-void report_write_summary(FILE *out, const struct result *results,
-			  const struct report_facts *facts, size_t nr);
+/* One result's section. */
+void report_write_scenario(FILE *out, const struct report_entry *e);
+
+/* The table of all results, one row each. */
+void report_write_summary(FILE *out, const struct report_entry *entries, size_t nr);
+
+/* The anchor a Markdown renderer makes of the heading @name: "cpuid-rerun". */
+void report_anchor(const char *name, char *anchor, size_t size);
 
 #endif

@@ -177,6 +177,61 @@ static void test_chart_svg(void **state)
 	free(text);
 }
 
+/* A stock kernel's result has exits but no cycles: no cycles panel, which gnuplot cannot draw. */
+static void test_write_stock_without_cycles(void **state)
+{
+	struct fixture *f = *state;
+	struct plot_opts opts = { .top = 10, .svg = "unused.svg" };
+	struct result_error err;
+	struct result stock;
+	char why[256], *text;
+
+	assert_int_equal(result_load(DATA "kinds/stock.json", &stock, &err), 0);
+	assert_int_equal(plot_write(&stock, 1, &opts, f->dir, why, sizeof(why)), 0);
+	text = read_in(f, "chart.gp");
+	assert_contains(text, "set multiplot layout 1,1");
+	assert_contains(text, "no cycles recorded");
+	assert_null(strstr(text, "TSC cycles"));
+	free(text);
+	result_free(&stock);
+}
+
+/* Every kind of result run writes is drawn, and plot leaves no directory behind. */
+static void test_chart_every_kind(void **state)
+{
+	const char *paths[] = { DATA "kinds/stock.json", DATA "kinds/one-reason.json",
+				DATA "vmx/cpuid.json", DATA "k61/idle.json", DATA "k61/cpuid.json" };
+	struct fixture *f = *state;
+	char tmp[128], svg[160], why[512], *saved = getenv("TMPDIR");
+	struct plot_opts opts = { .top = 10, .svg = svg };
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp", f->dir);
+	assert_int_equal(util_mkdirs(tmp), 0);
+	saved = saved ? strdup(saved) : NULL;
+	setenv("TMPDIR", tmp, 1);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct result_error err;
+		struct result r;
+		int ret;
+
+		assert_int_equal(result_load(paths[i], &r, &err), 0);
+		snprintf(svg, sizeof(svg), "%s/kind-%zu.svg", f->dir, i);
+		ret = plot_chart(&r, 1, &opts, why, sizeof(why));
+		result_free(&r);
+		if (ret == -ENOENT)
+			break;	/* no gnuplot */
+		if (ret)
+			fail_msg("%s: %s", paths[i], why);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	/* rmdir fails on a directory that still holds an exitscope-plot.* */
+	assert_int_equal(rmdir(tmp), 0);
+}
+
 static void test_chart_without_gnuplot(void **state)
 {
 	struct fixture *f = *state;
@@ -199,7 +254,9 @@ int main(void)
 		cmocka_unit_test(test_write_files),
 		cmocka_unit_test(test_write_mixed_scenarios_without_samples),
 		cmocka_unit_test(test_write_refuses_mixed_isas),
+		cmocka_unit_test(test_write_stock_without_cycles),
 		cmocka_unit_test(test_chart_svg),
+		cmocka_unit_test(test_chart_every_kind),
 		cmocka_unit_test(test_chart_without_gnuplot),
 	};
 

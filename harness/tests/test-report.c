@@ -113,7 +113,7 @@ static void test_section_text(void **state)
 
 	(void)state;
 	facts_of(DATA "k61/idle.json", &r, &f);
-	report_write_scenario(out, &r, &f, "idle.svg");
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "idle", "idle.svg", NULL });
 	fclose(out);
 	assert_contains(text, "## idle\n");
 	assert_contains(text, "- exits per second: 1186.7 over 10.0 s (the span of the samples)");
@@ -198,6 +198,100 @@ static void test_report_with_charts(void **state)
 	scratch_remove(dir);
 }
 
+/* Every stored reference folder: a report and a chart per result, stock.json included. */
+static void test_report_every_reference(void **state)
+{
+	static const char *const folders[] = { "6.1-svm-tcg", "6.12-svm-tcg" };
+	char dir[64], path[128], cmd[256], *text;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		int r;
+
+		strcpy(dir, "/tmp/exitscope-test-report.XXXXXX");
+		assert_non_null(mkdtemp(dir));
+		snprintf(cmd, sizeof(cmd), "cp ../results/reference/%s/*.json %s/", folders[i], dir);
+		assert_int_equal(system(cmd), 0);
+		snprintf(path, sizeof(path), "%s/REPORT.md", dir);
+		r = run_report((char *[]){ "report", dir, "-o", path, NULL });
+		if (r == EXIT_ENVIRONMENT && !access("/usr/bin/gnuplot", X_OK))
+			fail_msg("report of %s failed with gnuplot installed", folders[i]);
+		if (r == EXIT_ENVIRONMENT) {
+			scratch_remove(dir);
+			skip();	/* no gnuplot */
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal(util_read_file(path, &text, NULL), 0);
+		assert_null(strstr(text, "not drawn"));
+		free(text);
+		snprintf(cmd, sizeof(cmd), "test $(ls %s/*.svg | wc -l) = $(ls %s/*.json | wc -l)",
+			 dir, dir);
+		assert_int_equal(system(cmd), 0);
+		scratch_remove(dir);
+	}
+}
+
+/* Two results of one scenario: a chart and a section each, never one shared. */
+static void test_report_same_scenario_twice(void **state)
+{
+	const char *files[] = { DATA "k61/cpuid.json", NULL };
+	char dir[64], path[160], cmd[256], *text;
+
+	(void)state;
+	scratch_with(dir, files);
+	snprintf(cmd, sizeof(cmd), "cp %s %s/cpuid-rerun.json", DATA "k61-rerun/cpuid.json", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/REPORT.md", dir);
+	if (run_report((char *[]){ "report", dir, "-o", path, NULL }) == EXIT_ENVIRONMENT) {
+		scratch_remove(dir);
+		skip();	/* no gnuplot */
+	}
+	assert_int_equal(util_read_file(path, &text, NULL), 0);
+	assert_contains(text, "| [cpuid-rerun](#cpuid-rerun) | 1008797 |");
+	assert_contains(text, "| [cpuid](#cpuid) | 1008738 |");
+	assert_contains(text, "## cpuid-rerun\n\nScenario cpuid, from cpuid-rerun.json.");
+	assert_contains(text, "](cpuid-rerun.svg)");
+	assert_contains(text, "](cpuid.svg)");
+	free(text);
+	snprintf(cmd, sizeof(cmd), "! cmp -s %s/cpuid.svg %s/cpuid-rerun.svg", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	scratch_remove(dir);
+}
+
+/* Without gnuplot the report is still written, and says which charts are missing. */
+static void test_report_names_missing_charts(void **state)
+{
+	const char *files[] = { DATA "k61/cpuid.json", DATA "k61/idle.json", NULL };
+	char *path_env = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	char dir[64], path[160], *text;
+	int r;
+
+	(void)state;
+	assert_non_null(path_env);
+	scratch_with(dir, files);
+	snprintf(path, sizeof(path), "%s/REPORT.md", dir);
+	setenv("PATH", "/nonexistent", 1);
+	r = run_report((char *[]){ "report", dir, "-o", path, NULL });
+	setenv("PATH", path_env, 1);
+	free(path_env);
+	assert_int_equal(r, EXIT_ENVIRONMENT);
+	assert_int_equal(util_read_file(path, &text, NULL), 0);
+	assert_contains(text, "## idle");
+	assert_contains(text, "- chart: not drawn: gnuplot not found: apt-get install gnuplot-nox");
+	assert_null(strstr(text, ".svg)"));
+	free(text);
+	scratch_remove(dir);
+}
+
+static void test_anchor(void **state)
+{
+	char anchor[64];
+
+	(void)state;
+	report_anchor("cpuid-Rerun 2 (old)", anchor, sizeof(anchor));
+	assert_string_equal(anchor, "cpuid-rerun-2-old");
+}
+
 static void test_report_bad_files(void **state)
 {
 	const char *files[] = { DATA "k61/cpuid.json", DATA "bad/truncated.json", NULL };
@@ -230,6 +324,10 @@ int main(void)
 		cmocka_unit_test(test_section_text),
 		cmocka_unit_test(test_report_golden),
 		cmocka_unit_test(test_report_with_charts),
+		cmocka_unit_test(test_report_every_reference),
+		cmocka_unit_test(test_report_same_scenario_twice),
+		cmocka_unit_test(test_report_names_missing_charts),
+		cmocka_unit_test(test_anchor),
 		cmocka_unit_test(test_report_bad_files),
 	};
 
