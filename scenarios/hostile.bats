@@ -265,3 +265,99 @@ has_gnuplot() {
 	rm -r "$W/bin"
 	assert_no_leftovers
 }
+
+# ---- 7. result files: every broken one is exit 2 naming the file and the reason --
+
+# Writes $W/bad/NAME.json from the k612 cpuid fixture through a jq filter.
+broken() {
+	mkdir -p "$W/bad"
+	jq "$2" "$RESULTS/k612/cpuid.json" >"$W/bad/$1.json"
+}
+
+@test "show refuses results whose numbers do not add up, naming the field" {
+	broken total-zero '.exits.total = 0'
+	broken total-small '.exits.total = 1'
+	# jq prints numbers this large as reals: put them in with sed.
+	broken overflow '.exits.by_reason[0,1,2].count = 1111111 | .exits.total = 2222222'
+	sed -i 's/1111111/7000000000000000000/; s/2222222/9223372036854775807/' "$W/bad/overflow.json"
+	broken duration-zero '.duration_s = 0'
+	broken samples-back '.samples = [{"t_ms": 5, "total": 9}, {"t_ms": 4, "total": 10}]'
+	broken samples-fall '.samples = [{"t_ms": 5, "total": 9}, {"t_ms": 6, "total": 2}]'
+	local -A why=(
+		[total-zero]="exits.total is 0, but its reasons add up to 1006955"
+		[total-small]="exits.total is 1, but its reasons add up to"
+		[overflow]="exits.by_reason adds up to more than a 64-bit counter holds"
+		[duration-zero]="duration_s is 0"
+		[samples-back]="samples[1].t_ms is 4, not after samples[0]'s 5"
+		[samples-fall]="samples[1].total falls from 9 to 2"
+	)
+	for name in "${!why[@]}"; do
+		run -2 --separate-stderr "$EXITSCOPE" show "$W/bad/$name.json"
+		assert_output ""
+		[[ $stderr == *"$W/bad/$name.json: not a valid exitscope/result/v1 result: ${why[$name]}"* ]]
+	done
+	jq '.kernel.stock = true' "$REFERENCE/6.1-svm-tcg/stock.json" >/dev/null
+	jq '.exits.total += 1' "$REFERENCE/6.1-svm-tcg/stock.json" >"$W/bad/stock-total.json"
+	run -2 "$EXITSCOPE" show "$W/bad/stock-total.json"
+	assert_output --partial "exits.total is 308041, but a stock kernel's window (the kvm_exit histogram)"
+	jq '.exits.by_reason[0].cycles = 7 | .exits.cycles = 7' "$REFERENCE/6.1-svm-tcg/stock.json" \
+		>"$W/bad/stock-cycles.json"
+	run -2 "$EXITSCOPE" show "$W/bad/stock-cycles.json"
+	assert_output --partial "exits.by_reason[0].cycles is 7, but a stock kernel's window"
+}
+
+@test "every stored result is valid under the same rules" {
+	for f in "$REFERENCE"/*/*.json "$RESULTS"/k61/*.json "$RESULTS"/k612/*.json \
+		"$RESULTS"/kinds/*.json "$RESULTS"/vmx/*.json; do
+		run -0 "$EXITSCOPE" show "$f"
+	done
+}
+
+@test "broken files of every kind: exit 2 with the file and the reason, never a hang" {
+	mkdir -p "$W/bad"
+	echo '[1, 2]' >"$W/bad/array.json"
+	head -c -200 "$RESULTS/k612/cpuid.json" >"$W/bad/truncated.json"
+	jq -c . "$RESULTS/k612/cpuid.json" | sed 's/^{/{"scenario":"x",/' >"$W/bad/duplicate.json"
+	jq -c . "$RESULTS/k612/cpuid.json" | sed 's/"duration_s":[0-9.]*/"duration_s":NaN/' \
+		>"$W/bad/nan.json"
+	broken negative '.exits.by_reason[0].count = -5'
+	jq -c . "$RESULTS/k612/cpuid.json" |
+		sed 's/"total":1006955/"total":18446744073709551616/' >"$W/bad/huge.json"
+	ln -s loop-b.json "$W/bad/loop-a.json"
+	ln -s loop-a.json "$W/bad/loop-b.json"
+	head -c 50000000 /dev/zero | tr '\0' ' ' >"$W/bad/whitespace.json"
+	mkdir "$W/bad/dir.json"
+	mkfifo "$W/bad/fifo.json"
+	local -A why=(
+		[array]="a JSON array, not an exitscope result"
+		[truncated]="not valid JSON"
+		[duplicate]="duplicate object key"
+		[nan]="not valid JSON"
+		[negative]="exits.by_reason[0].count is negative (-5)"
+		[huge]="too big integer"
+		[loop-a]="Too many levels of symbolic links"
+		[whitespace]="not valid JSON"
+		[dir]="a directory, not a result file"
+		[fifo]="a FIFO, not a result file"
+	)
+	for name in "${!why[@]}"; do
+		run -2 timeout 20 "$EXITSCOPE" show "$W/bad/$name.json"
+		assert_output --partial "$W/bad/$name.json: "
+		assert_output --partial "${why[$name]}"
+	done
+	# The same from diff, and report lists each under "Files not read".
+	run -2 timeout 20 "$EXITSCOPE" diff "$W/cpuid.json" "$W/bad/fifo.json"
+	assert_output --partial "$W/bad/fifo.json: a FIFO, not a result file"
+	cp "$W/cpuid.json" "$W/bad/"
+	run -2 timeout 60 "$EXITSCOPE" report --no-charts "$W/bad" -o "$W/R.md"
+	for name in "${!why[@]}"; do grep -qF "$W/bad/$name.json: " "$W/R.md"; done
+}
+
+@test "diff of a folder and a missing path names the missing one" {
+	run -2 "$EXITSCOPE" diff "$RESULTS/k61" "$W/nosuch"
+	assert_output "exitscope: diff: $W/nosuch: No such file or directory"
+	run -2 "$EXITSCOPE" diff "$W/nosuch" "$RESULTS/k61/cpuid.json"
+	assert_output "exitscope: diff: $W/nosuch: No such file or directory"
+	run -2 "$EXITSCOPE" diff "$RESULTS/k61" "$RESULTS/k61/cpuid.json"
+	assert_output --partial "is a directory and"
+}

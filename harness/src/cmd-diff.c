@@ -356,6 +356,14 @@ int cmd_diff(int argc, char **argv)
 
 	if (first < 0)
 		return EXIT_USAGE;
+	for (int i = first; i < first + 2; i++) {
+		struct stat st;
+
+		if (stat(argv[i], &st) < 0) {
+			fprintf(stderr, "exitscope: diff: %s: %s\n", argv[i], strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
 	dir_a = diff_is_dir(argv[first]);
 	dir_b = diff_is_dir(argv[first + 1]);
 	if (dir_a != dir_b) {

@@ -9,23 +9,6 @@
 #include "output.h"
 #include "util.h"
 
-static const char *output_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISLNK(mode))
-		return "a symbolic link";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
-
 /* The target's directory must exist: a typo there is bad usage, found before any work. */
 static int output_check_dir(const char *target, char *why, size_t size)
 {
@@ -84,7 +67,7 @@ int output_check(const char *target, const struct output_inputs *in, char *why, 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(why, size, "refusing to replace %s: it is %s; give a regular file or a new "
-			 "name", target, output_kind(st.st_mode));
+			 "name", target, util_file_kind(st.st_mode));
 		return -EINVAL;
 	}
 	return output_check_inputs(target, &st, in, why, size);

@@ -7,12 +7,17 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "exitscope/reasons.h"
 #include "result.h"
+#include "util.h"
 
 static int result_fail(struct result_error *err, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -148,6 +153,60 @@ static int result_parse_window(json_t *obj, const char *where, struct result_win
 	return result_check_unique(w, where, err);
 }
 
+/*
+ * The exits a window's total and its reasons may disagree by through a
+ * race: the readers (the probe's CPUID snapshot, L1's debugfs file) read
+ * each reason and then the total, one after the other, so an exit that
+ * lands during one snapshot's reads can be in a reason's difference and not
+ * in the total's, or the other way round.  A snapshot is the ISA's defined
+ * reasons plus 3 reads long; no more other exits than that fit into it.
+ */
+static uint64_t result_race_allowance(enum exsc_isa isa)
+{
+	size_t nr;
+
+	reasons_table(isa, &nr);
+	return nr + 3;
+}
+
+/*
+ * How a window's numbers relate (docs/design.md, "The result file").  A
+ * stock kernel's window is the kvm_exit histogram's: its total is exactly
+ * the sum of its reasons (hist_parse() checks it against "Hits:") and it has
+ * no cycles.  A patched kernel's total counts every slot, also the unnamed
+ * one and reasons outside the reader's table, so it is at least the sum of
+ * the reasons, up to result_race_allowance().  Its cycles are not compared:
+ * an exit's cycles are charged at the next entry, either side of a read.
+ */
+static int result_check_window(const struct result *r, const struct result_window *w,
+			       const char *where, struct result_error *err)
+{
+	uint64_t sum = 0, cycles = 0, allowance = result_race_allowance(r->isa);
+
+	for (size_t i = 0; i < w->nr; i++) {
+		if (__builtin_add_overflow(sum, w->by_reason[i].count, &sum) ||
+		    __builtin_add_overflow(cycles, w->by_reason[i].cycles, &cycles))
+			return result_fail(err, -EINVAL, "%s.by_reason adds up to more than a 64-bit "
+					   "counter holds", where);
+		if (r->kernel.stock && w->by_reason[i].cycles)
+			return result_fail(err, -EINVAL, "%s.by_reason[%zu].cycles is %llu, but a stock "
+					   "kernel's window (the kvm_exit histogram) has no cycles",
+					   where, i, (unsigned long long)w->by_reason[i].cycles);
+	}
+	if (r->kernel.stock && (w->total != sum || w->cycles))
+		return result_fail(err, -EINVAL, "%s.%s is %llu, but a stock kernel's window (the "
+				   "kvm_exit histogram) has %s", where, w->cycles ? "cycles" : "total",
+				   (unsigned long long)(w->cycles ? w->cycles : w->total),
+				   w->cycles ? "no cycles" : "the sum of its reasons as its total");
+	if (!r->kernel.stock && sum > w->total && sum - w->total > allowance)
+		return result_fail(err, -EINVAL, "%s.total is %llu, but its reasons add up to %llu: "
+				   "a total counts every exit of the window, so it is at least their "
+				   "sum, less up to %llu exits that race the reads", where,
+				   (unsigned long long)w->total, (unsigned long long)sum,
+				   (unsigned long long)allowance);
+	return 0;
+}
+
 static int result_parse_kernel(json_t *obj, struct result *r, struct result_error *err)
 {
 	int stock;
@@ -232,9 +291,15 @@ static int result_parse_oracle(json_t *obj, struct result *r, struct result_erro
 	return 0;
 }
 
-/* Samples are open objects in the schema: only the keys read here are checked. */
+/*
+ * Samples are open objects in the schema: only the keys read here are
+ * checked.  They are cumulative from the window's start: time goes forward
+ * (each sample a window of positive length after the one before) and the
+ * total never falls.
+ */
 static int result_parse_samples(json_t *samples, struct result *r, struct result_error *err)
 {
+	json_int_t t0 = 0, n0 = 0;
 	json_t *item;
 	size_t i;
 
@@ -245,11 +310,23 @@ static int result_parse_samples(json_t *samples, struct result *r, struct result
 	json_array_foreach(samples, i, item) {
 		json_t *t_ms = json_object_get(item, "t_ms");
 		json_t *total = json_object_get(item, "total");
+		json_int_t t, n;
 
 		if (!json_is_integer(t_ms) || !json_is_integer(total) ||
 		    json_integer_value(t_ms) < 0 || json_integer_value(total) < 0)
 			return result_fail(err, -EINVAL,
 					   "samples[%zu] needs non-negative integers t_ms and total", i);
+		t = json_integer_value(t_ms);
+		n = json_integer_value(total);
+		if (i && t <= t0)
+			return result_fail(err, -EINVAL, "samples[%zu].t_ms is %lld, not after "
+					   "samples[%zu]'s %lld", i, (long long)t, i - 1, (long long)t0);
+		if (i && n < n0)
+			return result_fail(err, -EINVAL, "samples[%zu].total falls from %lld to %lld; "
+					   "samples count exits since the window began", i,
+					   (long long)n0, (long long)n);
+		t0 = t;
+		n0 = n;
 	}
 	r->samples = samples;
 	r->nr_samples = json_array_size(samples);
@@ -275,6 +352,8 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 				   r->scenario);
 	if (r->duration_s < 0)
 		return result_fail(err, -EINVAL, "duration_s is negative");
+	if (r->duration_s == 0)
+		return result_fail(err, -EINVAL, "duration_s is 0; a run takes time");
 	if (attempts < 1)
 		return result_fail(err, -EINVAL, "attempts is %lld, at least 1 expected",
 				   (long long)attempts);
@@ -296,6 +375,8 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_parse_workload(blocks[3], r, err) ||
 	    result_parse_window(blocks[4], "exits", &r->exits, err) ||
 	    result_parse_window(blocks[5], "boot", &r->boot, err) ||
+	    result_check_window(r, &r->exits, "exits", err) ||
+	    result_check_window(r, &r->boot, "boot", err) ||
 	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err)) {
 		result_free(r);
 		return -EINVAL;
@@ -314,13 +395,45 @@ int result_validate(json_t *doc, struct result_error *err)
 	return ret;
 }
 
+/*
+ * A result is a regular file: a directory is not "invalid JSON", and a FIFO
+ * or a device would be read forever.  O_NONBLOCK so that opening a FIFO
+ * without a writer does not wait; a regular file ignores it.
+ */
+static FILE *result_open(const char *path, struct result_error *err, int *r)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*r = result_fail(err, -errno, "%s: cannot read: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*r = result_fail(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+				 "%s: %s, not a result file", path, util_file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		*r = result_fail(err, -errno, "%s: cannot read: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 static int result_read_json(const char *path, json_t **doc, struct result_error *err)
 {
-	FILE *f = fopen(path, "re");
 	json_error_t jerr;
+	int r = 0;
+	FILE *f = result_open(path, err, &r);
 
 	if (!f)
-		return result_fail(err, -errno, "%s: cannot read: %s", path, strerror(errno));
+		return r;
 	*doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	fclose(f);
 	if (!*doc)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* $EXITSCOPE_CACHE, else $HOME/.cache/exitscope. */
 void util_cache_dir(char *path, size_t size);
@@ -31,6 +32,9 @@ int util_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((form
  * 0, or -EINVAL.
  */
 int util_parse_uint(const char *text, unsigned int min, unsigned int max, unsigned int *value);
+
+/* "a directory", "a FIFO", "a character device"...: what a file is, for a message. */
+const char *util_file_kind(mode_t mode);
 
 /* mkdir -p; -errno. */
 int util_mkdirs(const char *path);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -209,6 +210,102 @@ static void test_validate_oracle_and_samples(void **state)
 	assert_invalid(doc, -EINVAL, "1 object item(s) left unpacked: extra");
 }
 
+static json_t *window_of(json_t *doc, const char *key, size_t i)
+{
+	return json_array_get(json_object_get(json_object_get(doc, key), "by_reason"), i);
+}
+
+static void set_int(json_t *obj, const char *key, json_int_t value)
+{
+	json_object_set_new(obj, key, json_integer(value));
+}
+
+/* A window's total and its reasons: how they may differ, and how not. */
+static void test_validate_totals(void **state)
+{
+	struct result_error err;
+	json_t *doc, *exits;
+
+	(void)state;
+	/* k612/cpuid.json: exits total 1006955, its 8 reasons sum to it; SVM allows 111. */
+	doc = valid_doc();
+	exits = json_object_get(doc, "exits");
+	set_int(exits, "total", 1006955 - 111);
+	assert_int_equal(result_validate(doc, &err), 0);
+	set_int(exits, "total", 1006955 - 112);
+	assert_invalid(doc, -EINVAL, "exits.total is 1006843, but its reasons add up to 1006955");
+	doc = valid_doc();
+	set_int(json_object_get(doc, "exits"), "total", 0);
+	assert_invalid(doc, -EINVAL, "exits.total is 0, but its reasons add up to");
+	/* More in the total than in the reasons: the unnamed slot, reasons not read. */
+	doc = valid_doc();
+	set_int(json_object_get(doc, "boot"), "total", INT64_MAX);
+	assert_int_equal(result_validate(doc, &err), 0);
+	json_decref(doc);
+	doc = valid_doc();
+	for (size_t i = 0; i < 3; i++)
+		set_int(window_of(doc, "exits", i), "count", INT64_MAX);
+	set_int(json_object_get(doc, "exits"), "total", INT64_MAX);
+	assert_invalid(doc, -EINVAL, "exits.by_reason adds up to more than a 64-bit counter holds");
+}
+
+/* A stock kernel's window is the histogram's: the total is the sum, and no cycles. */
+static void test_validate_stock_totals(void **state)
+{
+	struct result_error err;
+	json_t *doc;
+
+	(void)state;
+	doc = json_load_file(DATA "kinds/stock.json", 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(result_validate(doc, &err), 0);
+	set_int(json_object_get(doc, "exits"), "total", 308041);
+	assert_invalid(json_incref(doc), -EINVAL, "exits.total is 308041, but a stock kernel's");
+	set_int(json_object_get(doc, "exits"), "total", 308040);
+	set_int(window_of(doc, "exits", 2), "cycles", 17);
+	assert_invalid(json_incref(doc), -EINVAL, "exits.by_reason[2].cycles is 17, but a stock");
+	set_int(window_of(doc, "exits", 2), "cycles", 0);
+	set_int(json_object_get(doc, "exits"), "cycles", 5);
+	assert_invalid(doc, -EINVAL, "exits.cycles is 5, but a stock kernel's window");
+}
+
+static void test_validate_time(void **state)
+{
+	json_t *doc;
+
+	(void)state;
+	doc = valid_doc();
+	json_object_set_new(doc, "duration_s", json_real(0));
+	assert_invalid(doc, -EINVAL, "duration_s is 0");
+	doc = valid_doc();
+	json_object_set_new(doc, "samples", json_pack("[{s:i, s:i}, {s:i, s:i}]", "t_ms", 5,
+						      "total", 1, "t_ms", 5, "total", 2));
+	assert_invalid(doc, -EINVAL, "samples[1].t_ms is 5, not after samples[0]'s 5");
+	doc = valid_doc();
+	json_object_set_new(doc, "samples", json_pack("[{s:i, s:i}, {s:i, s:i}]", "t_ms", 5,
+						      "total", 9, "t_ms", 6, "total", 2));
+	assert_invalid(doc, -EINVAL, "samples[1].total falls from 9 to 2");
+}
+
+/* A directory or a FIFO is not a result: said so, and a FIFO is never waited on. */
+static void test_load_not_a_file(void **state)
+{
+	char dir[] = "/tmp/exitscope-test-result.XXXXXX", fifo[64];
+	struct result_error err;
+	struct result r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(result_load(dir, &r, &err), -EISDIR);
+	assert_contains(err.text, ": a directory, not a result file");
+	snprintf(fifo, sizeof(fifo), "%s/r.json", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(result_load(fifo, &r, &err), -EINVAL);
+	assert_contains(err.text, "r.json: a FIFO, not a result file");
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* Counters are 64-bit: a count above INT64_MAX cannot be held, and jansson refuses it. */
 static void test_load_count_above_int64(void **state)
 {
@@ -255,6 +352,10 @@ int main(void)
 		cmocka_unit_test(test_validate_schema_and_enums),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),
+		cmocka_unit_test(test_validate_totals),
+		cmocka_unit_test(test_validate_stock_totals),
+		cmocka_unit_test(test_validate_time),
+		cmocka_unit_test(test_load_not_a_file),
 		cmocka_unit_test(test_load_count_above_int64),
 		cmocka_unit_test(test_reason_label),
 	};
