@@ -361,3 +361,54 @@ broken() {
 	run -2 "$EXITSCOPE" diff "$RESULTS/k61" "$RESULTS/k61/cpuid.json"
 	assert_output --partial "is a directory and"
 }
+
+# ---- 6. a result's strings are data, never terminal control or markup ---------
+
+@test "show and diff print no terminal escape from a result's names or release" {
+	mkdir -p "$W/esc"
+	jq '.exits.by_reason[0].name = "\u001b[2Jevil" | .kernel.release = "6.1\u001b]0;title\u0007"
+	    | .oracle.mismatches[0].explained = "x\u009b1m"' \
+		"$RESULTS/k61/cpuid.json" >"$W/esc/cpuid.json"
+	run -0 "$EXITSCOPE" show "$W/esc/cpuid.json"
+	assert_output --partial "?[2Jevil"
+	assert_output --partial "6.1?]0;title?"
+	! grep -q $'\x1b' <<<"$output"
+	! grep -q $'\x07' <<<"$output"
+	! grep -q $'\xc2\x9b' <<<"$output"
+	run -1 "$EXITSCOPE" diff "$RESULTS/k612/cpuid.json" "$W/esc/cpuid.json"
+	assert_output --partial "6.12.117 -> 6.1?]0;title?"
+	! grep -q $'\x1b' <<<"$output"
+	# An escape in the file's text itself reaches no terminal through the error either.
+	printf '{"schema": "\x1b[31mred"}' >"$W/esc/raw.json"
+	run -2 "$EXITSCOPE" show "$W/esc/raw.json"
+	! grep -q $'\x1b' <<<"$output"
+}
+
+@test "report escapes table and link syntax; chart links survive spaces and parentheses" {
+	has_gnuplot
+	mkdir -p "$W/md"
+	jq '(.exits.by_reason[] | select(.reason == 114)).name = "cp|u*i_d"
+	    | .kernel.release = "a|b\n# x <img src=x>"' \
+		"$RESULTS/k612/cpuid.json" >"$W/md/my run (1).json"
+	run -0 "$EXITSCOPE" report "$W/md" -o "$W/md/REPORT.md"
+	run cat "$W/md/REPORT.md"
+	assert_output --partial "| [my run (1)](#my-run-1) |"
+	assert_output --partial "on kernel a\\|b # x \\<img src=x\\> ("
+	assert_output --partial "](my%20run%20%281%29.svg)"
+	# Every row of the summary table has its six cells: nothing split one.
+	run awk -F'\\|' '/^\| \[/ { n = 0; for (i = 1; i <= NF; i++) if ($i !~ /\\$/) n++; print n }' \
+		"$W/md/REPORT.md"
+	assert_output 8
+	grep -qF '| cp\|u\*i\_d (0x72) |' "$W/md/REPORT.md"
+	[ -s "$W/md/my run (1).svg" ]
+}
+
+@test "diff --json keeps a pair whose path is not UTF-8" {
+	mkdir -p "$W/a" "$W/b"
+	cp "$W/cpuid.json" "$W/a/"$'\xff'".json"
+	cp "$W/cpuid.json" "$W/b/"$'\xff'".json"
+	run -0 --separate-stderr "$EXITSCOPE" diff --json "$W/a" "$W/b"
+	jq -e '(.pairs | length) == 1 and (.pairs[0].a | endswith("/\\xFF.json"))' <<<"$output"
+	run -0 "$EXITSCOPE" diff "$W/a" "$W/b"
+	assert_output --partial "== ?"
+}

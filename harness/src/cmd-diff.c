@@ -13,12 +13,14 @@
 #include "diff.h"
 #include "opts.h"
 #include "result.h"
+#include "text.h"
 
 struct diff_cmd {
 	struct diff_opts opts;
 	bool json;
 	bool force;
 	json_t *pairs;		/* --json: one entry per compared pair */
+	bool pairs_lost;	/* an entry could not be built: the document would lie */
 };
 
 /* The largest count a result can hold: jansson reads integers as int64_t. */
@@ -83,19 +85,21 @@ static void diff_print_provenance(const struct diff_provenance *p)
 		const struct diff_field *f = &p->fields[i];
 		int width = strstr(f->field, "sha256") ? 12 : INT_MAX;
 
-		printf("%-9s %-21s %.*s -> %.*s\n", i ? "" : "differs", f->field, width, f->a,
-		       width, f->b);
+		printf("%-9s %-21s %.*s -> %.*s\n", i ? "" : "differs", f->field, width,
+		       text_term(f->a), width, text_term(f->b));
 	}
 }
 
 static void diff_print_header(const struct result *a, const struct result *b,
 			      const struct diff_provenance *p)
 {
-	char *params = json_dumps(a->workload.params, JSON_COMPACT | JSON_SORT_KEYS);
+	char *params = json_dumps(a->workload.params,
+				  JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 
-	printf("--- A %s\n+++ B %s\n", a->path, b->path);
-	printf("scenario  %s: workload %s %s, %s, %s\n", a->scenario, a->workload.name,
-	       params ? params : "?", exsc_isa_name(a->isa), a->host.accel);
+	printf("--- A %s\n+++ B %s\n", text_term(a->path), text_term(b->path));
+	printf("scenario  %s: workload %s %s, %s, %s\n", text_term(a->scenario),
+	       text_term(a->workload.name), text_term(params ? params : "?"), exsc_isa_name(a->isa),
+	       text_term(a->host.accel));
 	free(params);
 	diff_print_provenance(p);
 }
@@ -127,7 +131,8 @@ static void diff_print_row(const char *label, const struct diff_row *row)
 	else
 		snprintf(ratio, sizeof(ratio), "%.2f", row->ratio);
 	diff_row_note(row, note, sizeof(note));
-	printf("%8s  %-24s %12llu %12llu %12s %8s%s%s\n", label, row->name ? row->name : "?",
+	printf("%8s  %-24s %12llu %12llu %12s %8s%s%s\n", label,
+	       text_term(row->name ? row->name : "?"),
 	       (unsigned long long)row->a, (unsigned long long)row->b, delta, ratio,
 	       *note ? "  " : "", note);
 }
@@ -186,19 +191,28 @@ static json_t *diff_pair_json(const struct result *a, const struct result *b,
 	for (size_t i = 0; i < p->nr; i++)
 		json_object_set_new(provenance, p->fields[i].field,
 				    json_pack("{s:s, s:s}", "a", p->fields[i].a, "b", p->fields[i].b));
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:i}", "a", a->path, "b", b->path,
+	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:i}", "a", text_json(a->path),
+			 "b", text_json(b->path),
 			 "scenario", a->scenario, "provenance", provenance, "reasons", reasons,
 			 "total", diff_row_json(&d->total, false), "moved", d->moved,
 			 "exit", d->moved ? EXIT_MEASURED_FAILED : 0);
 }
 
+/* One entry of --json's pairs; one that cannot be built fails the document, never drops. */
+static void diff_add_pair(struct diff_cmd *c, json_t *entry)
+{
+	if (!entry || json_array_append_new(c->pairs, entry) < 0)
+		c->pairs_lost = true;
+}
+
 /* An entry for a pair that could not be compared, so --json readers see it too. */
 static int diff_pair_failed(struct diff_cmd *c, const char *pa, const char *pb, const char *why)
 {
-	fprintf(stderr, "exitscope: diff: %s\n", why);
+	fprintf(stderr, "exitscope: diff: %s\n", text_term(why));
 	if (c->json)
-		json_array_append_new(c->pairs, json_pack("{s:s?, s:s?, s:s, s:i}", "a", pa, "b", pb,
-							  "error", why, "exit", EXIT_USAGE));
+		diff_add_pair(c, json_pack("{s:o?, s:o?, s:o, s:i}", "a", pa ? text_json(pa) : NULL,
+					   "b", pb ? text_json(pb) : NULL, "error", text_json(why),
+					   "exit", EXIT_USAGE));
 	return EXIT_USAGE;
 }
 
@@ -214,7 +228,7 @@ static int diff_compared(struct diff_cmd *c, const struct result *a, const struc
 		return EXIT_ENVIRONMENT;
 	}
 	if (c->json) {
-		json_array_append_new(c->pairs, diff_pair_json(a, b, &p, &d));
+		diff_add_pair(c, diff_pair_json(a, b, &p, &d));
 	} else {
 		diff_print_header(a, b, &p);
 		diff_print_window(a->isa, &d, &c->opts);
@@ -255,11 +269,11 @@ static int diff_files(struct diff_cmd *c, const char *pa, const char *pb)
 static int diff_unpaired(struct diff_cmd *c, const char *path, bool in_a)
 {
 	if (c->json)
-		json_array_append_new(c->pairs, json_pack("{s:s, s:s, s:i}", in_a ? "a" : "b", path,
-							  "error", in_a ? "only in A" : "only in B",
-							  "exit", EXIT_MEASURED_FAILED));
+		diff_add_pair(c, json_pack("{s:o, s:s, s:i}", in_a ? "a" : "b", text_json(path),
+					   "error", in_a ? "only in A" : "only in B",
+					   "exit", EXIT_MEASURED_FAILED));
 	else
-		printf("only in %s: %s\n", in_a ? "A" : "B", path);
+		printf("only in %s: %s\n", in_a ? "A" : "B", text_term(path));
 	return EXIT_MEASURED_FAILED;
 }
 
@@ -277,6 +291,7 @@ static int diff_one_pair(struct diff_cmd *c, const char *da, const char *db,
 			 const struct diff_pair *pair)
 {
 	char pa[PATH_MAX], pb[PATH_MAX];
+	const char *name;
 	int ret;
 
 	/* "results/A/" as typed by a shell's completion: one slash, not two. */
@@ -288,7 +303,8 @@ static int diff_one_pair(struct diff_cmd *c, const char *da, const char *db,
 		return diff_unpaired(c, pair->a ? pa : pb, pair->a);
 	if (c->json)
 		return diff_files(c, pa, pb);
-	printf("== %.*s\n", (int)(strlen(pair->a) - 5), pair->a);
+	name = text_term(pair->a);
+	printf("== %.*s\n", (int)strlen(name) - 5, name);
 	ret = diff_files(c, pa, pb);
 	printf("\n");
 	fflush(stdout);
@@ -332,7 +348,8 @@ static bool diff_is_dir(const char *path)
 
 static int diff_print_json(struct diff_cmd *c, int code)
 {
-	json_t *doc = json_pack("{s:f, s:I, s:O, s:i}", "threshold_pct", c->opts.threshold_pct,
+	json_t *doc = c->pairs_lost ? NULL :
+		      json_pack("{s:f, s:I, s:O, s:i}", "threshold_pct", c->opts.threshold_pct,
 				"min_count", (json_int_t)c->opts.min_count, "pairs", c->pairs,
 				"exit", code);
 

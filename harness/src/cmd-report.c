@@ -14,6 +14,7 @@
 #include "output.h"
 #include "plot.h"
 #include "report.h"
+#include "text.h"
 #include "util.h"
 
 struct report_cmd {
@@ -257,16 +258,21 @@ static void report_markdown(FILE *md, const struct report_cmd *c, const struct r
 						    links && drawn ? links[i] : NULL,
 						    item->chart_missing[0] ? item->chart_missing : NULL };
 	}
-	fprintf(md, "# exitscope report: %s\n\n%zu result(s); counts are exits of the "
-		    "workload window, from the patched kernel's counters (a stock kernel's from "
-		    "the kvm_exit histogram).\n\n", c->dir, in->nr);
+	fputs("# exitscope report: ", md);
+	text_md(md, c->dir);
+	fprintf(md, "\n\n%zu result(s); counts are exits of the workload window, from the "
+		    "patched kernel's counters (a stock kernel's from the kvm_exit histogram).\n\n",
+		in->nr);
 	report_write_summary(md, entries, in->nr);
 	for (size_t i = 0; i < in->nr; i++)
 		report_write_scenario(md, &entries[i]);
 	if (in->nr_errors)
 		fputs("## Files not read\n\n", md);
-	for (size_t i = 0; i < in->nr_errors; i++)
-		fprintf(md, "- %s\n", in->errors[i]);
+	for (size_t i = 0; i < in->nr_errors; i++) {
+		fputs("- ", md);
+		text_md(md, in->errors[i]);
+		fputc('\n', md);
+	}
 	free(links);
 }
 

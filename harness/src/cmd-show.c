@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "result.h"
+#include "text.h"
 
 void show_usage(FILE *out)
 {
@@ -28,18 +29,20 @@ static int show_by_count_desc(const void *x, const void *y)
 	return (a->reason > b->reason) - (a->reason < b->reason);
 }
 
+/* A result's strings are data: text_term() keeps a terminal from acting on them. */
 static void show_provenance(const struct result *r)
 {
-	char *params = json_dumps(r->workload.params, JSON_COMPACT | JSON_SORT_KEYS);
+	char *params = json_dumps(r->workload.params,
+				  JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 
-	printf("scenario  %s (%s)\n", r->scenario, r->path ? r->path : "-");
-	printf("kernel    %s  %s  %s  %s\n", r->kernel.id, r->kernel.release,
-	       r->kernel.stock ? "stock" : "patched", r->kernel.source);
-	printf("host      %s  %s  qemu %s\n", r->host.accel, r->host.cpu_vendor,
-	       r->host.qemu_version);
+	printf("scenario  %s (%s)\n", text_term(r->scenario), text_term(r->path ? r->path : "-"));
+	printf("kernel    %s  %s  %s  %s\n", text_term(r->kernel.id), text_term(r->kernel.release),
+	       r->kernel.stock ? "stock" : "patched", text_term(r->kernel.source));
+	printf("host      %s  %s  qemu %s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
+	       text_term(r->host.qemu_version));
 	printf("l1        %s\n", exsc_isa_name(r->isa));
-	printf("workload  %s %s\n", r->workload.name, params ? params : "?");
-	printf("run       started %s, %.1f s\n\n", r->started_at, r->duration_s);
+	printf("workload  %s %s\n", text_term(r->workload.name), text_term(params ? params : "?"));
+	printf("run       started %s, %.1f s\n\n", text_term(r->started_at), r->duration_s);
 	free(params);
 }
 
@@ -48,7 +51,7 @@ static void show_row(enum exsc_isa isa, const struct result_reason *row, uint64_
 	char label[16];
 
 	result_reason_label(isa, row->reason, label, sizeof(label));
-	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", label, row->name,
+	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", label, text_term(row->name),
 	       (unsigned long long)row->count, total ? 100.0 * row->count / total : 0.0,
 	       (unsigned long long)row->cycles,
 	       (unsigned long long)(row->count ? row->cycles / row->count : 0));
@@ -99,10 +102,11 @@ static void show_oracle(const struct result *r)
 		result_reason_label(r->isa, (uint32_t)json_integer_value(json_object_get(item, "reason")),
 				    label, sizeof(label));
 		printf("          %s %s: counters %lld, tracepoint %lld: %s\n", label,
-		       json_string_value(json_object_get(item, "name")),
+		       text_term(json_string_value(json_object_get(item, "name"))),
 		       (long long)json_integer_value(json_object_get(item, "counters")),
 		       (long long)json_integer_value(json_object_get(item, "tracepoint")),
-		       json_is_string(explained) ? json_string_value(explained) : "unexplained");
+		       json_is_string(explained) ? text_term(json_string_value(explained)) :
+						   "unexplained");
 	}
 }
 

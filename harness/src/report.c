@@ -6,6 +6,7 @@
 #include "exitscope/reasons.h"
 #include "plot.h"
 #include "report.h"
+#include "text.h"
 
 static void report_window(const struct result *r, struct report_facts *f)
 {
@@ -98,7 +99,8 @@ static void report_reason(FILE *out, enum exsc_isa isa, const struct result_reas
 	char label[16];
 
 	result_reason_label(isa, row->reason, label, sizeof(label));
-	fprintf(out, "%s (%s)", row->name, label);
+	text_md(out, row->name);
+	fprintf(out, " (%s)", label);
 }
 
 static void report_least(FILE *out, const struct result *r, const struct report_facts *f)
@@ -144,14 +146,26 @@ static void report_oracle(FILE *out, const struct result *r)
 			r->oracle.nr_mismatches, r->oracle.nr_unexplained);
 }
 
+/* A result's strings are data: text_md() keeps them from being markup. */
 static void report_provenance(FILE *out, const struct result *r)
 {
 	char *params = json_dumps(r->workload.params, JSON_COMPACT | JSON_SORT_KEYS);
 
-	fprintf(out, "Workload `%s %s` on kernel %s (%s, %s, %s), %s under %s, started %s.\n\n",
-		r->workload.name, params ? params : "?", r->kernel.release, r->kernel.id,
-		r->kernel.stock ? "stock" : "patched", r->kernel.source, exsc_isa_name(r->isa),
-		r->host.accel, r->started_at);
+	fputs("Workload `", out);
+	text_md_code(out, r->workload.name);
+	fputc(' ', out);
+	text_md_code(out, params ? params : "?");
+	fputs("` on kernel ", out);
+	text_md(out, r->kernel.release);
+	fputs(" (", out);
+	text_md(out, r->kernel.id);
+	fprintf(out, ", %s, ", r->kernel.stock ? "stock" : "patched");
+	text_md(out, r->kernel.source);
+	fprintf(out, "), %s under ", exsc_isa_name(r->isa));
+	text_md(out, r->host.accel);
+	fputs(", started ", out);
+	text_md(out, r->started_at);
+	fputs(".\n\n", out);
 	free(params);
 }
 
@@ -176,9 +190,14 @@ void report_write_scenario(FILE *out, const struct report_entry *e)
 	const struct result *r = e->result;
 	const struct report_facts *f = e->facts;
 
-	fprintf(out, "## %s\n\n", e->name);
-	if (strcmp(e->name, r->scenario))
-		fprintf(out, "Scenario %s, from %s.json.\n\n", r->scenario, e->name);
+	fputs("## ", out);
+	text_md(out, e->name);
+	fputs("\n\n", out);
+	if (strcmp(e->name, r->scenario)) {
+		fprintf(out, "Scenario %s, from ", r->scenario);
+		text_md(out, e->name);
+		fputs(".json.\n\n", out);
+	}
 	report_provenance(out, r);
 	fprintf(out, "- exits in the workload window: %llu\n", (unsigned long long)f->total);
 	fprintf(out, "- exits per second: %.1f over %.1f s (%s)\n", f->per_second, f->seconds,
@@ -203,10 +222,18 @@ void report_write_scenario(FILE *out, const struct report_entry *e)
 			     "intervals\n", f->rate_min, f->rate_max, f->rate_mean, f->nr_intervals);
 	fputs("- oracle (kvm_exit hist): ", out);
 	report_oracle(out, r);
-	if (e->chart_missing)
-		fprintf(out, "- chart: not drawn: %s\n", e->chart_missing);
-	if (e->chart)
-		fprintf(out, "\n![%s: exits and cycles by reason](%s)\n", e->name, e->chart);
+	if (e->chart_missing) {
+		fputs("- chart: not drawn: ", out);
+		text_md(out, e->chart_missing);
+		fputc('\n', out);
+	}
+	if (e->chart) {
+		fputs("\n![", out);
+		text_md(out, e->name);
+		fputs(": exits and cycles by reason](", out);
+		text_md_url(out, e->chart);
+		fputs(")\n", out);
+	}
 	fputc('\n', out);
 }
 
@@ -221,8 +248,10 @@ void report_write_summary(FILE *out, const struct report_entry *entries, size_t 
 		const struct result *r = entries[i].result;
 
 		report_anchor(entries[i].name, anchor, sizeof(anchor));
-		fprintf(out, "| [%s](#%s) | %llu | %.1f%s | ", entries[i].name, anchor,
-			(unsigned long long)f->total, f->per_second,
+		fputs("| [", out);
+		text_md(out, entries[i].name);
+		fprintf(out, "](#%s) | %llu | %.1f%s | ", anchor, (unsigned long long)f->total,
+			f->per_second,
 			f->window == REPORT_WINDOW_RUN ? " (run)" : "");
 		if (f->most)
 			report_reason(out, r->isa, f->most);

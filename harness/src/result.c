@@ -17,6 +17,7 @@
 
 #include "exitscope/reasons.h"
 #include "result.h"
+#include "text.h"
 #include "util.h"
 
 static int result_fail(struct result_error *err, int r, const char *fmt, ...)
@@ -29,6 +30,8 @@ static int result_fail(struct result_error *err, int r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);
+	/* The line quotes the file (jansson's "near '...'", names): never terminal control. */
+	snprintf(err->text, sizeof(err->text), "%s", text_term(err->text));
 	return r;
 }
 
