@@ -99,7 +99,7 @@ setup() {
 	run -2 "$EXITPROBE" run cpuid lots
 	assert_output --partial "'lots' is not a parameter of cpuid"
 	run -2 "$EXITPROBE" snapshot --out
-	assert_output --partial "--out needs a PATH"
+	assert_output --partial "--out needs a value: --out PATH"
 	run -0 "$EXITPROBE" --help
 	assert_output --partial "workloads:"
 }

@@ -177,7 +177,7 @@ has_gnuplot() {
 	done
 	run -2 "$EXITPROBE" run cpuid " 5"
 	run -2 "$EXITPROBE" snapshot --out
-	assert_output --partial "--out needs a PATH"
+	assert_output --partial "--out needs a value: --out PATH"
 }
 
 # ---- 5. kernel build: inputs checked first, --dry-run touches nothing ---------

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitprobe's command line: every word checked before the first CPUID. */
-#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "exitscope/number.h"
 
 /* The options' raw values, checked once the command and workload are known. */
 struct cli_raw {
@@ -15,33 +17,51 @@ struct cli_raw {
 	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
 
+/* The driver's rule for numbers (exitscope/number.h): digits only, in range. */
 static int cli_number(const char *text, unsigned long min, unsigned long max,
 		      unsigned long *value)
 {
-	char *end;
+	uint64_t v;
 
-	/* strtoul() would skip blanks and accept a sign: " -1" is ULONG_MAX. */
-	if (!isdigit((unsigned char)text[0]))
+	if (exsc_parse_u64(text, min, max, &v) < 0)
 		return -EINVAL;
-	errno = 0;
-	*value = strtoul(text, &end, 10);
-	return errno || *end || *value < min || *value > max ? -EINVAL : 0;
+	*value = (unsigned long)v;
+	return 0;
 }
 
-static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const char *name,
-			       const char **meta)
+/* The options, declared once: parsed by cli_split(), printed by probe_cli_usage(). */
+static const struct {
+	const char *name, *meta, *help;
+} cli_options[] = {
+	{ "--out", "PATH", "also write the JSON, framed, to PATH (a file or a virtio-serial port)" },
+	{ "--samples", "MS", "run: read the total and the top reasons every MS ms (1 to 3600000)" },
+	{ "--path", "FILE", "run io: the scratch file, which must not exist" },
+	{ "--pio", "K", "run io: K more writes to port 0x80" },
+};
+
+#define CLI_NR_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+
+void probe_cli_usage(FILE *out)
 {
-	static const struct {
-		const char *name, *meta;
-	} options[] = { { "--out", "PATH" }, { "--samples", "MS" }, { "--path", "FILE" },
-			{ "--pio", "K" } };
+	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "%s %s", cli_options[i].name, cli_options[i].meta);
+		fprintf(out, "  %-20s %s\n", head, cli_options[i].help);
+	}
+}
+
+/* Where option @name's value goes, or NULL for an unknown one; *index its row. */
+static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const char *name,
+			       size_t len, size_t *index)
+{
 	const char **values[] = { &cmd->out, &raw->samples, &raw->path, &raw->pio };
 
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
-		if (!strcmp(name, options[i].name)) {
-			*meta = options[i].meta;
+	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
+		if (strlen(cli_options[i].name) == len && !strncmp(name, cli_options[i].name, len)) {
+			*index = i;
 			if (i > 0 && !raw->run_only)
-				raw->run_only = options[i].name;
+				raw->run_only = cli_options[i].name;
 			return values[i];
 		}
 	}
@@ -51,10 +71,17 @@ static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const
 static int cli_split(int argc, char **argv, struct cli_raw *raw, struct probe_cmd *cmd,
 		     FILE *err)
 {
-	for (int i = 0; i < argc; i++) {
-		const char **value, *meta;
+	bool options = true;
 
-		if (strncmp(argv[i], "--", 2)) {
+	for (int i = 0; i < argc; i++) {
+		const char **value, *eq;
+		size_t index;
+
+		if (options && !strcmp(argv[i], "--")) {
+			options = false;
+			continue;
+		}
+		if (!options || strncmp(argv[i], "--", 2)) {
 			if (raw->npos == 3) {
 				fprintf(err, "exitprobe: unexpected '%s'\n", argv[i]);
 				return -EINVAL;
@@ -62,16 +89,20 @@ static int cli_split(int argc, char **argv, struct cli_raw *raw, struct probe_cm
 			raw->pos[raw->npos++] = argv[i];
 			continue;
 		}
-		value = cli_option(raw, cmd, argv[i], &meta);
+		eq = strchr(argv[i], '=');
+		value = cli_option(raw, cmd, argv[i], eq ? (size_t)(eq - argv[i]) : strlen(argv[i]),
+				   &index);
 		if (!value) {
-			fprintf(err, "exitprobe: unknown option '%s'\n", argv[i]);
+			fprintf(err, "exitprobe: unknown option '%.*s'\n",
+				eq ? (int)(eq - argv[i]) : (int)strlen(argv[i]), argv[i]);
 			return -EINVAL;
 		}
-		if (i + 1 >= argc || !argv[i + 1][0] || !strncmp(argv[i + 1], "--", 2)) {
-			fprintf(err, "exitprobe: %s needs a %s\n", argv[i], meta);
+		if (eq ? !eq[1] : i + 1 >= argc || !argv[i + 1][0] || !strncmp(argv[i + 1], "--", 2)) {
+			fprintf(err, "exitprobe: %s needs a value: %s %s\n", cli_options[index].name,
+				cli_options[index].name, cli_options[index].meta);
 			return -EINVAL;
 		}
-		*value = argv[++i];
+		*value = eq ? eq + 1 : argv[++i];
 	}
 	return 0;
 }

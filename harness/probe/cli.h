@@ -25,4 +25,7 @@ struct probe_cmd {
  */
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err);
 
+/* The options' lines of the usage, from the table that parses them. */
+void probe_cli_usage(FILE *out);
+
 #endif

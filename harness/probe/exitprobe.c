@@ -23,14 +23,14 @@ static void usage(FILE *out)
 	workload_list(out);
 	fprintf(out, "\nio writes MIB MiB in 1 MiB chunks to a new scratch file (default %s),\n"
 		     "fsyncs, reads them back and compares; without O_DIRECT support it says\n"
-		     "\"direct\": false and drops the page cache instead.  --pio K adds K writes\n"
-		     "to port 0x80.\n"
-		     "--samples MS reads the total and the top %d reasons every MS ms during the\n"
-		     "workload, from a thread; its CPUID exits are counted in probe_cpuid_exits.\n"
-		     "--out PATH also writes the JSON, framed by " EXSC_FRAME_BEGIN "/END lines,\n"
-		     "to PATH (a file or a virtio-serial port).\n"
-		     "Exit 0 ok, 1 a check failed, 2 bad usage or the workload's device is missing,\n"
-		     "3 not an exitscope kernel.\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
+		     "\"direct\": false and drops the page cache instead.\n"
+		     "--samples reads the top %d reasons, from a thread; its CPUID exits are\n"
+		     "counted in probe_cpuid_exits.  --out frames the JSON by " EXSC_FRAME_BEGIN "/END\n"
+		     "lines.\n\noptions:\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
+	probe_cli_usage(out);
+	fprintf(out, "\nNumbers are decimal digits only.  Exit 0 ok, 1 a check failed, 2 bad usage or\n"
+		     "the workload's device is missing, 3 not an exitscope kernel or standard output\n"
+		     "cannot be written.\n");
 }
 
 static int detect_or_explain(struct exsc_info *info)

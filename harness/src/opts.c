@@ -4,26 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitscope/number.h"
 #include "opts.h"
-
-int opts_parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value)
-{
-	uint64_t v = 0;
-
-	if (!*text)
-		return -EINVAL;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - (uint64_t)(*c - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*c - '0');
-	}
-	if (v < min || v > max)
-		return -ERANGE;
-	*value = v;
-	return 0;
-}
 
 int opts_parse_decimal(const char *text, double min, double max, double *value)
 {
@@ -87,7 +69,7 @@ static int opts_number(const struct opt *o, const char *text, char *dest)
 		memcpy(dest, &d, sizeof(d));
 		return 0;
 	}
-	if (opts_parse_u64(text, o->min, o->max, &u))
+	if (exsc_parse_u64(text, o->min, o->max, &u))
 		return -EINVAL;
 	if (o->kind == OPT_UINT) {
 		unsigned int v = (unsigned int)u;

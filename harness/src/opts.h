@@ -7,7 +7,8 @@
  *
  * The contract, for every command: "--name VALUE" or "--name=VALUE" (and
  * "-x VALUE" where a short name is declared), options and operands in any
- * order, "--" ends the options.  Numbers are strict (opts_parse_u64(),
+ * order, "--" ends the options.  Numbers are strict (exsc_parse_u64() of
+ * exitscope/number.h, which exitprobe's command line uses too, and
  * opts_parse_decimal()): digits only, no blanks, signs, hex, exponents or
  * overflow, and within the range the table declares, which the error
  * names.  A missing value, an unknown option, a value for a flag: each is
@@ -53,9 +54,6 @@ int opts_parse(const char *cmd, const struct opt *table, int argc, char **argv, 
 
 /* The table's lines of a usage: "  --timeout S   the help", one per option. */
 void opts_usage(FILE *out, const struct opt *table);
-
-/* A decimal whole number in [@min, @max], nothing else: 0 or -EINVAL (-ERANGE outside). */
-int opts_parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value);
 
 /* Digits with at most one '.' and digits after it, in [@min, @max]: 0 or -EINVAL / -ERANGE. */
 int opts_parse_decimal(const char *text, double min, double max, double *value);

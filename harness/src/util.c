@@ -258,22 +258,6 @@ int util_for_each_line(const char *text, int (*line_fn)(const char *line, void *
 	return 0;
 }
 
-int util_parse_uint(const char *text, unsigned int min, unsigned int max, unsigned int *value)
-{
-	unsigned long v;
-	char *end;
-
-	/* strtoul() would skip blanks and accept a sign: " -1" is ULONG_MAX. */
-	if (*text < '0' || *text > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*value = (unsigned int)v;
-	return 0;
-}
-
 const char *util_file_kind(mode_t mode)
 {
 	if (S_ISREG(mode))

@@ -27,12 +27,6 @@ void util_sha256_hex(const void *data, size_t len, char hex[65]);
 /* snprintf for paths and names: -ENAMETOOLONG instead of a silently cut string. */
 int util_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/*
- * A decimal number in [@min, @max] and nothing else (no sign, no blanks):
- * 0, or -EINVAL.
- */
-int util_parse_uint(const char *text, unsigned int min, unsigned int max, unsigned int *value);
-
 /* "a directory", "a FIFO", "a character device"...: what a file is, for a message. */
 const char *util_file_kind(mode_t mode);
 

@@ -74,6 +74,12 @@ static void test_options_anywhere(void **state)
 	assert_string_equal(cmd.out, "/dev/hvc1");
 	assert_int_equal(parse("snapshot --out f", &cmd), 0);
 	assert_string_equal(cmd.name, "snapshot");
+	/* The driver's spellings: --name=VALUE, and -- before words that look like options. */
+	assert_int_equal(parse("run io --pio=3 --samples=20 --out=/dev/hvc1 -- 8", &cmd), 0);
+	assert_int_equal(cmd.args.pio, 3);
+	assert_int_equal(cmd.sample_ms, 20);
+	assert_string_equal(cmd.out, "/dev/hvc1");
+	assert_int_equal(cmd.args.n, 8);
 }
 
 static void test_bad_numbers_name_the_argument(void **state)
@@ -89,6 +95,8 @@ static void test_bad_numbers_name_the_argument(void **state)
 	assert_refused("run io --pio many", "--pio needs K, a whole number from 0 to");
 	assert_refused("run cpuid --samples 0", "--samples needs MS, a whole number from 1 to 3600000");
 	assert_refused("run cpuid --samples +5", "not '+5'");
+	assert_refused("run cpuid --samples 0x10", "not '0x10'");
+	assert_refused("run cpuid 18446744073709551616", "is not a parameter of cpuid");
 	assert_refused("run boot 3", "'3' is not a parameter of boot");
 }
 
@@ -107,8 +115,11 @@ static void test_malformed(void **state)
 	struct probe_cmd cmd;
 
 	(void)state;
-	assert_refused("snapshot --out", "--out needs a PATH");
-	assert_refused("run io --path --pio 3", "--path needs a FILE");
+	assert_refused("snapshot --out", "--out needs a value: --out PATH");
+	assert_refused("snapshot --out=", "--out needs a value");
+	assert_refused("run io --path --pio 3", "--path needs a value: --path FILE");
+	assert_refused("run cpuid --samples= 5", "--samples needs a value");
+	assert_refused("run cpuid --frob=1", "unknown option '--frob'");
 	assert_refused("run cpuid --frob", "unknown option '--frob'");
 	assert_refused("run cpuid 1 2", "unexpected '2'");
 	assert_refused("run", "run needs a known WORKLOAD: none given");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "exitscope/number.h"
 #include "opts.h"
 
 struct values {
@@ -102,10 +103,10 @@ static void test_u64_edges(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(opts_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	assert_int_equal(exsc_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(opts_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -ERANGE);
-	assert_int_equal(opts_parse_u64("007", 0, 10, &v), 0);
+	assert_int_equal(exsc_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(exsc_parse_u64("007", 0, 10, &v), 0);
 	assert_int_equal(v, 7);
 }
 
