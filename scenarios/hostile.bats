@@ -140,10 +140,15 @@ has_gnuplot() {
 	assert_output --partial "--json takes no value"
 }
 
-@test "run --kernel with an unknown id: exit 2, said once" {
+@test "run --kernel with an unknown id: exit 2, said once; never a path" {
 	run -2 --separate-stderr "$EXITSCOPE" run cpuid --kernel nosuch
-	[ "$(grep -c "no kernel nosuch" <<<"$stderr")" = 1 ]
-	[[ $stderr == *"'exitscope kernel list' shows the built ones"* ]]
+	[ "$(wc -l <<<"$stderr")" = 1 ]
+	[[ $stderr == *"--kernel needs ID, 12 hex digits as 'exitscope kernel list' shows them, not 'nosuch'"* ]]
+	run -2 --separate-stderr "$EXITSCOPE" run cpuid --kernel 0123456789ab
+	[ "$(wc -l <<<"$stderr")" = 1 ]
+	[[ $stderr == *"no kernel 0123456789ab; 'exitscope kernel list' shows the built ones"* ]]
+	run -2 "$EXITSCOPE" run cpuid --reassemble --kernel ../../x --results "$W"
+	assert_output --partial "not '../../x'"
 }
 
 @test "diff: --min-count and --threshold are strict decimal numbers in range" {

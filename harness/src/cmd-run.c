@@ -121,6 +121,12 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	o->scenario = argv[1];
+	/* It names a directory under DIR too (--reassemble): an id, never a path. */
+	if (o->kernel_id && !kernel_id_valid(o->kernel_id)) {
+		fprintf(stderr, "exitscope: run: --kernel needs ID, %d hex digits as 'exitscope kernel "
+				"list' shows them, not '%s'\n", KERNEL_ID_LEN, o->kernel_id);
+		return -EINVAL;
+	}
 	/* One spec.env line, one virt-install --boot field. */
 	if (o->l2_append && strpbrk(o->l2_append, ",\n")) {
 		fprintf(stderr, "exitscope: run: --l2-append cannot hold a comma or a newline\n");

@@ -426,7 +426,7 @@ int kernel_find(const char *id, struct kernel_found *found)
 	char cache[PATH_MAX], path[PATH_MAX + 64];
 	struct stat st;
 
-	if (strlen(id) != KERNEL_ID_LEN || strchr(id, '/'))
+	if (!kernel_id_valid(id))
 		return -EINVAL;
 	util_cache_dir(cache, sizeof(cache));
 	if (util_pathf(found->dir, sizeof(found->dir), "%s/kernels/%s", cache, id) < 0 ||

@@ -14,6 +14,13 @@ static void kernel_id_add(FILE *f, const char *tag, const char *value)
 	fprintf(f, "%s:%zu:%s\n", tag, strlen(value), value);
 }
 
+bool kernel_id_valid(const char *id)
+{
+	size_t len = strspn(id, "0123456789abcdef");
+
+	return len == KERNEL_ID_LEN && !id[len];
+}
+
 void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
 {
 	char *buf = NULL, hex[65];

@@ -21,6 +21,9 @@ struct kernel_inputs {
 
 void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1]);
 
+/* Whether @id has an id's form: KERNEL_ID_LEN lower-case hex digits, so never a path. */
+bool kernel_id_valid(const char *id);
+
 /*
  * Adds to @missing one "CONFIG_X=y (now: ...)" line per fragment option that
  * the final @config does not carry; returns how many, or -ENOMEM.

@@ -38,6 +38,22 @@ static void test_same_inputs_same_id(void **state)
 	assert_string_equal(a, b);
 }
 
+/* What kernel_id() makes, and nothing that could walk out of a directory. */
+static void test_id_form(void **state)
+{
+	struct kernel_inputs in = { "src", "patches", "fragment", "gcc" };
+	char id[KERNEL_ID_LEN + 1];
+
+	(void)state;
+	kernel_id(&in, id);
+	assert_true(kernel_id_valid(id));
+	assert_false(kernel_id_valid("nosuch"));
+	assert_false(kernel_id_valid("../../etc/xx"));
+	assert_false(kernel_id_valid("0123456789AB"));
+	assert_false(kernel_id_valid("0123456789abc"));
+	assert_false(kernel_id_valid(""));
+}
+
 static void test_every_input_changes_the_id(void **state)
 {
 	const char **fields[] = { NULL, NULL, NULL, NULL };
@@ -154,6 +170,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_inputs_same_id),
+		cmocka_unit_test(test_id_form),
 		cmocka_unit_test(test_every_input_changes_the_id),
 		cmocka_unit_test(test_moving_text_between_fields_changes_the_id),
 		cmocka_unit_test(test_config_survivors),
