@@ -87,6 +87,13 @@ struct result {
  */
 int result_validate(json_t *doc, struct result_error *err);
 
+/*
+ * Sets @err to the formatted line, with terminal control characters of the
+ * data made harmless, and returns @r: the one way errors are worded here.
+ */
+int result_fail(struct result_error *err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Validates @doc and fills @r; takes a reference to @doc on success. */
 int result_parse(json_t *doc, struct result *r, struct result_error *err);
 
