@@ -5,15 +5,11 @@
  * unpack errors do not say in which object a key is missing or mistyped, and
  * "kernel: Object item not found: release" is the line a user can act on.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "exitscope/reasons.h"
 #include "result.h"
