@@ -256,13 +256,28 @@ static void image_found_set(const struct image_plan *p, struct image_found *foun
 	util_pathf(found->dir, sizeof(found->dir), "%s", p->dir);
 }
 
+/* A second build of one image waits for the first, then finds it cached. */
+static int image_build_locked(struct image_plan *p, bool rebuild)
+{
+	char lock[PATH_MAX + 8];
+	int fd, r;
+
+	util_pathf(lock, sizeof(lock), "%s.lock", p->work);
+	fd = progress_lock("images", lock, p->id);
+	if (fd < 0)
+		return EXIT_ENVIRONMENT;
+	r = image_build(p, rebuild);
+	close(fd);
+	return r;
+}
+
 int images_ensure(const char *kind, bool rebuild, struct image_found *found)
 {
 	struct image_plan *p = calloc(1, sizeof(*p));
 	int r = EXIT_ENVIRONMENT;
 
 	if (p && image_plan_init(p, kind) == 0) {
-		r = image_build(p, rebuild);
+		r = image_build_locked(p, rebuild);
 		image_found_set(p, found);
 	}
 	free(p);

@@ -364,17 +364,13 @@ static int kernel_publish(struct kernel_build *b, const char *src, double second
 }
 
 /* 0 when the kernel is published (or cached), else an EXIT_* code after one error line. */
-static int kernel_build_run(struct kernel_build *b)
+static int kernel_build_locked(struct kernel_build *b)
 {
 	char manifest[PATH_MAX + 16], src[PATH_MAX];
 	double started;
 	struct stat st;
 	int r;
 
-	if ((r = kernel_resolve(b)) == -EAGAIN)
-		return 0;
-	if (r < 0)
-		return EXIT_USAGE;
 	util_pathf(manifest, sizeof(manifest), "%s/manifest.json", b->out);
 	/* A --source tree can change without git noticing; make decides what to rebuild. */
 	if (stat(manifest, &st) == 0 && !b->source_dir) {
@@ -401,6 +397,30 @@ static int kernel_build_run(struct kernel_build *b)
 	}
 	kernel_progress(b, "built:", b->out);
 	return 0;
+}
+
+/*
+ * Two builds of one kernel would share its build directory: the second
+ * waits for the first and then finds its kernel in the cache.
+ */
+static int kernel_build_run(struct kernel_build *b)
+{
+	char lock[PATH_MAX + 8];
+	int r = kernel_resolve(b), fd;
+
+	if (r == -EAGAIN)
+		return 0;
+	if (r < 0)
+		return EXIT_USAGE;
+	if (exec_dry_run)
+		return kernel_build_locked(b);
+	util_pathf(lock, sizeof(lock), "%s.lock", b->work);
+	fd = progress_lock("kernel", lock, b->id);
+	if (fd < 0)
+		return EXIT_ENVIRONMENT;
+	r = kernel_build_locked(b);
+	close(fd);
+	return r;
 }
 
 int kernel_ensure(const struct kernel_request *req, struct kernel_found *found)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/auxv.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -275,4 +276,21 @@ const char *util_file_kind(mode_t mode)
 	if (S_ISSOCK(mode))
 		return "a socket";
 	return "not a regular file";
+}
+
+int util_lock(const char *path, bool wait)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		int r = -errno;
+
+		if (r != -EINTR) {
+			close(fd);
+			return r;
+		}
+	}
+	return fd;
 }

@@ -2,6 +2,7 @@
 #ifndef EXITSCOPE_UTIL_H
 #define EXITSCOPE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -29,6 +30,13 @@ int util_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((form
 
 /* "a directory", "a FIFO", "a character device"...: what a file is, for a message. */
 const char *util_file_kind(mode_t mode);
+
+/*
+ * An exclusive flock() on @path, created if need be: its descriptor, to
+ * close when done; -EWOULDBLOCK when another process holds it and @wait is
+ * false; -errno.
+ */
+int util_lock(const char *path, bool wait);
 
 /* mkdir -p; -errno. */
 int util_mkdirs(const char *path);
