@@ -307,7 +307,6 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 	util_pathf(c->rec.kernel_id, sizeof(c->rec.kernel_id), "%s", c->in.kernel.id);
 	util_pathf(c->rec.l1_image, sizeof(c->rec.l1_image), "%s", c->in.l1.id);
 	util_pathf(c->rec.l2_image, sizeof(c->rec.l2_image), "%s", c->in.l2.id);
-	c->rec.started = time(NULL);
 	return run_attempts(c);
 }
 
@@ -320,6 +319,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ENVIRONMENT;
 	progress_start();
 	c->start = util_now();
+	c->rec.started = time(NULL);
 	code = run_exit_code(run_main(c, argc, argv));
 	free(c);
 	return code;

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run pipeline without QEMU: recorded run directories (real runs' out/
+ * files with their run.json and kernel.json) assembled into results and held
+ * against golden files, the outcome of attempts that went wrong, the run
+ * record's strict reader and the one map from outcomes to exit codes.
+ * EXITSCOPE_UPDATE_GOLDEN=1 rewrites the golden results after an intended
+ * change; their git diff is then the review of it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "exec.h"
+#include "run.h"
+#include "util.h"
+
+#define RUNS "tests/data/runs"
+
+/* A recorded run directory: <name>.run/, its golden result <name>.json beside it. */
+static int is_run_dir(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return n > 4 && !strcmp(e->d_name + n - 4, ".run");
+}
+
+static char *result_text(json_t *result)
+{
+	char *text = json_dumps(result, JSON_SORT_KEYS | JSON_INDENT(2));
+
+	assert_non_null(text);
+	return text;
+}
+
+static void assert_golden_result(const char *run_dir, json_t *result)
+{
+	char golden[PATH_MAX], *expected, *text = result_text(result);
+
+	snprintf(golden, sizeof(golden), "%.*s.json", (int)(strlen(run_dir) - 4), run_dir);
+	if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+		assert_int_equal(run_result_write(golden, result), 0);
+	assert_int_equal(util_read_file(golden, &expected, NULL), 0);
+	/* The file ends in a newline that json_dumps() leaves off. */
+	if (strncmp(text, expected, strlen(text)) || strcmp(expected + strlen(text), "\n"))
+		fail_msg("%s assembles to something else than %s; got:\n%s", run_dir, golden, text);
+	free(expected);
+	free(text);
+}
+
+static void test_recorded_runs_assemble_to_golden(void **state)
+{
+	struct dirent **names;
+	int n = scandir(RUNS, &names, is_run_dir, alphasort);
+
+	(void)state;
+	assert_true(n >= 1);
+	for (int i = 0; i < n; i++) {
+		char dir[PATH_MAX], err[512] = "";
+		struct run_evidence *ev;
+		struct run_verdict v;
+		json_t *result;
+
+		snprintf(dir, sizeof(dir), RUNS "/%s", names[i]->d_name);
+		ev = run_evidence_read(dir);
+		assert_non_null(ev);
+		result = run_assemble(dir, ev, &v, err, sizeof(err));
+		if (!result)
+			fail_msg("%s: %s", dir, err);
+		assert_true(v.oracle_match);
+		assert_int_equal(v.probe_rc, 0);
+		assert_golden_result(dir, result);
+		json_decref(result);
+		run_evidence_free(ev);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* A copy of recorded run @name to play with; the path in @dir. */
+static void run_copy(const char *name, char *dir, size_t size)
+{
+	char from[PATH_MAX], tmpl[] = "/tmp/exitscope-test-run.XXXXXX";
+	char *const cp[] = { "cp", "-r", from, dir, NULL };
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(from, sizeof(from), RUNS "/%s.run", name);
+	snprintf(dir, size, "%s/%s.run", tmpl, name);
+	assert_int_equal(exec_run(cp, NULL, NULL), 0);
+}
+
+static void run_remove(const char *dir)
+{
+	char *parent = strdup(dir);
+	char *const rm[] = { "rm", "-rf", parent, NULL };
+
+	*strrchr(parent, '/') = '\0';
+	assert_int_equal(exec_run(rm, NULL, NULL), 0);
+	free(parent);
+}
+
+static void run_unlink(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(unlink(path), 0);
+}
+
+static enum run_outcome classify(const char *dir, const char *status_text)
+{
+	struct run_status st;
+	struct run_record rec;
+	char err[512];
+	struct run_evidence *ev = run_evidence_read(dir);
+	enum run_outcome o;
+
+	assert_non_null(ev);
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	run_status_parse(status_text, &st);
+	o = run_outcome_classify(&st, ev, &rec, dir, 600);
+	run_evidence_free(ev);
+	return o;
+}
+
+static void test_outcomes_of_attempts(void **state)
+{
+	char dir[PATH_MAX];
+
+	(void)state;
+	run_copy("abi", dir, sizeof(dir));
+	assert_int_equal(classify(dir, "8.1 start\n90.2 done rc=0\n"), RUN_OK);
+	assert_int_equal(classify(dir, "8.1 start\n700.0 done rc=124\n"), RUN_TIMEOUT);
+	assert_int_equal(classify(dir, "8.1 start\n9.0 error no libvirtd\n9.1 done rc=1\n"),
+			 RUN_AGENT_FAILED);
+	/* The agent finished, but L2 never got as far as the probe. */
+	run_unlink(dir, "out/l2-probe.out");
+	assert_int_equal(classify(dir, "8.1 start\n90.2 done rc=0\n"), RUN_L2_LOST);
+	run_remove(dir);
+}
+
+static void test_assembly_needs_its_evidence(void **state)
+{
+	char dir[PATH_MAX], err[512] = "";
+	struct run_evidence *ev;
+	struct run_verdict v;
+
+	(void)state;
+	run_copy("abi", dir, sizeof(dir));
+	run_unlink(dir, "out/kvm-exit-hist.txt");
+	ev = run_evidence_read(dir);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, "kvm_exit histogram"));
+	run_evidence_free(ev);
+	/* Without the kernel's manifest the result cannot say which kernel it measured. */
+	run_remove(dir);
+	run_copy("abi", dir, sizeof(dir));
+	run_unlink(dir, RUN_KERNEL_FILE);
+	ev = run_evidence_read(dir);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, RUN_KERNEL_FILE));
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+static void test_record_round_trip_and_strictness(void **state)
+{
+	struct run_record rec = { .attempt = 2, .started = 1764400000, .duration_s = 151.5,
+				  .stage_s = { 5.5, 140.25, 2 }, .accel = ACCEL_TCG,
+				  .isa = EXSC_ISA_SVM }, back;
+	char tmpl[] = "/tmp/exitscope-test-record.XXXXXX", err[512], path[PATH_MAX];
+	const char *bad = "{\"scenario\": \"cpuid\", \"extra\": 1}";
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(rec.scenario, sizeof(rec.scenario), "cpuid");
+	snprintf(rec.cpu_vendor, sizeof(rec.cpu_vendor), "AuthenticAMD");
+	snprintf(rec.qemu_version, sizeof(rec.qemu_version), "QEMU emulator version 10.0.2");
+	snprintf(rec.kernel_id, sizeof(rec.kernel_id), "0123456789ab");
+	snprintf(rec.l1_image, sizeof(rec.l1_image), "aaaaaaaaaaaa");
+	snprintf(rec.l2_image, sizeof(rec.l2_image), "bbbbbbbbbbbb");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_memory_equal(&rec, &back, sizeof(rec));
+	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
+	assert_int_equal(util_write_atomic(path, bad, strlen(bad)), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, RUN_RECORD_FILE));
+	unlink(path);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -ENOENT);
+	rmdir(tmpl);
+}
+
+static void test_one_exit_code_per_outcome(void **state)
+{
+	(void)state;
+	assert_int_equal(run_exit_code(RUN_OK), 0);
+	assert_int_equal(run_exit_code(RUN_MISMATCH), EXIT_MEASURED_FAILED);
+	assert_int_equal(run_exit_code(RUN_AGENT_FAILED), EXIT_MEASURED_FAILED);
+	assert_int_equal(run_exit_code(RUN_L1_LOST), EXIT_MEASURED_FAILED);
+	assert_int_equal(run_exit_code(RUN_L2_LOST), EXIT_MEASURED_FAILED);
+	assert_int_equal(run_exit_code(RUN_BAD_INPUT), EXIT_USAGE);
+	assert_int_equal(run_exit_code(RUN_ENVIRONMENT), EXIT_ENVIRONMENT);
+	assert_int_equal(run_exit_code(RUN_TIMEOUT), EXIT_TIMEOUT);
+	assert_int_equal(run_exit_code(RUN_INTERRUPTED), EXIT_INTERRUPTED);
+	assert_true(run_outcome_retryable(RUN_TIMEOUT));
+	assert_true(run_outcome_retryable(RUN_L1_LOST));
+	assert_true(run_outcome_retryable(RUN_L2_LOST));
+	assert_false(run_outcome_retryable(RUN_MISMATCH));
+	assert_false(run_outcome_retryable(RUN_INTERRUPTED));
+}
+
+static void test_l1_isa_is_decided_once(void **state)
+{
+	(void)state;
+	assert_int_equal(launch_l1_isa(ACCEL_TCG, "GenuineIntel"), EXSC_ISA_SVM);
+	assert_int_equal(launch_l1_isa(ACCEL_KVM, "GenuineIntel"), EXSC_ISA_VMX);
+	assert_int_equal(launch_l1_isa(ACCEL_KVM, "AuthenticAMD"), EXSC_ISA_SVM);
+	assert_int_equal(launch_l1_isa(ACCEL_KVM, "HygonGenuine"), EXSC_ISA_SVM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_outcomes_of_attempts),
+		cmocka_unit_test(test_assembly_needs_its_evidence),
+		cmocka_unit_test(test_record_round_trip_and_strictness),
+		cmocka_unit_test(test_one_exit_code_per_outcome),
+		cmocka_unit_test(test_l1_isa_is_decided_once),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
