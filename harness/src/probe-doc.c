@@ -11,19 +11,6 @@
 
 #include "probe-doc.h"
 
-static int doc_fail(char *err, size_t errsize, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int doc_fail(char *err, size_t errsize, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 /* @obj is an object with exactly the keys of @fmt; @where names it in @err. */
 static int doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
 		      const char *fmt, ...)
@@ -33,13 +20,13 @@ static int doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
 	int r;
 
 	if (!json_is_object(obj))
-		return doc_fail(err, errsize, -EINVAL, "%s is %s, not an object", where,
+		return window_fail(err, errsize, -EINVAL, "%s is %s, not an object", where,
 				window_type_name(obj));
 	va_start(ap, fmt);
 	r = json_vunpack_ex(obj, &jerr, JSON_STRICT, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		return doc_fail(err, errsize, -EINVAL, "%s: %s", where, jerr.text);
+		return window_fail(err, errsize, -EINVAL, "%s: %s", where, jerr.text);
 	return 0;
 }
 
@@ -48,7 +35,7 @@ static int doc_want(bool ok, const json_t *value, const char *key, const char *w
 {
 	if (ok)
 		return 0;
-	return doc_fail(err, errsize, -EINVAL, "%s is %s, not %s", key, window_type_name(value),
+	return window_fail(err, errsize, -EINVAL, "%s is %s, not %s", key, window_type_name(value),
 			want);
 }
 
@@ -58,12 +45,12 @@ static int doc_schema(json_t *doc, char *err, size_t errsize)
 	json_t *schema = json_object_get(doc, "schema");
 
 	if (!json_is_object(doc))
-		return doc_fail(err, errsize, -ENOMSG, "%s, not a probe document",
+		return window_fail(err, errsize, -ENOMSG, "%s, not a probe document",
 				window_type_name(doc));
 	if (!json_is_string(schema))
-		return doc_fail(err, errsize, -ENOMSG, "no \"schema\" string: not a probe document");
+		return window_fail(err, errsize, -ENOMSG, "no \"schema\" string: not a probe document");
 	if (strcmp(json_string_value(schema), PROBE_DOC_SCHEMA))
-		return doc_fail(err, errsize, -ENOMSG, "schema %s, not %s: not a probe document",
+		return window_fail(err, errsize, -ENOMSG, "schema %s, not %s: not a probe document",
 				json_string_value(schema), PROBE_DOC_SCHEMA);
 	return 0;
 }
@@ -77,14 +64,14 @@ static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *
 	if (window_counter(abi_version, "abi_version", &version, err, errsize))
 		return -EINVAL;
 	if (version == 0 || version > UINT32_MAX)
-		return doc_fail(err, errsize, -EINVAL, "abi_version is %llu, not an ABI version",
+		return window_fail(err, errsize, -EINVAL, "abi_version is %llu, not an ABI version",
 				(unsigned long long)version);
 	d->abi_version = (uint32_t)version;
 	if (doc_unpack(l1, "l1", err, errsize, "{s:o}", "isa", &isa) ||
 	    doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
 		return -EINVAL;
 	if (exsc_isa_parse(json_string_value(isa), &d->isa) || d->isa == EXSC_ISA_NONE)
-		return doc_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
+		return window_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
 				json_string_value(isa));
 	return 0;
 }
@@ -98,7 +85,7 @@ static int doc_window(json_t *window, const char *key, enum exsc_isa isa, struct
 
 	if (!r)
 		r = window_check_names(window, isa, why, sizeof(why));
-	return r ? doc_fail(err, errsize, r, "%s: %s", key, why) : 0;
+	return r ? window_fail(err, errsize, r, "%s: %s", key, why) : 0;
 }
 
 static int doc_workload(json_t *workload, struct probe_doc *d, char *err, size_t errsize)
@@ -155,12 +142,12 @@ static int doc_samples(json_t *samples, json_t *sample_ms, json_t *dropped, stru
 	size_t i;
 
 	if (!samples && (sample_ms || dropped))
-		return doc_fail(err, errsize, -EINVAL, "%s without samples",
+		return window_fail(err, errsize, -EINVAL, "%s without samples",
 				sample_ms ? "sample_ms" : "samples_dropped");
 	if (!samples)
 		return 0;
 	if (!sample_ms)
-		return doc_fail(err, errsize, -EINVAL, "samples without sample_ms");
+		return window_fail(err, errsize, -EINVAL, "samples without sample_ms");
 	if (doc_want(json_is_array(samples), samples, "samples", "an array", err, errsize) ||
 	    window_counter(sample_ms, "sample_ms", &d->sample_ms, err, errsize) ||
 	    (dropped && window_counter(dropped, "samples_dropped", &d->samples_dropped, err,
@@ -228,6 +215,6 @@ int probe_doc_parse(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 		return doc_snapshot(doc, d, err, errsize);
 	if (json_object_get(doc, "before"))
 		return doc_run(doc, d, err, errsize);
-	return doc_fail(err, errsize, -EINVAL,
+	return window_fail(err, errsize, -EINVAL,
 			"neither \"counters\" (a snapshot) nor \"before\" (a run)");
 }

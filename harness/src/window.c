@@ -13,10 +13,7 @@
 #include "exitscope/reasons.h"
 #include "window.h"
 
-static int window_fail(char *err, size_t errsize, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int window_fail(char *err, size_t errsize, int r, const char *fmt, ...)
+int window_fail(char *err, size_t errsize, int r, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -82,4 +82,11 @@ int window_counter(json_t *value, const char *key, uint64_t *out, char *err, siz
 /* What @value is, for such messages: "string", "integer", "null", ... */
 const char *window_type_name(const json_t *value);
 
+/*
+ * The one way the validators here and in probe-doc.c word an error: @fmt
+ * into @err, and @r returned.
+ */
+int window_fail(char *err, size_t errsize, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif
