@@ -114,8 +114,8 @@ OP(vmmcall, xor %eax, %eax ; vmmcall)
 OP(mmio_read, mov MICRO_GPA_MMIO, %eax)
 OP(mmio_write, mov %eax, MICRO_GPA_MMIO)
 OP_FAULTING(ud2, ud2)
-/* The host moves RIP past the INT3 at each KVM_EXIT_DEBUG. */
-OP(int3, int3)
+/* The host moves RIP past the INT3 at each KVM_EXIT_DEBUG; a #BP not intercepted resumes. */
+OP_FAULTING(int3, int3)
 OP(invd, invd)
 OP(wbinvd, wbinvd)
 OP(xsetbv, xor %ecx, %ecx ; xgetbv ; xsetbv)
@@ -171,14 +171,15 @@ OP_FAULTING(skinit, xor %eax, %eax ; skinit)
 OP_FAULTING(invlpga, mov $MICRO_GPA_SCRATCH, %eax ; xor %ecx, %ecx ; invlpga)
 
 /*
- * Exception stubs, one per vector.  #UD and #GP resume a faulting operation;
- * anything else is reported on MICRO_PORT_FAULT and stops the guest.
+ * Exception stubs, one per vector.  #BP, #UD and #GP resume a faulting
+ * operation; anything else is reported on MICRO_PORT_FAULT and stops the
+ * guest.
  */
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.balign 16
 vector_\v:
 	mov	$\v, %eax
-	.if \v == 6
+	.if \v == 3 || \v == 6
 	jmp	fault_resume
 	.elseif \v == 13
 	add	$8, %rsp
