@@ -49,6 +49,18 @@ assert_all_exact() {
 	assert_success
 }
 
+# bats test_tags=nested,bochs
+@test "micro: under Bochs (VMX, EPT) every reason the micro guest causes is exact" {
+	micro_boot --emulator bochs
+	assert_success
+	assert_all_exact vmx 30
+	# VMX executed: the exits went through vmx_vcpu_run, VMX instructions included.
+	run jq -e '[.reasons[].name] as $n | ["CPUID", "HLT", "IO_INSTRUCTION", "MSR_READ",
+		"MSR_WRITE", "VMCALL", "EPT_MISCONFIG", "EXCEPTION_NMI", "XSETBV", "CR_ACCESS",
+		"VMON", "VMREAD", "INVEPT"] | all(. as $x | $n | index($x))' "$OUT/micro.json"
+	assert_success
+}
+
 # bats test_tags=nested
 @test "micro: one named action runs alone, K=1, its own CPUID reads taken out" {
 	K=1

@@ -95,7 +95,7 @@ initramfs() {
 append() {
 	local list
 	list=$(IFS=,; echo "${actions[*]}")
-	echo "console=ttyS0 quiet highres=off panic=-1 rdinit=/init kvm.nx_huge_pages=off" \
+	echo "console=ttyS0,115200 quiet highres=off panic=-1 rdinit=/init kvm.nx_huge_pages=off" \
 		"exitmicro.k=$k exitmicro.timeout=$timeout${list:+ exitmicro.actions=$list}"
 }
 

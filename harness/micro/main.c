@@ -39,7 +39,16 @@ struct micro_run {
 	struct micro_host host;
 	json_t *doc;
 	struct views snap[3];		/* before the first entry, at READY, at DONE */
+	const char *failed;		/* what an environment error was about */
 };
+
+/* Remember what @r (when an error) was about, for the one line main() prints. */
+static int blame(struct micro_run *run, const char *what, int r)
+{
+	if (r < 0)
+		run->failed = what;
+	return r;
+}
 
 static double now_s(void)
 {
@@ -61,11 +70,11 @@ static int view_read(const char *path, struct micro_view *view, bool hist)
 	return r;
 }
 
-static int views_read(const struct micro_run *run, struct views *v)
+static int views_read(struct micro_run *run, struct views *v)
 {
-	int r = view_read(run->counters_path, &v->counters, false);
+	int r = blame(run, run->counters_path, view_read(run->counters_path, &v->counters, false));
 
-	return r ? r : view_read(run->hist_path, &v->hist, true);
+	return r ? r : blame(run, run->hist_path, view_read(run->hist_path, &v->hist, true));
 }
 
 static uint32_t hist_mask(enum exsc_isa isa)
@@ -140,7 +149,7 @@ static int discovered(struct micro_run *run, const struct micro_vm *vm)
 	if (run->info.isa != EXSC_ISA_NONE)
 		return info.isa == run->info.isa ? 0 : -EPROTO;
 	run->info = info;
-	r = micro_vm_host(info.isa, &run->host);
+	r = blame(run, "KVM_GET_SUPPORTED_CPUID", micro_vm_host(info.isa, &run->host));
 	if (r)
 		return r;
 	if (uname(&uts))
@@ -229,12 +238,13 @@ static int run_action(struct micro_run *run, const struct micro_action *a)
 	if (run->info.isa != EXSC_ISA_NONE &&
 	    micro_action_cause(a, run->info.isa, &run->host, &cause) == -EOPNOTSUPP)
 		return micro_doc_add_unsupported(run->doc, a->name, -1, cause.unsupported);
-	r = micro_vm_create(&vm, a->needs);
+	r = blame(run, "a VM on /dev/kvm", micro_vm_create(&vm, a->needs));
 	if (r)
 		return r;
-	r = view_read(run->hist_path, &run->snap[0].hist, true);
+	r = blame(run, run->hist_path, view_read(run->hist_path, &run->snap[0].hist, true));
 	if (!r)
-		r = micro_vm_run_until(&vm, MICRO_PORT_DISCOVERED, run->timeout_s);
+		r = blame(run, "the guest's discovery", micro_vm_run_until(&vm, MICRO_PORT_DISCOVERED,
+									run->timeout_s));
 	if (!r)
 		r = discovered(run, &vm);
 	if (!r) {
@@ -334,9 +344,11 @@ static int environment_error(const struct micro_run *run, int err)
 	if (err == -ENODEV)
 		fprintf(stderr, "exitmicro: this KVM is not an exitscope kernel "
 				"(no EXSC signature at CPUID 0x4FFFFFFB); boot a patched kernel\n");
+	else if (err == -EPROTO && !run->failed)
+		fprintf(stderr, "exitmicro: a VM reported another ISA than the first one\n");
 	else
-		fprintf(stderr, "exitmicro: %s (/dev/kvm, %s, %s); run as root in L1\n",
-			strerror(-err), run->counters_path, run->hist_path);
+		fprintf(stderr, "exitmicro: %s: %s; run as root in L1 with KVM, debugfs and tracefs\n",
+			run->failed ? run->failed : "?", strerror(-err));
 	return 3;
 }
 

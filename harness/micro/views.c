@@ -77,10 +77,14 @@ int micro_view_parse_counters(const char *text, struct micro_view *view)
 	return r;
 }
 
-/* Our block: from its "# trigger info: hist:NAME:" line to the next "# event histogram". */
+/*
+ * Our block: from its "# trigger info:" line to the next "# event histogram".
+ * 6.1 prints a named trigger as "hist:name=NAME:keys=..." (the name as it
+ * was given).
+ */
 static const char *hist_block(const char *text, const char **end)
 {
-	static const char info[] = "# trigger info: hist:" MICRO_HIST_NAME ":";
+	static const char info[] = "# trigger info: hist:name=" MICRO_HIST_NAME ":";
 	const char *begin = strstr(text, info);
 
 	if (!begin)
