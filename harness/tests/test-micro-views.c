@@ -50,8 +50,8 @@ static const char two_hists[] =
 	"{ exit_reason:         10 } hitcount:     999999\n"
 	"\nTotals:\n    Hits: 999999\n    Entries: 1\n    Dropped: 0\n"
 	"\n\n# event histogram\n#\n"
-	"# trigger info: hist:" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:sort=hitcount:"
-	"size=2048 [active]\n#\n\n"
+	"# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:"
+	"sort=hitcount:size=2048 [active]\n#\n\n"
 	"{ exit_reason:         48 } hitcount:          3\n"
 	"{ exit_reason:         30 } hitcount:          2\n"
 	"{ exit_reason: 2147483681 } hitcount:          1\n"
@@ -73,7 +73,7 @@ static void test_hist_duplicate_key_counts_once(void **state)
 {
 	/* 6.1 printed SVM's 0x400 twice with "Hits:" counting it once. */
 	const char *text = "# event histogram\n"
-			   "# trigger info: hist:" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount\n"
+			   "# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason\n"
 			   "{ exit_reason:       1024 } hitcount:          5\n"
 			   "{ exit_reason:       1024 } hitcount:          5\n"
 			   "{ exit_reason:        120 } hitcount:          1\n"
@@ -87,7 +87,7 @@ static void test_hist_duplicate_key_counts_once(void **state)
 static void test_hist_errors(void **state)
 {
 	const char *short_total = "# event histogram\n"
-				  "# trigger info: hist:" MICRO_HIST_NAME ":keys=exit_reason\n"
+				  "# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason\n"
 				  "{ exit_reason:         12 } hitcount:          5\n"
 				  "Totals:\n    Hits: 6\n";
 
