@@ -27,7 +27,7 @@ struct micro_result {
 	uint32_t reason;
 	uint64_t caused;
 	struct micro_verdict verdict;
-	uint64_t guest_faults;		/* exceptions KVM injected that the guest resumed from */
+	uint64_t guest_faults;		/* exceptions injected in the window (e.g. #UD after VMXON) */
 	double seconds;			/* the window's wall time */
 };
 
