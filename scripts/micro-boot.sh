@@ -147,6 +147,7 @@ watch_init() {
 }
 
 initramfs
+rm -f "$out/console.log" "$out/micro.json" "$out/times.env"
 start=$(date +%s.%N)
 watch_init &
 watcher=$!

@@ -99,6 +99,18 @@ static int run_actions(struct micro_run *run, int argc, char **argv, int first)
 	return r;
 }
 
+/* Our histogram only: one a crashed run left behind would not start at zero. */
+static void hist_disarm(const struct micro_run *run)
+{
+	char *text;
+
+	if (micro_file_read(run->trigger_path, &text))
+		return;
+	if (micro_hist_armed(text))
+		micro_file_write(run->trigger_path, "!" MICRO_HIST_TRIGGER);
+	free(text);
+}
+
 static int environment_error(const struct micro_run *run, int err)
 {
 	if (err == -ENODEV)
@@ -130,8 +142,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(run.trigger_path, sizeof(run.trigger_path), "%s/events/kvm/kvm_exit/trigger", tracefs);
 	snprintf(run.hist_path, sizeof(run.hist_path), "%s/events/kvm/kvm_exit/hist", tracefs);
-	/* A histogram a crashed run left behind would not start at zero: replace it. */
-	micro_file_write(run.trigger_path, "!" MICRO_HIST_TRIGGER);
+	hist_disarm(&run);
 	r = micro_file_write(run.trigger_path, MICRO_HIST_TRIGGER);
 	if (r) {
 		fprintf(stderr, "exitmicro: cannot arm the kvm_exit histogram at %s: %s; "
@@ -140,7 +151,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	r = run_actions(&run, argc, argv, first);
-	micro_file_write(run.trigger_path, "!" MICRO_HIST_TRIGGER);
+	hist_disarm(&run);
 	if (r) {
 		json_decref(run.doc);
 		return environment_error(&run, r);

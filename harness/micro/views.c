@@ -125,6 +125,11 @@ int micro_view_parse_hist(const char *text, struct micro_view *view)
 	return have_total && total != sum ? -EBADMSG : 0;
 }
 
+bool micro_hist_armed(const char *trigger_text)
+{
+	return strstr(trigger_text, "hist:name=" MICRO_HIST_NAME ":") != NULL;
+}
+
 uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask)
 {
 	uint64_t n = 0;

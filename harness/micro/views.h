@@ -8,6 +8,7 @@
 #ifndef EXITSCOPE_MICRO_VIEWS_H
 #define EXITSCOPE_MICRO_VIEWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,13 @@ int micro_view_parse_counters(const char *text, struct micro_view *view);
  * -EBADMSG when its entries do not add up to its "Hits:".
  */
 int micro_view_parse_hist(const char *text, struct micro_view *view);
+
+/*
+ * Whether a kvm_exit "trigger" file lists our trigger.  Removing a trigger
+ * by its spec when ours is absent would remove an unnamed one with the same
+ * keys, e.g. an agent's: only remove what this says is there.
+ */
+bool micro_hist_armed(const char *trigger_text);
 
 /* The sum over entries whose reason, masked with @mask, is @reason. */
 uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask);

@@ -98,6 +98,17 @@ static void test_hist_errors(void **state)
 					       &view), -ENOENT);
 }
 
+static void test_hist_armed_means_ours(void **state)
+{
+	(void)state;
+	assert_true(micro_hist_armed("hist:name=" MICRO_HIST_NAME
+				     ":keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n"));
+	/* An agent's unnamed trigger with the same keys is not ours to remove. */
+	assert_false(micro_hist_armed("hist:keys=exit_reason:vals=hitcount:sort=hitcount:"
+				      "size=2048 [active]\n"));
+	assert_false(micro_hist_armed("# Available triggers:\n# traceon traceoff hist\n"));
+}
+
 static void test_files_round_trip(void **state)
 {
 	char path[] = "/tmp/test-micro-views-XXXXXX";
@@ -125,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_hist_reads_our_named_block_only),
 		cmocka_unit_test(test_hist_duplicate_key_counts_once),
 		cmocka_unit_test(test_hist_errors),
+		cmocka_unit_test(test_hist_armed_means_ours),
 		cmocka_unit_test(test_files_round_trip),
 	};
 
