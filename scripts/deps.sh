@@ -9,6 +9,7 @@ packages=(
 	mmdebstrap genext2fs cloud-image-utils genisoimage
 	ccache flex bison bc libelf-dev libssl-dev dwarves cpio kmod rsync
 	xz-utils zstd gnuplot-nox
+	busybox-static bochs bochsbios vgabios isolinux syslinux-common
 )
 qemu_packages=(qemu-system-x86 qemu-utils)
 

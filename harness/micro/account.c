@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+
+#include <asm/svm.h>
+#include <asm/vmx.h>
+
+#include "account.h"
+#include "exitscope/reasons.h"
+
+static uint32_t reason_io(enum exsc_isa isa)
+{
+	return isa == EXSC_ISA_VMX ? EXIT_REASON_IO_INSTRUCTION : SVM_EXIT_IOIO;
+}
+
+static uint32_t reason_msr_read(enum exsc_isa isa)
+{
+	return isa == EXSC_ISA_VMX ? EXIT_REASON_MSR_READ : SVM_EXIT_MSR;
+}
+
+void micro_own_exits(enum exsc_isa isa, uint32_t reason, struct micro_own *own)
+{
+	*own = (struct micro_own){ 0 };
+	if (isa != EXSC_ISA_VMX && isa != EXSC_ISA_SVM)
+		return;
+	if (reason == reasons_cpuid(isa)) {
+		own->warmup += 1;	/* the discovery leaf */
+		own->window += 2;	/* the reads before and after */
+		own->cpuid += 1;	/* the read after counts itself */
+	}
+	if (reason == reason_io(isa)) {
+		own->warmup += 2;	/* DISCOVERED, READY */
+		own->window += 1;	/* DONE */
+	}
+	if (reason == reason_msr_read(isa))
+		own->warmup += 1;	/* the MSR value wrmsr writes back */
+}
+
+static int delta(uint64_t before, uint64_t after, uint64_t own, int64_t *out)
+{
+	if (after < before || after - before > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*out = (int64_t)(after - before) - (int64_t)own;
+	return 0;
+}
+
+int micro_verdict(enum exsc_isa isa, uint32_t reason, const struct micro_sample *s,
+		  struct micro_verdict *v)
+{
+	struct exsc_counter before, after;
+	struct micro_own own;
+	int r;
+
+	if (exsc_decode_counter(&s->cpuid_before, &before) ||
+	    exsc_decode_counter(&s->cpuid_after, &after))
+		return -ENOENT;
+	if (s->caused > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	micro_own_exits(isa, reason, &own);
+	r = delta(before.count, after.count, own.cpuid, &v->cpuid);
+	if (!r)
+		r = delta(s->debugfs_before, s->debugfs_after, own.window, &v->debugfs);
+	if (!r)
+		r = delta(s->traced_before, s->traced_after, own.window, &v->traced);
+	if (r)
+		return r;
+	v->exact = v->cpuid == (int64_t)s->caused && v->debugfs == (int64_t)s->caused &&
+		   v->traced == (int64_t)s->caused;
+	return 0;
+}
+
+bool micro_warmup_exited(enum exsc_isa isa, uint32_t reason, uint64_t traced_warmup)
+{
+	struct micro_own own;
+
+	micro_own_exits(isa, reason, &own);
+	return traced_warmup > own.warmup;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exitmicro: run in L1 (the patched kernel as hypervisor), make a micro VM
+ * take chosen exits exactly K times each, and check that every view counted
+ * them: the guest's CPUID leaves, L1's debugfs counters, the kvm_exit
+ * histogram.  One JSON document on stdout.
+ * Exit codes: 0 every caused reason exact, 1 not, 2 usage, 3 environment.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "document.h"
+#include "exitscope/reasons.h"
+#include "measure.h"
+
+#define K_MAX			1000000000ull
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: exitmicro [--timeout S] [--counters FILE] [--tracefs DIR] K [ACTION...]\n"
+		"       exitmicro list\n"
+		"Runs each ACTION (default: every one) K times in a fresh VM of this host's KVM\n"
+		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact.\n"
+		"Exit 0 when every caused reason is exact, 1 when not, 2 usage, 3 environment.\n");
+}
+
+static void print_cause(const struct micro_cause *c, enum exsc_isa isa)
+{
+	char cell[40];
+
+	snprintf(cell, sizeof(cell), "%s%s", c->unsupported ? "-" : reasons_name(isa, c->reason),
+		 c->conditional ? "?" : "");
+	printf(" %-22s", cell);
+}
+
+static int list_actions(void)
+{
+	size_t nr;
+	const struct micro_action *a = micro_actions(&nr);
+
+	printf("%-10s %-22s %-22s %s\n", "action", "vmx", "svm", "what (? = where the CPU intercepts it)");
+	for (size_t i = 0; i < nr; i++) {
+		printf("%-10s", a[i].name);
+		print_cause(&a[i].vmx, EXSC_ISA_VMX);
+		print_cause(&a[i].svm, EXSC_ISA_SVM);
+		printf(" %s\n", a[i].what);
+	}
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || end == s || *end || *s == '-' || *out == 0 || *out > max ? -EINVAL : 0;
+}
+
+static int parse_options(int argc, char **argv, struct micro_run *run, const char **tracefs)
+{
+	int i = 1;
+	uint64_t t;
+
+	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (!strcmp(argv[i], "--timeout") && !parse_u64(argv[i + 1], 86400, &t))
+			run->timeout_s = (unsigned int)t;
+		else if (!strcmp(argv[i], "--counters"))
+			run->counters_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--tracefs"))
+			*tracefs = argv[i + 1];
+		else
+			return -EINVAL;
+	}
+	if (i >= argc || parse_u64(argv[i], K_MAX, &run->k))
+		return -EINVAL;
+	for (int j = i + 1; j < argc; j++)
+		if (!micro_action_find(argv[j]))
+			return -EINVAL;
+	return i + 1;
+}
+
+static int run_actions(struct micro_run *run, int argc, char **argv, int first)
+{
+	size_t nr;
+	const struct micro_action *all = micro_actions(&nr);
+	int r = 0;
+
+	if (first < argc) {
+		for (int j = first; j < argc && !r; j++)
+			r = micro_run_action(run, micro_action_find(argv[j]));
+		return r;
+	}
+	for (size_t i = 0; i < nr && !r; i++)
+		r = micro_run_action(run, &all[i]);
+	return r;
+}
+
+/* Our histogram only: one a crashed run left behind would not start at zero. */
+static void hist_disarm(const struct micro_run *run)
+{
+	char *text;
+
+	if (micro_file_read(run->trigger_path, &text))
+		return;
+	if (micro_hist_armed(text))
+		micro_file_write(run->trigger_path, "!" MICRO_HIST_TRIGGER);
+	free(text);
+}
+
+static int environment_error(const struct micro_run *run, int err)
+{
+	if (err == -ENODEV)
+		fprintf(stderr, "exitmicro: this KVM is not an exitscope kernel "
+				"(no EXSC signature at CPUID 0x4FFFFFFB); boot a patched kernel\n");
+	else if (err == -EPROTO && !run->failed)
+		fprintf(stderr, "exitmicro: a VM reported another ISA than the first one\n");
+	else
+		fprintf(stderr, "exitmicro: %s: %s; run as root in L1 with KVM, debugfs and tracefs\n",
+			run->failed ? run->failed : "?", strerror(-err));
+	return 3;
+}
+
+int main(int argc, char **argv)
+{
+	static struct micro_run run = { .timeout_s = 600,
+					.counters_path = "/sys/kernel/debug/kvm/exitscope" };
+	const char *tracefs = "/sys/kernel/tracing";
+	double start = micro_now();
+	int first, r;
+	bool exact;
+
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return list_actions();
+	first = parse_options(argc, argv, &run, &tracefs);
+	if (first < 0) {
+		usage(stderr);
+		return 2;
+	}
+	snprintf(run.trigger_path, sizeof(run.trigger_path), "%s/events/kvm/kvm_exit/trigger", tracefs);
+	snprintf(run.hist_path, sizeof(run.hist_path), "%s/events/kvm/kvm_exit/hist", tracefs);
+	hist_disarm(&run);
+	r = micro_file_write(run.trigger_path, MICRO_HIST_TRIGGER);
+	if (r) {
+		fprintf(stderr, "exitmicro: cannot arm the kvm_exit histogram at %s: %s; "
+				"mount tracefs, with KVM and CONFIG_HIST_TRIGGERS\n",
+			run.trigger_path, strerror(-r));
+		return 3;
+	}
+	r = run_actions(&run, argc, argv, first);
+	hist_disarm(&run);
+	if (r) {
+		json_decref(run.doc);
+		return environment_error(&run, r);
+	}
+	exact = micro_doc_finish(run.doc, micro_now() - start);
+	json_dumpf(run.doc, stdout, JSON_SORT_KEYS | JSON_INDENT(2));
+	putchar('\n');
+	json_decref(run.doc);
+	return exact ? 0 : 1;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The two views L1 has of its KVM's exits: the patch's debugfs counters and
+ * a kvm_exit histogram the micro guest arms under its own trigger name, so
+ * that another reader's histogram on the same event is left alone.  Parsers
+ * are pure; the file helpers return negative errno and do not print.
+ */
+#ifndef EXITSCOPE_MICRO_VIEWS_H
+#define EXITSCOPE_MICRO_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MICRO_VIEW_MAX		512
+#define MICRO_HIST_NAME		"exitscope_micro"
+#define MICRO_HIST_TRIGGER	"hist:name=" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:size=2048"
+
+struct micro_view_entry {
+	uint32_t reason;
+	uint64_t count;
+};
+
+/* Per-reason counts in the order read. */
+struct micro_view {
+	size_t n;
+	struct micro_view_entry v[MICRO_VIEW_MAX];
+};
+
+/* "<reason> <name> <count> <cycles>" lines and a "total all ..." line; -EINVAL on others. */
+int micro_view_parse_counters(const char *text, struct micro_view *view);
+
+/*
+ * The histogram of the trigger named MICRO_HIST_NAME in a kvm_exit "hist"
+ * file that may hold several; -ENOENT when it has none of that name,
+ * -EBADMSG when its entries do not add up to its "Hits:".
+ */
+int micro_view_parse_hist(const char *text, struct micro_view *view);
+
+/*
+ * Whether a kvm_exit "trigger" file lists our trigger.  Removing a trigger
+ * by its spec when ours is absent would remove an unnamed one with the same
+ * keys, e.g. an agent's: only remove what this says is there.
+ */
+bool micro_hist_armed(const char *trigger_text);
+
+/* The sum over entries whose reason, masked with @mask, is @reason. */
+uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask);
+
+/* The whole file at @path in *@text (NUL-terminated, the caller frees). */
+int micro_file_read(const char *path, char **text);
+
+/* Write @line to @path (a tracefs control file) in one write. */
+int micro_file_write(const char *path, const char *line);
+
+#endif

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The micro guest's readers of L1's debugfs counters and kvm_exit histogram. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../micro/views.h"
+
+static struct micro_view view;
+
+static void test_counters_with_spaced_svm_names(void **state)
+{
+	const char *text = "64 DE excp 0 0\n"
+			   "70 UD excp 1001 52000\n"
+			   "114 cpuid 20002 900000\n"
+			   "4294967295 invalid_guest_state 0 0\n"
+			   "total all 21003 952000\n";
+
+	(void)state;
+	assert_int_equal(micro_view_parse_counters(text, &view), 0);
+	assert_int_equal(view.n, 4);
+	assert_int_equal(micro_view_count(&view, 70, 0xffffffff), 1001);
+	assert_int_equal(micro_view_count(&view, 114, 0xffffffff), 20002);
+	assert_int_equal(micro_view_count(&view, 0xffffffff, 0xffffffff), 0);
+	assert_int_equal(micro_view_count(&view, 12, 0xffffffff), 0);
+}
+
+static void test_counters_reject_what_is_not_a_counter_line(void **state)
+{
+	(void)state;
+	assert_int_equal(micro_view_parse_counters("unpatched\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("cpuid 12\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("10 CPUID x 1\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("", &view), 0);
+	assert_int_equal(view.n, 0);
+}
+
+/* An agent's unnamed histogram first, ours second: only ours is read. */
+static const char two_hists[] =
+	"# event histogram\n#\n"
+	"# trigger info: hist:keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n"
+	"#\n\n"
+	"{ exit_reason:         10 } hitcount:     999999\n"
+	"\nTotals:\n    Hits: 999999\n    Entries: 1\n    Dropped: 0\n"
+	"\n\n# event histogram\n#\n"
+	"# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:"
+	"sort=hitcount:size=2048 [active]\n#\n\n"
+	"{ exit_reason:         48 } hitcount:          3\n"
+	"{ exit_reason:         30 } hitcount:          2\n"
+	"{ exit_reason: 2147483681 } hitcount:          1\n"
+	"{ exit_reason:         10 } hitcount:       1002\n"
+	"\nTotals:\n    Hits: 1008\n    Entries: 4\n    Dropped: 0\n";
+
+static void test_hist_reads_our_named_block_only(void **state)
+{
+	(void)state;
+	assert_int_equal(micro_view_parse_hist(two_hists, &view), 0);
+	assert_int_equal(view.n, 4);
+	assert_int_equal(micro_view_count(&view, 10, 0xffff), 1002);
+	/* VMX: bit 31 marks a failed entry; the basic reason is the low 16 bits. */
+	assert_int_equal(micro_view_count(&view, 33, 0xffff), 1);
+	assert_int_equal(micro_view_count(&view, 33, 0xffffffff), 0);
+}
+
+static void test_hist_duplicate_key_counts_once(void **state)
+{
+	/* 6.1 printed SVM's 0x400 twice with "Hits:" counting it once. */
+	const char *text = "# event histogram\n"
+			   "# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason\n"
+			   "{ exit_reason:       1024 } hitcount:          5\n"
+			   "{ exit_reason:       1024 } hitcount:          5\n"
+			   "{ exit_reason:        120 } hitcount:          1\n"
+			   "Totals:\n    Hits: 6\n    Entries: 2\n    Dropped: 0\n";
+
+	(void)state;
+	assert_int_equal(micro_view_parse_hist(text, &view), 0);
+	assert_int_equal(micro_view_count(&view, 1024, 0xffffffff), 5);
+}
+
+static void test_hist_errors(void **state)
+{
+	const char *short_total = "# event histogram\n"
+				  "# trigger info: hist:name=" MICRO_HIST_NAME ":keys=exit_reason\n"
+				  "{ exit_reason:         12 } hitcount:          5\n"
+				  "Totals:\n    Hits: 6\n";
+
+	(void)state;
+	assert_int_equal(micro_view_parse_hist(short_total, &view), -EBADMSG);
+	/* Only someone else's histogram: ours was never armed. */
+	assert_int_equal(micro_view_parse_hist("# event histogram\n# trigger info: hist:keys=x\n",
+					       &view), -ENOENT);
+}
+
+static void test_hist_armed_means_ours(void **state)
+{
+	(void)state;
+	assert_true(micro_hist_armed("hist:name=" MICRO_HIST_NAME
+				     ":keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n"));
+	/* An agent's unnamed trigger with the same keys is not ours to remove. */
+	assert_false(micro_hist_armed("hist:keys=exit_reason:vals=hitcount:sort=hitcount:"
+				      "size=2048 [active]\n"));
+	assert_false(micro_hist_armed("# Available triggers:\n# traceon traceoff hist\n"));
+}
+
+static void test_files_round_trip(void **state)
+{
+	char path[] = "/tmp/test-micro-views-XXXXXX";
+	int fd = mkstemp(path);
+	char *text = NULL;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(micro_file_write(path, "12 HLT 3 4\n"), 0);
+	assert_int_equal(micro_file_write(path, "total all 3 4\n"), 0);	/* appends */
+	assert_int_equal(micro_file_read(path, &text), 0);
+	assert_string_equal(text, "12 HLT 3 4\ntotal all 3 4\n");
+	free(text);
+	unlink(path);
+	assert_int_equal(micro_file_read(path, &text), -ENOENT);
+	assert_int_equal(micro_file_write("/nonexistent/trigger", "x"), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counters_with_spaced_svm_names),
+		cmocka_unit_test(test_counters_reject_what_is_not_a_counter_line),
+		cmocka_unit_test(test_hist_reads_our_named_block_only),
+		cmocka_unit_test(test_hist_duplicate_key_counts_once),
+		cmocka_unit_test(test_hist_errors),
+		cmocka_unit_test(test_hist_armed_means_ours),
+		cmocka_unit_test(test_files_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("micro-views", tests, NULL, NULL);
+}
