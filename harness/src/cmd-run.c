@@ -161,10 +161,15 @@ static enum run_outcome run_finish(const struct run_ctx *c, const struct run_evi
 	struct run_verdict v;
 	json_t *result = run_assemble(c->run_dir, ev, &v, err, sizeof(err));
 
+	int r = -EINVAL;
+
 	util_pathf(path, sizeof(path), "%s/%s.json", c->out_dir, c->sc.name);
-	if (!result || run_result_write(path, result) < 0) {
+	if (result)
+		r = run_result_write(path, result);
+	if (r < 0) {
+		/* run_result_write() says why in its return value; errno may be another call's. */
 		fprintf(stderr, "exitscope: run: no result written to %s: %s\n", path,
-			result ? strerror(errno) : err);
+			result ? strerror(-r) : err);
 		json_decref(result);
 		return RUN_MISMATCH;
 	}
