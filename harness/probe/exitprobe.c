@@ -41,8 +41,9 @@ static int detect_or_explain(struct exsc_info *info)
 		fprintf(stderr, "exitprobe: this hypervisor is not an exitscope kernel "
 				"(CPUID 0x%08x has no EXSC signature)\n", EXSC_LEAF_INFO);
 	else if (r < 0)
-		fprintf(stderr, "exitprobe: exitscope signature with an ISA this probe does not know; "
-				"rebuild exitprobe from the same tree as the kernel patch\n");
+		fprintf(stderr, "exitprobe: exitscope signature with an ABI version, ISA or scope "
+				"this probe does not know; rebuild exitprobe from the same tree as the "
+				"kernel patch\n");
 	return r;
 }
 

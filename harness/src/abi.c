@@ -15,16 +15,58 @@ static bool abi_is_undefined(const struct exsc_regs *r)
 	return r->eax == 0 && r->ebx == 0 && r->ecx == 0 && r->edx == EXSC_UNDEFINED_EDX;
 }
 
+static enum exsc_isa abi_isa(uint32_t bits)
+{
+	return bits == EXSC_ISA_VMX || bits == EXSC_ISA_SVM ? (enum exsc_isa)bits : EXSC_ISA_NONE;
+}
+
+int exsc_decode_scope(const struct exsc_regs *r, enum exsc_scope *scope)
+{
+	uint32_t bits = (r->ebx >> EXSC_INFO_SCOPE_SHIFT) & EXSC_INFO_SCOPE_MASK;
+
+	if (r->eax == 1) {
+		*scope = EXSC_SCOPE_HOST;
+		return 0;
+	}
+	*scope = bits == EXSC_SCOPE_HOST ? EXSC_SCOPE_HOST : EXSC_SCOPE_VM;
+	return bits > EXSC_SCOPE_HOST ? -EPROTO : 0;
+}
+
 int exsc_decode_info(const struct exsc_regs *r, struct exsc_info *info)
 {
+	enum exsc_scope scope;
+
 	/* Zeros are what an unpatched KVM answers for an unknown leaf. */
 	if (r->edx != EXSC_SIGNATURE)
 		return -ENODEV;
 	info->abi_version = r->eax;
-	info->isa = r->ebx == EXSC_ISA_VMX || r->ebx == EXSC_ISA_SVM ? (enum exsc_isa)r->ebx
-								     : EXSC_ISA_NONE;
 	info->nr_slots = r->ecx;
-	return info->isa == EXSC_ISA_NONE ? -EPROTO : 0;
+	/* Version 1's EBX is the ISA alone. */
+	info->isa = abi_isa(r->eax == 1 ? r->ebx : r->ebx & EXSC_INFO_ISA_MASK);
+	/* A later version may move things: refuse it rather than guess. */
+	if ((r->eax != 1 && r->eax != EXSC_ABI_VERSION) || info->isa == EXSC_ISA_NONE ||
+	    exsc_decode_scope(r, &scope) < 0)
+		return -EPROTO;
+	return 0;
+}
+
+/* The basic reasons 0-85 that the SDM leaves undefined. */
+static bool abi_vmx_gap(uint32_t code)
+{
+	return code == 35 || code == 38 || code == 42 || code == 71 || code == 82 || code == 83;
+}
+
+bool exsc_reason_defined(enum exsc_isa isa, uint32_t code)
+{
+	switch (isa) {
+	case EXSC_ISA_VMX:
+		return code < EXSC_VMX_SLOTS && !abi_vmx_gap(code);
+	case EXSC_ISA_SVM:
+		/* Every code of 0x000-0x0A6, NPF to VMGEXIT, and -4 to -1. */
+		return code <= 0x0A6u || (code >= 0x400u && code <= 0x403u) || code >= 0xFFFFFFFCu;
+	default:
+		return false;
+	}
 }
 
 int exsc_decode_counter(const struct exsc_regs *r, struct exsc_counter *out)
@@ -62,6 +104,11 @@ const char *exsc_isa_name(enum exsc_isa isa)
 	default:
 		return "none";
 	}
+}
+
+const char *exsc_scope_name(enum exsc_scope scope)
+{
+	return scope == EXSC_SCOPE_HOST ? "host" : "vm";
 }
 
 int exsc_isa_parse(const char *name, enum exsc_isa *isa)

@@ -10,16 +10,127 @@
 #include "exitscope/abi.h"
 #include "exitscope/reasons.h"
 
-static void test_info_of_patched_svm_kernel(void **state)
+/* ABI 1 kernels still read: EBX is the ISA alone, and every counter is the host's. */
+static void test_info_of_abi1_svm_kernel(void **state)
 {
 	const struct exsc_regs regs = { 1, 2, 261, 0x43535845 };
+	const struct exsc_regs scope_bits = { 1, 0x102, 261, 0x43535845 };
 	struct exsc_info info;
+	enum exsc_scope scope = EXSC_SCOPE_VM;
 
 	(void)state;
 	assert_int_equal(exsc_decode_info(&regs, &info), 0);
 	assert_int_equal(info.abi_version, 1);
 	assert_int_equal(info.isa, EXSC_ISA_SVM);
 	assert_int_equal(info.nr_slots, 261);
+	assert_int_equal(exsc_decode_scope(&regs, &scope), 0);
+	assert_int_equal(scope, EXSC_SCOPE_HOST);
+	/* Version 1 had no scope bits: anything above the ISA is not version 1. */
+	assert_int_equal(exsc_decode_info(&scope_bits, &info), -EPROTO);
+}
+
+static void test_info_of_abi2_kernels(void **state)
+{
+	const struct exsc_regs vmx_vm = { 2, 0x001, 86, 0x43535845 };
+	const struct exsc_regs svm_host = { 2, 0x102, 175, 0x43535845 };
+	struct exsc_info info;
+	enum exsc_scope scope = EXSC_SCOPE_HOST;
+
+	(void)state;
+	assert_int_equal(exsc_decode_info(&vmx_vm, &info), 0);
+	assert_int_equal(info.abi_version, 2);
+	assert_int_equal(info.isa, EXSC_ISA_VMX);
+	assert_int_equal(info.nr_slots, EXSC_VMX_SLOTS);
+	assert_int_equal(exsc_decode_scope(&vmx_vm, &scope), 0);
+	assert_int_equal(scope, EXSC_SCOPE_VM);
+	assert_int_equal(exsc_decode_info(&svm_host, &info), 0);
+	assert_int_equal(info.isa, EXSC_ISA_SVM);
+	assert_int_equal(info.nr_slots, EXSC_SVM_SLOTS);
+	assert_int_equal(exsc_decode_scope(&svm_host, &scope), 0);
+	assert_int_equal(scope, EXSC_SCOPE_HOST);
+	assert_string_equal(exsc_scope_name(scope), "host");
+	assert_string_equal(exsc_scope_name(EXSC_SCOPE_VM), "vm");
+}
+
+static void test_abi2_unknowns_are_refused(void **state)
+{
+	const struct exsc_regs scope3 = { 2, 0x302, 175, 0x43535845 };
+	const struct exsc_regs isa7 = { 2, 0x107, 175, 0x43535845 };
+	const struct exsc_regs version3 = { 3, 0x002, 175, 0x43535845 };
+	const struct exsc_regs reserved = { 2, 0x1001, 86, 0x43535845 };
+	struct exsc_info info;
+	enum exsc_scope scope;
+
+	(void)state;
+	assert_int_equal(exsc_decode_scope(&scope3, &scope), -EPROTO);
+	assert_int_equal(exsc_decode_info(&scope3, &info), -EPROTO);
+	assert_int_equal(exsc_decode_info(&isa7, &info), -EPROTO);
+	assert_int_equal(exsc_decode_info(&version3, &info), -EPROTO);
+	/* What was read is kept, so a caller can say which version it met. */
+	assert_int_equal(info.abi_version, 3);
+	/* Reserved bits are the kernel's to fill later; the decoder does not judge them. */
+	assert_int_equal(exsc_decode_info(&reserved, &info), 0);
+	assert_int_equal(info.isa, EXSC_ISA_VMX);
+}
+
+/* ABI 2 defines reasons by the manuals (kernel-patch/ABI.md, "What each ECX gets"). */
+static void test_defined_reasons_follow_the_manuals(void **state)
+{
+	static const uint32_t vmx_defined[] = { 0, 5, 6, 11, 17, 34, 36, 41, 43, 65, 70, 72, 81,
+						84, 85 };
+	static const uint32_t vmx_undefined[] = { 35, 38, 42, 71, 82, 83, 86, 0xFFFFFFFF };
+	static const uint32_t svm_defined[] = { 0x000, 0x001, 0x05F, 0x072, 0x08C, 0x0A6, 0x400,
+						0x403, 0xFFFFFFFC, 0xFFFFFFFF };
+	static const uint32_t svm_undefined[] = { 0x0A7, 0x3FF, 0x404, 0x80000001, 0x8000FFFD,
+						  0xF0000000, 0xFFFFFFFB };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vmx_defined) / sizeof(vmx_defined[0]); i++)
+		assert_true(exsc_reason_defined(EXSC_ISA_VMX, vmx_defined[i]));
+	for (size_t i = 0; i < sizeof(vmx_undefined) / sizeof(vmx_undefined[0]); i++)
+		assert_false(exsc_reason_defined(EXSC_ISA_VMX, vmx_undefined[i]));
+	for (size_t i = 0; i < sizeof(svm_defined) / sizeof(svm_defined[0]); i++)
+		assert_true(exsc_reason_defined(EXSC_ISA_SVM, svm_defined[i]));
+	for (size_t i = 0; i < sizeof(svm_undefined) / sizeof(svm_undefined[0]); i++)
+		assert_false(exsc_reason_defined(EXSC_ISA_SVM, svm_undefined[i]));
+	assert_false(exsc_reason_defined(EXSC_ISA_NONE, 0));
+}
+
+/* Counting the defined codes gives the slot counts the discovery leaf announces. */
+static void test_defined_reasons_count_as_announced(void **state)
+{
+	uint32_t vmx = 0, svm = 0;
+
+	(void)state;
+	for (uint32_t code = 0; code < 0x1000; code++) {
+		vmx += exsc_reason_defined(EXSC_ISA_VMX, code);
+		svm += exsc_reason_defined(EXSC_ISA_SVM, code);
+	}
+	for (uint32_t code = 0xFFFFFF00; code != 0; code++)
+		svm += exsc_reason_defined(EXSC_ISA_SVM, code);
+	assert_int_equal(vmx, 80);	/* 86 slots, six of them undefined */
+	assert_int_equal(svm, EXSC_SVM_SLOTS);
+}
+
+/*
+ * Every reason of KVM's own tables is one the manual defines, except SVM's
+ * vmgexit_* GHCB codes (bit 31 set), which ABI 2 answers as undefined.
+ */
+static void test_kvms_reasons_are_defined(void **state)
+{
+	const struct exsc_reason *table;
+	size_t nr;
+
+	(void)state;
+	table = reasons_table(EXSC_ISA_VMX, &nr);
+	for (size_t i = 0; i < nr; i++)
+		assert_true(exsc_reason_defined(EXSC_ISA_VMX, table[i].code));
+	table = reasons_table(EXSC_ISA_SVM, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		bool ghcb = table[i].code >= 0x80000000u && table[i].code < 0xFFFFFFFCu;
+
+		assert_int_equal(exsc_reason_defined(EXSC_ISA_SVM, table[i].code), !ghcb);
+	}
 }
 
 static void test_unpatched_kernel_is_not_trusted(void **state)
@@ -159,7 +270,12 @@ static void test_reason_tables_are_the_kernels(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_info_of_patched_svm_kernel),
+		cmocka_unit_test(test_info_of_abi1_svm_kernel),
+		cmocka_unit_test(test_info_of_abi2_kernels),
+		cmocka_unit_test(test_abi2_unknowns_are_refused),
+		cmocka_unit_test(test_defined_reasons_follow_the_manuals),
+		cmocka_unit_test(test_defined_reasons_count_as_announced),
+		cmocka_unit_test(test_kvms_reasons_are_defined),
 		cmocka_unit_test(test_unpatched_kernel_is_not_trusted),
 		cmocka_unit_test(test_counter_halves_combine_to_64_bits),
 		cmocka_unit_test(test_undefined_and_unhandled_reasons),
