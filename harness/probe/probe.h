@@ -12,7 +12,8 @@
 typedef void (*probe_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
 void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
 
-#define PROBE_MAX_REASONS 128
+/* Room for every reason an ISA defines (SVM's 175); snapshot.c checks it. */
+#define PROBE_MAX_REASONS 192
 
 /*
  * The probe's own CPUID exits inside a run's window: the after-snapshot's first

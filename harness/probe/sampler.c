@@ -13,6 +13,7 @@
 
 #include "exitscope/reasons.h"
 #include "sampler.h"
+#include "window.h"
 
 static uint64_t sampler_ms_since(const struct timespec *start)
 {
@@ -23,6 +24,15 @@ static uint64_t sampler_ms_since(const struct timespec *start)
 	ms = (int64_t)(now.tv_sec - start->tv_sec) * 1000 +
 	     (now.tv_nsec - start->tv_nsec) / 1000000;
 	return ms > 0 ? (uint64_t)ms : 0;
+}
+
+/* Reasons the probe cannot name share one key, so none is lost. */
+static void sampler_top_add(json_t *top, const char *name, uint64_t delta)
+{
+	const char *key = name ? name : WINDOW_UNKNOWN_NAME;
+	uint64_t before = (uint64_t)json_integer_value(json_object_get(top, key));
+
+	json_object_set_new(top, key, json_integer((json_int_t)(before + delta)));
 }
 
 /* The SAMPLER_TOP reasons with the largest non-zero deltas, as {name: count}. */
@@ -41,8 +51,7 @@ static json_t *sampler_top(const struct probe_sampler *s, const struct probe_sna
 				best = i;
 		if (best == now->nr)
 			break;
-		json_object_set_new(top, reasons_name(s->isa, now->code[best]),
-				    json_integer((json_int_t)delta[best]));
+		sampler_top_add(top, reasons_name(s->isa, now->code[best]), delta[best]);
 		delta[best] = 0;
 	}
 	return top;

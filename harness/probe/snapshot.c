@@ -5,6 +5,9 @@
 #include "exitscope/reasons.h"
 #include "probe.h"
 
+_Static_assert(PROBE_MAX_REASONS >= EXSC_SVM_SLOTS && PROBE_MAX_REASONS >= EXSC_VMX_SLOTS,
+	       "a snapshot holds every reason an ISA defines");
+
 void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 {
 	__cpuid_count(leaf, subleaf, out->eax, out->ebx, out->ecx, out->edx);
@@ -32,30 +35,25 @@ static struct exsc_counter probe_read(probe_cpuid_fn cpuid, uint32_t leaf, uint3
 
 size_t probe_snapshot_reads(enum exsc_isa isa)
 {
-	size_t nr;
-
-	reasons_table(isa, &nr);
-	return (nr < PROBE_MAX_REASONS ? nr : PROBE_MAX_REASONS) + 3;
+	return exsc_defined_reasons(isa, NULL, 0) + 3;
 }
 
+/*
+ * Every reason the manual defines, as ABI 2 answers them, not the reasons the
+ * probe's build host happens to name: an ABI 1 kernel answers a reason its
+ * KVM table lacked as undefined, which probe_read() takes as zero.
+ */
 size_t probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s)
 {
 	uint32_t cpuid_code = reasons_cpuid(isa);
-	const struct exsc_reason *table;
-	size_t nr;
 
-	table = reasons_table(isa, &nr);
-	if (nr > PROBE_MAX_REASONS)
-		nr = PROBE_MAX_REASONS;
+	s->nr = exsc_defined_reasons(isa, s->code, PROBE_MAX_REASONS);
 	s->cpuid_first = probe_read(cpuid, EXSC_LEAF_REASON, cpuid_code).count;
-	for (size_t i = 0; i < nr; i++) {
-		s->code[i] = table[i].code;
-		s->counter[i] = probe_read(cpuid, EXSC_LEAF_REASON, table[i].code);
-	}
-	s->nr = nr;
+	for (size_t i = 0; i < s->nr; i++)
+		s->counter[i] = probe_read(cpuid, EXSC_LEAF_REASON, s->code[i]);
 	s->total = probe_read(cpuid, EXSC_LEAF_TOTAL, 0);
 	s->cpuid_last = probe_read(cpuid, EXSC_LEAF_REASON, cpuid_code).count;
-	return nr + 3;
+	return s->nr + 3;
 }
 
 uint64_t probe_delta_count(enum exsc_isa isa, const struct probe_snapshot *before,

@@ -69,6 +69,35 @@ bool exsc_reason_defined(enum exsc_isa isa, uint32_t code)
 	}
 }
 
+/* Where each ISA's slot-bearing codes begin and end (ABI.md, "Slots"). */
+static const struct {
+	enum exsc_isa isa;
+	uint32_t first, last;
+} abi_slot_ranges[] = {
+	{ EXSC_ISA_VMX, 0, EXSC_VMX_SLOTS - 1 },
+	{ EXSC_ISA_SVM, 0x000, 0x0A6 },
+	{ EXSC_ISA_SVM, 0x400, 0x403 },
+	{ EXSC_ISA_SVM, 0xFFFFFFFC, 0xFFFFFFFF },
+};
+
+size_t exsc_defined_reasons(enum exsc_isa isa, uint32_t *codes, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < sizeof(abi_slot_ranges) / sizeof(abi_slot_ranges[0]); r++) {
+		if (abi_slot_ranges[r].isa != isa)
+			continue;
+		for (uint64_t code = abi_slot_ranges[r].first; code <= abi_slot_ranges[r].last; code++) {
+			if (!exsc_reason_defined(isa, (uint32_t)code))
+				continue;
+			if (n < max)
+				codes[n] = (uint32_t)code;
+			n++;
+		}
+	}
+	return n;
+}
+
 int exsc_decode_counter(const struct exsc_regs *r, struct exsc_counter *out)
 {
 	if (abi_is_undefined(r))

@@ -112,6 +112,28 @@ static void test_defined_reasons_count_as_announced(void **state)
 	assert_int_equal(svm, EXSC_SVM_SLOTS);
 }
 
+/* The list is the defined codes in slot order, and it says how many there are when cut short. */
+static void test_defined_reasons_listed_in_slot_order(void **state)
+{
+	uint32_t codes[EXSC_SVM_SLOTS + 1];
+	uint32_t few[3];
+
+	(void)state;
+	assert_int_equal(exsc_defined_reasons(EXSC_ISA_VMX, codes, EXSC_SVM_SLOTS), 80);
+	assert_int_equal(codes[0], 0);
+	assert_int_equal(codes[35], 36);	/* 35 is not defined */
+	assert_int_equal(codes[79], 85);
+	assert_int_equal(exsc_defined_reasons(EXSC_ISA_SVM, codes, EXSC_SVM_SLOTS + 1),
+			 EXSC_SVM_SLOTS);
+	assert_int_equal(codes[0xA6], 0x0A6);
+	assert_int_equal(codes[167], 0x400);
+	assert_int_equal(codes[171], 0xFFFFFFFC);
+	assert_int_equal(codes[174], 0xFFFFFFFF);
+	assert_int_equal(exsc_defined_reasons(EXSC_ISA_SVM, few, 3), EXSC_SVM_SLOTS);
+	assert_int_equal(few[2], 2);
+	assert_int_equal(exsc_defined_reasons(EXSC_ISA_NONE, few, 3), 0);
+}
+
 /*
  * Every reason of KVM's own tables is one the manual defines, except SVM's
  * vmgexit_* GHCB codes (bit 31 set), which ABI 2 answers as undefined.
@@ -275,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_abi2_unknowns_are_refused),
 		cmocka_unit_test(test_defined_reasons_follow_the_manuals),
 		cmocka_unit_test(test_defined_reasons_count_as_announced),
+		cmocka_unit_test(test_defined_reasons_listed_in_slot_order),
 		cmocka_unit_test(test_kvms_reasons_are_defined),
 		cmocka_unit_test(test_unpatched_kernel_is_not_trusted),
 		cmocka_unit_test(test_counter_halves_combine_to_64_bits),

@@ -64,7 +64,7 @@ static void test_a_recorded_snapshot_passes(void **state)
 	(void)state;
 	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
 	assert_int_equal(doc->kind, PROBE_DOC_SNAPSHOT);
-	assert_int_equal(doc->abi_version, 1);
+	assert_int_equal(doc->abi_version, 2);
 	assert_int_equal(doc->isa, EXSC_ISA_SVM);
 	assert_int_equal(doc->first.n, json_array_size(at(j, "counters.by_reason")));
 	assert_int_equal(doc->first.total, json_integer_value(at(j, "counters.total")));

@@ -161,6 +161,26 @@ static void test_snapshot_executes_what_it_says(void **state)
 	assert_int_equal(model_count[SVM_CPUID] - before, probe_snapshot_reads(EXSC_ISA_SVM));
 }
 
+/* It reads what the manual defines, not what the build host's headers name. */
+static void test_snapshot_reads_every_defined_reason(void **state)
+{
+	struct probe_snapshot s;
+	bool read_cr1 = false, vmgexit_ghcb = false;
+
+	(void)state;
+	probe_snapshot_take(model_cpuid, EXSC_ISA_SVM, &s);
+	assert_int_equal(s.nr, EXSC_SVM_SLOTS);
+	for (size_t i = 0; i < s.nr; i++) {
+		read_cr1 |= s.code[i] == 0x001;
+		vmgexit_ghcb |= s.code[i] == 0x80000001u;
+	}
+	assert_true(read_cr1);
+	assert_false(vmgexit_ghcb);
+	probe_snapshot_take(model_cpuid, EXSC_ISA_VMX, &s);
+	assert_int_equal(s.nr, 80);
+	assert_int_equal(s.code[s.nr - 1], 85);
+}
+
 /*
  * The sampler's reads are CPUID exits inside the window: with them in
  * probe_cpuid_exits, the CPUID delta is still the loop plus the probe's own.
@@ -329,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup(test_delta_keeps_only_reasons_that_moved, model_reset),
 		cmocka_unit_test_setup(test_counters_beyond_32_bits, model_reset),
 		cmocka_unit_test_setup(test_snapshot_executes_what_it_says, model_reset),
+		cmocka_unit_test_setup(test_snapshot_reads_every_defined_reason, model_reset),
 		cmocka_unit_test_setup(test_sampler_reads_are_in_probe_cpuid_exits, model_reset),
 		cmocka_unit_test_setup(test_sample_names_the_reasons_that_moved, model_reset),
 		cmocka_unit_test_setup(test_run_with_samples_stays_exact, model_reset),

@@ -8,6 +8,7 @@
 #define EXITSCOPE_ABI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define EXSC_LEAF_TOTAL		0x4FFFFFFFu	/* all reasons, 64-bit count+cycles */
@@ -76,6 +77,13 @@ int exsc_decode_scope(const struct exsc_regs *regs, enum exsc_scope *scope);
  * the AMD APM (SVM) defines it; false: EDX=0xFFFFFFFF, the rest 0.
  */
 bool exsc_reason_defined(enum exsc_isa isa, uint32_t code);
+
+/*
+ * The codes exsc_reason_defined() holds for, in slot order (SVM's -4 to -1
+ * last), the first @max of them into @codes; returns how many @isa defines
+ * (80 VMX, 175 SVM), which may be more than @max.
+ */
+size_t exsc_defined_reasons(enum exsc_isa isa, uint32_t *codes, size_t max);
 
 /* Leaves 0x4FFFFFFF and 0x4FFFFFFE.  -ENOENT for a reason the ISA does not define. */
 int exsc_decode_counter(const struct exsc_regs *regs, struct exsc_counter *out);
