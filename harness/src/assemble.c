@@ -13,29 +13,47 @@
 #include "exitscope/reasons.h"
 #include "util.h"
 
-/* "<reason> <name> <count> <cycles>": SVM names have spaces ("DE excp"). */
-static int counters_line(const char *line, void *arg)
-{
-	struct exit_table *t = arg;
-	const char *cycles_at = strrchr(line, ' '), *count_at;
+struct counters_fields {
 	char reason[32];
+	const char *name;	/* not terminated: name_len bytes */
+	size_t name_len;
 	uint64_t count, cycles;
+};
 
-	if (!*line)
-		return 0;
+/* "<reason> <name> <count> <cycles>": SVM names have spaces ("DE excp"). */
+static int counters_split(const char *line, struct counters_fields *f)
+{
+	const char *cycles_at = strrchr(line, ' '), *count_at, *name_at;
+
 	if (!cycles_at || cycles_at == line)
 		return -EINVAL;
 	for (count_at = cycles_at - 1; count_at > line && *count_at != ' '; count_at--)
 		;
-	if (count_at == line || sscanf(line, "%31s", reason) != 1 ||
-	    sscanf(count_at, " %" SCNu64, &count) != 1 || sscanf(cycles_at, " %" SCNu64, &cycles) != 1)
+	name_at = strchr(line, ' ');
+	if (count_at == line || sscanf(line, "%31s", f->reason) != 1 ||
+	    sscanf(count_at, " %" SCNu64, &f->count) != 1 ||
+	    sscanf(cycles_at, " %" SCNu64, &f->cycles) != 1)
 		return -EINVAL;
-	if (!strcmp(reason, "total")) {
-		t->total = count;
-		t->cycles = cycles;
+	f->name = name_at + 1;
+	f->name_len = name_at < count_at ? (size_t)(count_at - f->name) : 0;
+	return 0;
+}
+
+static int counters_line(const char *line, void *arg)
+{
+	struct exit_table *t = arg;
+	struct counters_fields f;
+
+	if (!*line)
+		return 0;
+	if (counters_split(line, &f) < 0)
+		return -EINVAL;
+	if (!strcmp(f.reason, "total")) {
+		t->total = f.count;
+		t->cycles = f.cycles;
 		return 0;
 	}
-	return exit_table_add(t, (uint32_t)strtoul(reason, NULL, 0), count, cycles);
+	return exit_table_add(t, (uint32_t)strtoul(f.reason, NULL, 0), f.count, f.cycles);
 }
 
 int counters_parse(const char *text, struct exit_table *t)
@@ -44,6 +62,41 @@ int counters_parse(const char *text, struct exit_table *t)
 	if (!strncmp(text, "unpatched", 9))
 		return -ENODEV;
 	return util_for_each_line(text, counters_line, t);
+}
+
+static int counters_name_line(const char *line, void *arg)
+{
+	struct counters_fields f;
+
+	if (!*line)
+		return 0;
+	if (counters_split(line, &f) < 0)
+		return -EINVAL;
+	if (!strcmp(f.reason, "total"))
+		return 0;
+	return reason_names_add(arg, (uint32_t)strtoul(f.reason, NULL, 0), f.name, f.name_len);
+}
+
+int counters_names(const char *text, struct reason_names *names)
+{
+	names->n = 0;
+	if (!strncmp(text, "unpatched", 9))
+		return -ENODEV;
+	return util_for_each_line(text, counters_name_line, names);
+}
+
+void names_apply(json_t *entries, const struct reason_names *names)
+{
+	size_t i;
+	json_t *entry;
+
+	json_array_foreach(entries, i, entry) {
+		json_int_t reason = json_integer_value(json_object_get(entry, "reason"));
+		const char *name = reason_names_find(names, (uint32_t)reason);
+
+		if (name && json_object_get(entry, "name"))
+			json_object_set_new(entry, "name", json_string(name));
+	}
 }
 
 struct hist_state {

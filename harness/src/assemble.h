@@ -13,10 +13,24 @@
 #include <stdint.h>
 
 #include "exitscope/abi.h"
+#include "exitscope/reasons.h"
 #include "window.h"
 
 /* /sys/kernel/debug/kvm/exitscope as L1's agent saved it; -ENODEV for "unpatched". */
 int counters_parse(const char *text, struct exit_table *t);
+
+/*
+ * The names in that same file, the kernel's own: every reason it defines.
+ * -ENODEV for "unpatched", -EINVAL for a line that is not one of its lines.
+ */
+int counters_names(const char *text, struct reason_names *names);
+
+/*
+ * Renames each {reason, name} object of the array @entries (a window's
+ * by_reason, the oracle's mismatches) to @names' name for its reason, where
+ * @names has one: the kernel's names over the build host's.
+ */
+void names_apply(json_t *entries, const struct reason_names *names);
 
 /* A kvm_exit "hist:keys=exit_reason" file; @dropped gets its Dropped: count. */
 int hist_parse(const char *text, struct exit_table *t, uint64_t *dropped);

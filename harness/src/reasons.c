@@ -60,3 +60,24 @@ uint32_t reasons_cpuid(enum exsc_isa isa)
 {
 	return isa == EXSC_ISA_SVM ? SVM_EXIT_CPUID : EXIT_REASON_CPUID;
 }
+
+const char *reason_names_find(const struct reason_names *names, uint32_t code)
+{
+	for (size_t i = 0; names && i < names->n; i++)
+		if (names->v[i].code == code)
+			return names->v[i].name;
+	return NULL;
+}
+
+int reason_names_add(struct reason_names *names, uint32_t code, const char *name, size_t len)
+{
+	if (!len || len >= REASON_NAME_MAX)
+		return -EINVAL;
+	if (names->n == REASON_NAMES_MAX)
+		return -E2BIG;
+	names->v[names->n].code = code;
+	memcpy(names->v[names->n].name, name, len);
+	names->v[names->n].name[len] = '\0';
+	names->n++;
+	return 0;
+}

@@ -51,18 +51,20 @@ static void report_extremes(const struct result *r, struct report_facts *f)
 	}
 }
 
+/* Defined as the manuals define them (ABI.md), whatever the build host's headers name. */
 static void report_zeros(const struct result *r, struct report_facts *f)
 {
-	const struct exsc_reason *table = reasons_table(r->isa, &f->nr_defined);
+	uint32_t codes[EXSC_SVM_SLOTS];
 
+	f->nr_defined = exsc_defined_reasons(r->isa, codes, EXSC_SVM_SLOTS);
 	for (size_t i = 0; i < f->nr_defined; i++) {
-		const struct result_reason *row = result_window_find(&r->exits, table[i].code);
+		const struct result_reason *row = result_window_find(&r->exits, codes[i]);
 
 		f->nr_defined_zero += !row || !row->count;
 	}
 	for (size_t i = 0; i < r->exits.nr; i++)
 		f->nr_undefined_seen += r->exits.by_reason[i].count &&
-					!reasons_name(r->isa, r->exits.by_reason[i].reason);
+					!exsc_reason_defined(r->isa, r->exits.by_reason[i].reason);
 }
 
 static int report_rates(const struct result *r, struct report_facts *f, char *why, size_t size)

@@ -159,10 +159,7 @@ static int result_parse_window(json_t *obj, const char *where, struct result_win
  */
 static uint64_t result_race_allowance(enum exsc_isa isa)
 {
-	size_t nr;
-
-	reasons_table(isa, &nr);
-	return nr + 3;
+	return exsc_defined_reasons(isa, NULL, 0) + 3;
 }
 
 /*

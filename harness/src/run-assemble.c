@@ -84,6 +84,10 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
 			     &ev->hist, match);
 	json_decref(l1_window);
+	/* The kernel's names over the build host's: every reason it defines has one. */
+	names_apply(json_object_get(exits, "by_reason"), &ev->names);
+	names_apply(json_object_get(boot, "by_reason"), &ev->names);
+	names_apply(json_object_get(oracle, "mismatches"), &ev->names);
 	host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
 			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
 	result = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:o, s:I}",

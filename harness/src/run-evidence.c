@@ -55,7 +55,8 @@ static void evidence_counters(const char *run_dir, struct run_evidence *ev)
 	    read_out(run_dir, "counters-after.txt", &after) == 0) {
 		int r = counters_parse(before, &ev->before);
 		ev->patched = r != -ENODEV;
-		ev->counters_read = !ev->patched || (!r && counters_parse(after, &ev->after) == 0);
+		ev->counters_read = !ev->patched || (!r && counters_parse(after, &ev->after) == 0 &&
+						     counters_names(before, &ev->names) == 0);
 	}
 	free(before);
 	free(after);

@@ -194,6 +194,7 @@ struct run_evidence {
 	struct exit_table before;	/* L1's counters before L2 started */
 	struct exit_table after;	/* and after it shut off */
 	struct exit_table hist;		/* the kvm_exit histogram over that window */
+	struct reason_names names;	/* the kernel's names, from its counters; n 0 when stock */
 };
 
 /* Never fails as a whole: a part that is missing or broken is left unset. NULL on ENOMEM. */

@@ -75,6 +75,40 @@ static void test_counters_and_their_delta(void **state)
 	assert_int_equal(counters_parse("114 cpuid x 1\n", &before), -EINVAL);
 }
 
+/* The kernel's names: with spaces, and those the build host's headers lack. */
+static void test_counters_names_are_the_kernels(void **state)
+{
+	static const char patched[] = "1 read_cr1 0 0\n64 DE excp 3 30\n114 cpuid 10 1000\n"
+				      "4294967292 invalid_pmc 0 0\ntotal all 13 1030\n";
+	struct reason_names *names = calloc(1, sizeof(*names));
+	json_t *entries = json_pack("[{s:i, s:s, s:i}, {s:i, s:s, s:i}, {s:i, s:s, s:i}]",
+				    "reason", 1, "name", "unknown", "count", 4,
+				    "reason", 114, "name", "cpuid", "count", 1,
+				    "reason", 0x99, "name", "unknown", "count", 2);
+
+	(void)state;
+	assert_non_null(names);
+	assert_int_equal(counters_names(patched, names), 0);
+	assert_int_equal(names->n, 4);
+	assert_string_equal(reason_names_find(names, 1), "read_cr1");
+	assert_string_equal(reason_names_find(names, 64), "DE excp");
+	assert_string_equal(reason_names_find(names, 0xFFFFFFFCu), "invalid_pmc");
+	assert_null(reason_names_find(names, 0x99));
+	names_apply(entries, names);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(entries, 0), "name")),
+			    "read_cr1");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(entries, 1), "name")),
+			    "cpuid");
+	/* A reason the kernel does not name keeps what it had. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(entries, 2), "name")),
+			    "unknown");
+	assert_int_equal(counters_names("unpatched\n", names), -ENODEV);
+	assert_int_equal(counters_names("114 cpuid 10\n", names), -EINVAL);
+	assert_int_equal(counters_names("114 10 20\n", names), -EINVAL);
+	json_decref(entries);
+	free(names);
+}
+
 static void test_hist_shutdowns_by_isa(void **state)
 {
 	struct exit_table hist;
@@ -219,6 +253,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_and_their_delta),
+		cmocka_unit_test(test_counters_names_are_the_kernels),
 		cmocka_unit_test(test_hist_parse),
 		cmocka_unit_test(test_hist_shutdowns_by_isa),
 		cmocka_unit_test(test_oracle_match_and_mismatch),

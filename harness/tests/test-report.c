@@ -48,7 +48,8 @@ static void test_facts_without_samples(void **state)
 	assert_int_equal(f.most->reason, 0x72);
 	assert_int_equal(f.nr_least, 1);
 	assert_int_equal(f.least[0]->reason, 0x77);
-	reasons_table(EXSC_ISA_SVM, &nr_svm);
+	/* The APM's 175 codes, not the build host's table. */
+	nr_svm = EXSC_SVM_SLOTS;
 	assert_int_equal(f.nr_defined, nr_svm);
 	assert_int_equal(f.nr_defined_zero, nr_svm - 8);
 	assert_int_equal(f.nr_undefined_seen, 0);

@@ -117,6 +117,37 @@ static void run_unlink(const char *dir, const char *name)
 	assert_int_equal(unlink(path), 0);
 }
 
+/* The result names a reason as the measured kernel's counters do, not as the build host. */
+static void test_result_names_are_the_kernels(void **state)
+{
+	char dir[PATH_MAX], before[PATH_MAX + 64], err[512] = "";
+	char *const rename[] = { "sed", "-i", "s/^114 cpuid /114 cpuid_of_kernel /", before, NULL };
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *result, *entry;
+	size_t i;
+	bool named = false;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	snprintf(before, sizeof(before), "%s/out/counters-before.txt", dir);
+	assert_int_equal(exec_run(rename, NULL, NULL), 0);
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_string_equal(reason_names_find(&ev->names, 114), "cpuid_of_kernel");
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	json_array_foreach(json_object_get(json_object_get(result, "exits"), "by_reason"), i, entry)
+		if (json_integer_value(json_object_get(entry, "reason")) == 114)
+			named = !strcmp(json_string_value(json_object_get(entry, "name")),
+					"cpuid_of_kernel");
+	assert_true(named);
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 static enum run_outcome classify(const char *dir, const char *status_text)
 {
 	struct run_status st;
@@ -233,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_outcomes_of_attempts),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
