@@ -9,8 +9,15 @@
 
 static json_t *doc_new(const struct exsc_info *info)
 {
-	return json_pack("{s:s, s:i, s:{s:s}}", "schema", PROBE_DOC_SCHEMA,
-			 "abi_version", (int)info->abi_version, "l1", "isa", exsc_isa_name(info->isa));
+	json_t *doc = json_pack("{s:s, s:i, s:{s:s}}", "schema", PROBE_DOC_SCHEMA,
+				"abi_version", (int)info->abi_version,
+				"l1", "isa", exsc_isa_name(info->isa));
+
+	/* Whose exits these are, so L0 knows what the absolute counters start from. */
+	if (doc && info->abi_version >= 2)
+		json_object_set_new(json_object_get(doc, "l1"), "scope",
+				    json_string(exsc_scope_name(info->scope)));
+	return doc;
 }
 
 json_t *probe_snapshot_doc(probe_cpuid_fn cpuid, const struct exsc_info *info)

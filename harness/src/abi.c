@@ -34,8 +34,6 @@ int exsc_decode_scope(const struct exsc_regs *r, enum exsc_scope *scope)
 
 int exsc_decode_info(const struct exsc_regs *r, struct exsc_info *info)
 {
-	enum exsc_scope scope;
-
 	/* Zeros are what an unpatched KVM answers for an unknown leaf. */
 	if (r->edx != EXSC_SIGNATURE)
 		return -ENODEV;
@@ -45,7 +43,7 @@ int exsc_decode_info(const struct exsc_regs *r, struct exsc_info *info)
 	info->isa = abi_isa(r->eax == 1 ? r->ebx : r->ebx & EXSC_INFO_ISA_MASK);
 	/* A later version may move things: refuse it rather than guess. */
 	if ((r->eax != 1 && r->eax != EXSC_ABI_VERSION) || info->isa == EXSC_ISA_NONE ||
-	    exsc_decode_scope(r, &scope) < 0)
+	    exsc_decode_scope(r, &info->scope) < 0)
 		return -EPROTO;
 	return 0;
 }

@@ -55,10 +55,29 @@ static int doc_schema(json_t *doc, char *err, size_t errsize)
 	return 0;
 }
 
+/* l1.scope: ABI 2's, "vm" or "host"; absent under ABI 1, whose counters are the host's. */
+static int doc_scope(json_t *scope, struct probe_doc *d, char *err, size_t errsize)
+{
+	const char *name = json_string_value(scope);
+
+	d->scope = EXSC_SCOPE_HOST;
+	if (d->abi_version == 1 && !scope)
+		return 0;
+	if (d->abi_version == 1)
+		return window_fail(err, errsize, -EINVAL, "l1.scope is there, but ABI 1 has no scope");
+	if (doc_want(json_is_string(scope), scope, "l1.scope", "a string", err, errsize))
+		return -EINVAL;
+	if (!strcmp(name, exsc_scope_name(EXSC_SCOPE_VM)))
+		d->scope = EXSC_SCOPE_VM;
+	else if (strcmp(name, exsc_scope_name(EXSC_SCOPE_HOST)))
+		return window_fail(err, errsize, -EINVAL, "l1.scope is \"%s\", not vm or host", name);
+	return 0;
+}
+
 static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *err,
 		    size_t errsize)
 {
-	json_t *isa;
+	json_t *isa, *scope = NULL;
 	uint64_t version;
 
 	if (window_counter(abi_version, "abi_version", &version, err, errsize))
@@ -67,13 +86,13 @@ static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *
 		return window_fail(err, errsize, -EINVAL, "abi_version is %llu, not an ABI version",
 				(unsigned long long)version);
 	d->abi_version = (uint32_t)version;
-	if (doc_unpack(l1, "l1", err, errsize, "{s:o}", "isa", &isa) ||
+	if (doc_unpack(l1, "l1", err, errsize, "{s:o, s?o}", "isa", &isa, "scope", &scope) ||
 	    doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
 		return -EINVAL;
 	if (exsc_isa_parse(json_string_value(isa), &d->isa) || d->isa == EXSC_ISA_NONE)
 		return window_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
 				json_string_value(isa));
-	return 0;
+	return doc_scope(scope, d, err, errsize);
 }
 
 /* The window under @key, its names checked against the document's ISA. */

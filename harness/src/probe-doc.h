@@ -44,6 +44,7 @@ struct probe_doc {
 	enum probe_doc_kind kind;
 	uint32_t abi_version;
 	enum exsc_isa isa;		/* l1.isa: vmx or svm */
+	enum exsc_scope scope;		/* l1.scope; ABI 1: the host's */
 	struct exit_table first;	/* absolute: a run's "before", a snapshot's "counters" */
 	struct exit_table exits;	/* a run's workload window; empty for a snapshot */
 	json_t *workload;		/* {name, params, figures}; NULL for a snapshot */

@@ -51,8 +51,10 @@ static json_t *workload_json(const struct run_record *rec, const struct run_evid
 
 /*
  * The windows of a patched L1 and of a stock one (the histogram's, no
- * cycles).  boot: L2's start to the probe's first read, the probe's first
- * absolute counters minus what L1 read just before it started L2.
+ * cycles).  boot: L2's start to the probe's first read.  The probe's
+ * absolute counters are its own VM's since the VM was made (ABI 2's default
+ * scope), or the host's, from which what L1 read just before it started L2
+ * is taken.
  */
 static void windows_json(const struct run_record *rec, const struct run_evidence *ev,
 			 json_t **exits, json_t **boot, json_t **l1_window)
@@ -61,8 +63,9 @@ static void windows_json(const struct run_record *rec, const struct run_evidence
 
 	if (ev->patched) {
 		json_t *probe_exits = json_object_get(ev->probe, "exits");
+		const struct exit_table *start = ev->doc.scope == EXSC_SCOPE_VM ? &none : &ev->before;
 
-		*boot = ev->probe ? window_delta_json(rec->isa, &ev->before, &ev->doc.first) :
+		*boot = ev->probe ? window_delta_json(rec->isa, start, &ev->doc.first) :
 				    window_json(rec->isa, &none);
 		*exits = json_deep_copy(probe_exits ? probe_exits : *boot);
 		*l1_window = window_delta_json(rec->isa, &ev->before, &ev->after);

@@ -66,6 +66,7 @@ static void test_a_recorded_snapshot_passes(void **state)
 	assert_int_equal(doc->kind, PROBE_DOC_SNAPSHOT);
 	assert_int_equal(doc->abi_version, 2);
 	assert_int_equal(doc->isa, EXSC_ISA_SVM);
+	assert_int_equal(doc->scope, EXSC_SCOPE_VM);
 	assert_int_equal(doc->first.n, json_array_size(at(j, "counters.by_reason")));
 	assert_int_equal(doc->first.total, json_integer_value(at(j, "counters.total")));
 	assert_int_equal(doc->first.cycles, json_integer_value(at(j, "counters.cycles")));
@@ -232,6 +233,16 @@ static void test_values_out_of_place_are_named(void **state)
 	j = load("snapshot-svm");
 	json_object_set_new(j, "abi_version", json_integer(0));
 	assert_refused(j, -EINVAL, "abi_version is 0");
+	/* ABI 2 says whose counters they are; ABI 1 had no such thing. */
+	j = load("snapshot-svm");
+	json_object_del(at(j, "l1"), "scope");
+	assert_refused(j, -EINVAL, "l1.scope is null, not a string");
+	j = load("snapshot-svm");
+	json_object_set_new(at(j, "l1"), "scope", json_string("guest"));
+	assert_refused(j, -EINVAL, "l1.scope is \"guest\", not vm or host");
+	j = load("snapshot-svm");
+	json_object_set_new(j, "abi_version", json_integer(1));
+	assert_refused(j, -EINVAL, "l1.scope is there, but ABI 1 has no scope");
 	/* The driver spells an undefined reason "unknown", and so must the probe. */
 	j = load("run-cpuid-vmx");
 	json_object_set_new(json_array_get(at(j, "exits.by_reason"), 0), "name", json_string("?"));

@@ -56,6 +56,7 @@ struct exsc_info {
 	uint32_t abi_version;
 	enum exsc_isa isa;
 	uint32_t nr_slots;
+	enum exsc_scope scope;	/* whose exits the counters are; ABI 1: the host's */
 };
 
 /*
