@@ -148,6 +148,53 @@ static void test_result_names_are_the_kernels(void **state)
 	run_remove(dir);
 }
 
+/* @result's count of @reason in its window @key, or -1. */
+static json_int_t window_reason_count(json_t *result, const char *key, json_int_t reason)
+{
+	json_t *entry;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(result, key), "by_reason"), i, entry)
+		if (json_integer_value(json_object_get(entry, "reason")) == reason)
+			return json_integer_value(json_object_get(entry, "count"));
+	return -1;
+}
+
+/*
+ * Under ABI 2's VM scope the probe's counters start at the VM's creation:
+ * L2's boot window is its first read as it is, whatever the host's counters
+ * held before L2 (here another VM's 7 CPUID exits).
+ */
+static void test_boot_of_a_vm_scope_run_starts_at_zero(void **state)
+{
+	char dir[PATH_MAX], before[PATH_MAX + 64], err[512] = "";
+	char *const other_vm[] = { "sed", "-i", "s/^114 cpuid 0 0$/114 cpuid 7 700/", before, NULL };
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *recorded, *result;
+	json_error_t jerr;
+
+	(void)state;
+	recorded = json_load_file(RUNS "/cpuid-abi2.json", 0, &jerr);
+	assert_non_null(recorded);
+	run_copy("cpuid-abi2", dir, sizeof(dir));
+	snprintf(before, sizeof(before), "%s/out/counters-before.txt", dir);
+	assert_int_equal(exec_run(other_vm, NULL, NULL), 0);
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_int_equal(ev->doc.scope, EXSC_SCOPE_VM);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	assert_int_equal(window_reason_count(result, "boot", 114),
+			 window_reason_count(recorded, "boot", 114));
+	assert_true(window_reason_count(result, "boot", 114) > 0);
+	json_decref(result);
+	json_decref(recorded);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 static enum run_outcome classify(const char *dir, const char *status_text)
 {
 	struct run_status st;
@@ -265,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
 		cmocka_unit_test(test_result_names_are_the_kernels),
+		cmocka_unit_test(test_boot_of_a_vm_scope_run_starts_at_zero),
 		cmocka_unit_test(test_outcomes_of_attempts),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
