@@ -6,7 +6,7 @@ set -euo pipefail
 root=$1
 recipe=$EXITSCOPE_RECIPE
 agent=$recipe/../../harness/agent/exitscope-agent
-# The micro guest, static: the agent runs `exitmicro spin` as a neighbour VM beside L2.
+# The micro guest, static: the agent runs `exitmicro spin` as a neighbor VM beside L2.
 micro=$recipe/../../harness/build/exitmicro
 
 install -D -m 0755 "$recipe/exitscope-init" "$root/usr/local/sbin/exitscope-init"

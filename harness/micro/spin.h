@@ -3,7 +3,7 @@
  * exitmicro spin: one micro VM that executes CPUID in batches until its time
  * is up or it is asked to stop, then reads its own VM's counters from L1's
  * debugfs (kernel-patch/ABI.md, "The host's view: debugfs":
- * kvm/<pid>-<fd>/exitscope).  It is the neighbour that runs beside another
+ * kvm/<pid>-<fd>/exitscope).  It is the neighbor that runs beside another
  * VM to show that each VM's view holds its own exits and no one else's.
  *
  * spin.c is the pure half (names, the count, the document), unit-tested;

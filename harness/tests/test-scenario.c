@@ -61,7 +61,7 @@ static void test_l2_args_hand_the_init_stage_its_probe(void **state)
 	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", "loglevel=8", args, 8), -ENAMETOOLONG);
 }
 
-/* The agent starts the neighbour on NEIGHBOR=1 only; every scenario says 0 or 1. */
+/* The agent starts the neighbor on NEIGHBOR=1 only; every scenario says 0 or 1. */
 static void test_spec_env_says_whether_a_neighbor_runs(void **state)
 {
 	struct scenario s;
@@ -91,7 +91,7 @@ static void test_a_bad_line_is_named(void **state)
 		"ok runcmd patched 10 - snapshot\nx runcmd stock 0 - snapshot\n",
 		/* A line of the format before BESIDE: its probe's first word is no BESIDE. */
 		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 run cpuid 10\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 neighbour snapshot\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 neighbors snapshot\n",
 	};
 	struct scenario s;
 
