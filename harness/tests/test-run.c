@@ -204,6 +204,50 @@ static void test_assembly_needs_its_evidence(void **state)
 	run_remove(dir);
 }
 
+static void write_out(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/out/%s", dir, name);
+	assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+}
+
+/*
+ * A neighbor's document beside the recorded abi run: the result gets its
+ * block.  That run's probe read ABI 1, every VM's counters, and did not
+ * count its CPUIDs, so nothing shows isolation.  A document the agent kept
+ * but that is not one fails the assembly, naming it.
+ */
+static void test_neighbor_joins_the_result(void **state)
+{
+	char dir[PATH_MAX], err[512] = "";
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *result, *neighbor;
+
+	(void)state;
+	run_copy("abi", dir, sizeof(dir));
+	write_out(dir, "neighbor.json", "{\"batches\": 57, \"batches_cpuid\": 57000, "
+		  "\"cpuid\": 57116, \"own_cpuid\": 116, \"seconds\": 4.3, \"vm\": \"41-4\"}\n");
+	ev = run_evidence_read(dir);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	neighbor = json_object_get(result, "neighbor");
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "cpuid")), 57116);
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "l2_cpuid")), 13);
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "host_cpuid")), 5596);
+	assert_true(json_is_false(json_object_get(neighbor, "isolated")));
+	json_decref(result);
+	run_evidence_free(ev);
+	write_out(dir, "neighbor.json", "exitmicro: spin: /dev/kvm: No such file or directory\n");
+	ev = run_evidence_read(dir);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, "out/neighbor.json is not the neighbor's document: not JSON"));
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 static void test_record_round_trip_and_strictness(void **state)
 {
 	struct run_record rec = { .attempt = 2, .started = 1764400000, .duration_s = 151.5,
@@ -264,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_neighbor_joins_the_result),
 		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_outcomes_of_attempts),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
