@@ -29,14 +29,16 @@ int micro_spin_paths(struct micro_spin *s, int pid, int vm_fd)
 	return n < 0 || (size_t)n >= sizeof(s->path) ? -ENAMETOOLONG : 0;
 }
 
-uint64_t micro_spin_own_cpuid(uint64_t batches)
+uint64_t micro_spin_unsettled_max(const struct micro_spin *s)
 {
-	return 2 + 2 * batches;
+	return s->lost * (MICRO_SPIN_BATCH + MICRO_SPIN_OWN_BATCH);
 }
 
 bool micro_spin_exact(const struct micro_spin *s)
 {
-	return s->cpuid == s->batches * MICRO_SPIN_BATCH + micro_spin_own_cpuid(s->batches);
+	uint64_t settled = s->batches * MICRO_SPIN_BATCH + s->own_cpuid;
+
+	return s->cpuid >= settled && s->cpuid - settled <= micro_spin_unsettled_max(s);
 }
 
 int micro_spin_count(const char *text, enum exsc_isa isa, uint64_t *count)
@@ -60,10 +62,12 @@ json_t *micro_spin_doc(const struct micro_spin *s)
 {
 	uint64_t asked = s->batches * MICRO_SPIN_BATCH;
 
-	if (s->cpuid > INT64_MAX || asked > INT64_MAX || s->batches > INT64_MAX / MICRO_SPIN_BATCH)
+	if (s->cpuid > INT64_MAX || s->batches > INT64_MAX / MICRO_SPIN_BATCH ||
+	    s->own_cpuid > INT64_MAX)
 		return NULL;
-	return json_pack("{s:I, s:I, s:I, s:I, s:f, s:s}", "cpuid", (json_int_t)s->cpuid,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:s}", "cpuid", (json_int_t)s->cpuid,
 			 "batches", (json_int_t)s->batches, "batches_cpuid", (json_int_t)asked,
-			 "own_cpuid", (json_int_t)micro_spin_own_cpuid(s->batches),
+			 "own_cpuid", (json_int_t)s->own_cpuid, "lost", (json_int_t)s->lost,
+			 "lost_cpuid_max", (json_int_t)micro_spin_unsettled_max(s),
 			 "seconds", s->seconds_spun, "vm", s->vm);
 }

@@ -6,6 +6,12 @@
  * kvm/<pid>-<fd>/exitscope).  It is the neighbor that runs beside another
  * VM to show that each VM's view holds its own exits and no one else's.
  *
+ * A VM can be lost under an emulated hypervisor: under QEMU's TCG SVM the
+ * guest can triple-fault, most likely when QEMU resumes it at L1's own
+ * address (docs/nested-stall.md, cause E).  spin then reads that VM's file too,
+ * replaces the VM and goes on; the CPUIDs of the batch it was in are the
+ * only ones it cannot know, and the accounting bounds them.
+ *
  * spin.c is the pure half (names, the count, the document), unit-tested;
  * spin-run.c drives /dev/kvm.  Nothing here prints: an error is returned,
  * with spin->failed naming what it was about.
@@ -29,6 +35,10 @@
 #define MICRO_SPIN_MAX_S	86400u
 /* A batch that has not ended by then is a hung VM, not a slow one. */
 #define MICRO_SPIN_BATCH_TIMEOUT_S	300u
+/* After a stop, a batch gets this long before its VM counts as hung. */
+#define MICRO_SPIN_STOP_S	5u
+/* More lost VMs than this is no emulator's rare fault: spin stops replacing them. */
+#define MICRO_SPIN_MAX_LOST	5u
 
 struct micro_spin {
 	/* in */
@@ -36,10 +46,14 @@ struct micro_spin {
 	const char *debugfs;		/* where debugfs is mounted */
 	volatile sig_atomic_t *stop;	/* set by a signal handler: end after this batch */
 	/* out */
-	char vm[32];			/* "<pid>-<fd>": KVM's name for the VM in debugfs */
+	enum exsc_isa isa;		/* from the first VM's discovery read */
+	char vm[32];			/* "<pid>-<fd>": KVM's name for the last VM in debugfs */
 	char path[PATH_MAX];		/* that VM's counters file */
-	uint64_t batches;		/* batches of MICRO_SPIN_BATCH CPUIDs done */
-	uint64_t cpuid;			/* the CPUID reason's count in that file, at the end */
+	uint64_t batches;		/* batches of MICRO_SPIN_BATCH CPUIDs that ended, all VMs */
+	uint64_t own_cpuid;		/* the guests' other CPUIDs, up to each one's last signal */
+	uint64_t cpuid;			/* the CPUID reason's count in every VM's own file, summed */
+	uint64_t lost;			/* VMs lost in the middle and replaced */
+	char lost_why[128];		/* what the last one did */
 	double seconds_spun;
 	const char *failed;		/* what an error was about */
 };
@@ -51,13 +65,25 @@ int micro_spin_parse_seconds(const char *arg, unsigned int *seconds);
 int micro_spin_paths(struct micro_spin *s, int pid, int vm_fd);
 
 /*
- * The CPUIDs the guest executes besides the batches (guest.S's sequence):
- * the discovery read, the warm-up's one CPUID, and the two reads of each
- * window around its batch.
+ * The guest's CPUIDs besides the batches (guest.S's sequence), up to each
+ * signal: one at DISCOVERED (the discovery read), one more at READY (the
+ * warm-up's CPUID), two per DONE (the reads around the batch).
  */
-uint64_t micro_spin_own_cpuid(uint64_t batches);
+#define MICRO_SPIN_OWN_DISCOVERED	1u
+#define MICRO_SPIN_OWN_READY		1u
+#define MICRO_SPIN_OWN_BATCH		2u
 
-/* Whether the VM's counters hold exactly the CPUIDs its guest executed. */
+/*
+ * The most CPUIDs a lost VM can have executed after its last signal: a
+ * whole batch with both its reads.
+ */
+uint64_t micro_spin_unsettled_max(const struct micro_spin *s);
+
+/*
+ * Whether the VMs' files hold the CPUIDs their guests executed: exactly,
+ * when no VM was lost; else no fewer, and no more than the lost VMs'
+ * unfinished batches can explain.
+ */
 bool micro_spin_exact(const struct micro_spin *s);
 
 /*
@@ -69,16 +95,17 @@ int micro_spin_count(const char *text, enum exsc_isa isa, uint64_t *count);
 
 /*
  * The one document `exitmicro spin` prints:
- *   {cpuid, batches, batches_cpuid, own_cpuid, seconds, vm}
+ *   {cpuid, batches, batches_cpuid, own_cpuid, lost, lost_cpuid_max, seconds, vm}
  * NULL when out of memory or a count is beyond INT64_MAX; the caller owns it.
  */
 json_t *micro_spin_doc(const struct micro_spin *s);
 
 /*
- * The VM half (spin-run.c): create the VM, check that its counters file
+ * The VM half (spin-run.c): create a VM, check that its counters file
  * exists, run batches until @s->seconds pass or *@s->stop is set, read the
- * file.  0; -ENODEV when the KVM is not an exitscope kernel; else -errno of
- * the step @s->failed names.
+ * file; a VM lost on the way is read, counted and replaced.  0; -ENODEV
+ * when the KVM is not an exitscope kernel; else -errno of the step
+ * @s->failed names.
  */
 int micro_spin_run(struct micro_spin *s);
 

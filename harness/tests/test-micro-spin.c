@@ -45,18 +45,37 @@ static void test_the_vm_is_named_as_kvm_names_its_debugfs_directory(void **state
 /* guest.S: the discovery read, the warm-up's CPUID, and two reads around each batch. */
 static void test_exact_is_the_batches_and_the_guests_own_reads(void **state)
 {
-	struct micro_spin s = { .batches = 37, .cpuid = 37076 };
+	struct micro_spin s = { .batches = 37, .own_cpuid = 76, .cpuid = 37076 };
 
 	(void)state;
-	assert_int_equal(micro_spin_own_cpuid(0), 2);
-	assert_int_equal(micro_spin_own_cpuid(37), 76);
+	assert_int_equal(MICRO_SPIN_OWN_DISCOVERED + MICRO_SPIN_OWN_READY +
+			 37 * MICRO_SPIN_OWN_BATCH, 76);
+	assert_int_equal(micro_spin_unsettled_max(&s), 0);
 	assert_true(micro_spin_exact(&s));
 	s.cpuid = 37077;	/* one CPUID of another VM */
 	assert_false(micro_spin_exact(&s));
 	s.cpuid = 37075;	/* one of its own missing */
 	assert_false(micro_spin_exact(&s));
-	s = (struct micro_spin){ .batches = 0, .cpuid = 2 };
+	s = (struct micro_spin){ .batches = 0, .own_cpuid = 2, .cpuid = 2 };
 	assert_true(micro_spin_exact(&s));
+}
+
+/* A lost VM's unfinished batch is unknown: at most a whole one with its two reads. */
+static void test_a_lost_vm_bounds_what_it_did_not_finish(void **state)
+{
+	/* Two VMs: the first lost after 10 batches, the second ran 27. */
+	struct micro_spin s = { .batches = 37, .own_cpuid = 2 + 20 + 2 + 54, .lost = 1 };
+
+	(void)state;
+	assert_int_equal(micro_spin_unsettled_max(&s), 1002);
+	s.cpuid = 37078;	/* lost before its batch's first read */
+	assert_true(micro_spin_exact(&s));
+	s.cpuid = 37078 + 1002;	/* lost right before DONE */
+	assert_true(micro_spin_exact(&s));
+	s.cpuid++;
+	assert_false(micro_spin_exact(&s));
+	s.cpuid = 37077;
+	assert_false(micro_spin_exact(&s));
 }
 
 static void test_count_reads_the_recorded_per_vm_file(void **state)
@@ -88,16 +107,19 @@ static void test_count_refuses_what_is_not_a_counters_file(void **state)
 
 static void test_document_has_every_figure(void **state)
 {
-	struct micro_spin s = { .batches = 37, .cpuid = 37076, .seconds_spun = 3.5, .vm = "36-4" };
+	struct micro_spin s = { .batches = 37, .own_cpuid = 76, .cpuid = 37076, .lost = 1,
+				.seconds_spun = 3.5, .vm = "36-4" };
 	json_t *doc = micro_spin_doc(&s);
 
 	(void)state;
 	assert_non_null(doc);
-	assert_int_equal(json_object_size(doc), 6);
+	assert_int_equal(json_object_size(doc), 8);
 	assert_int_equal(json_integer_value(json_object_get(doc, "cpuid")), 37076);
 	assert_int_equal(json_integer_value(json_object_get(doc, "batches")), 37);
 	assert_int_equal(json_integer_value(json_object_get(doc, "batches_cpuid")), 37000);
 	assert_int_equal(json_integer_value(json_object_get(doc, "own_cpuid")), 76);
+	assert_int_equal(json_integer_value(json_object_get(doc, "lost")), 1);
+	assert_int_equal(json_integer_value(json_object_get(doc, "lost_cpuid_max")), 1002);
 	assert_true(json_real_value(json_object_get(doc, "seconds")) == 3.5);
 	assert_string_equal(json_string_value(json_object_get(doc, "vm")), "36-4");
 	json_decref(doc);
@@ -113,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_seconds_are_digits_within_a_day),
 		cmocka_unit_test(test_the_vm_is_named_as_kvm_names_its_debugfs_directory),
 		cmocka_unit_test(test_exact_is_the_batches_and_the_guests_own_reads),
+		cmocka_unit_test(test_a_lost_vm_bounds_what_it_did_not_finish),
 		cmocka_unit_test(test_count_reads_the_recorded_per_vm_file),
 		cmocka_unit_test(test_count_refuses_what_is_not_a_counters_file),
 		cmocka_unit_test(test_document_has_every_figure),
