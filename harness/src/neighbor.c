@@ -8,7 +8,7 @@
 
 int neighbor_parse(const char *text, struct neighbor_doc *n, char *err, size_t errsize)
 {
-	json_int_t cpuid, batches, asked, own;
+	json_int_t cpuid, batches, asked, own, lost, lost_max;
 	json_error_t jerr;
 	json_t *doc = json_loads(text, 0, &jerr);
 	const char *vm;
@@ -18,11 +18,13 @@ int neighbor_parse(const char *text, struct neighbor_doc *n, char *err, size_t e
 	if (!doc)
 		return window_fail(err, errsize, -EINVAL, "not JSON: %s (line %d)", jerr.text,
 				   jerr.line);
-	if (json_unpack_ex(doc, &jerr, JSON_STRICT, "{s:I, s:I, s:I, s:I, s:F, s:s}", "cpuid",
-			   &cpuid, "batches", &batches, "batches_cpuid", &asked, "own_cpuid", &own,
+	if (json_unpack_ex(doc, &jerr, JSON_STRICT, "{s:I, s:I, s:I, s:I, s:I, s:I, s:F, s:s}",
+			   "cpuid", &cpuid, "batches", &batches, "batches_cpuid", &asked,
+			   "own_cpuid", &own, "lost", &lost, "lost_cpuid_max", &lost_max,
 			   "seconds", &n->seconds, "vm", &vm))
 		window_fail(err, errsize, -EINVAL, "%s", jerr.text);
-	else if (cpuid < 0 || batches < 0 || asked < 0 || own < 0 || n->seconds < 0)
+	else if (cpuid < 0 || batches < 0 || asked < 0 || own < 0 || lost < 0 || lost_max < 0 ||
+		 n->seconds < 0)
 		window_fail(err, errsize, -EINVAL, "a count or the seconds is negative");
 	else if (strlen(vm) >= sizeof(n->vm))
 		window_fail(err, errsize, -EINVAL, "vm '%.40s' is longer than a VM's name", vm);
@@ -33,6 +35,8 @@ int neighbor_parse(const char *text, struct neighbor_doc *n, char *err, size_t e
 		n->batches = (uint64_t)batches;
 		n->batches_cpuid = (uint64_t)asked;
 		n->own_cpuid = (uint64_t)own;
+		n->lost = (uint64_t)lost;
+		n->lost_cpuid_max = (uint64_t)lost_max;
 		snprintf(n->vm, sizeof(n->vm), "%s", vm);
 	}
 	json_decref(doc);
@@ -86,13 +90,20 @@ void neighbor_views_read(enum exsc_isa isa, const struct exit_table *before,
 							     probe_cpuid_exits, &v->l2_caused);
 }
 
+/* Its files hold what its guests executed, and a lost VM's unfinished batch at most more. */
+static bool neighbor_counted_its_own(const struct neighbor_doc *n)
+{
+	uint64_t settled;
+
+	return n->cpuid > 0 && !__builtin_add_overflow(n->batches_cpuid, n->own_cpuid, &settled) &&
+	       n->cpuid >= settled && n->cpuid - settled <= n->lost_cpuid_max;
+}
+
 bool neighbor_isolated(const struct neighbor_doc *n, const struct neighbor_views *v)
 {
-	uint64_t own, both;
+	uint64_t both;
 	bool l2_exact = v->l2_vm_scope && v->l2_caused_known && v->l2_cpuid == v->l2_caused;
-	bool neighbor_exact = n->cpuid > 0 &&
-			      !__builtin_add_overflow(n->batches_cpuid, n->own_cpuid, &own) &&
-			      n->cpuid == own;
+	bool neighbor_exact = neighbor_counted_its_own(n);
 
 	return l2_exact && neighbor_exact &&
 	       !__builtin_add_overflow(n->cpuid, v->l2_cpuid, &both) && v->host_cpuid >= both;

@@ -23,6 +23,8 @@ struct neighbor_doc {
 	uint64_t batches;
 	uint64_t batches_cpuid;	/* CPUIDs its batches executed */
 	uint64_t own_cpuid;	/* its guest's other CPUIDs */
+	uint64_t lost;		/* VMs the emulator lost on the way, each replaced */
+	uint64_t lost_cpuid_max;	/* the most CPUIDs their unfinished batches executed */
 	double seconds;
 	char vm[32];		/* "<pid>-<fd>" */
 };
@@ -53,8 +55,9 @@ void neighbor_views_read(enum exsc_isa isa, const struct exit_table *before,
 
 /*
  * Isolated: L2 read its own VM's scope and its window holds exactly the
- * CPUIDs it caused; the neighbor's own file holds exactly the CPUIDs its
- * guest executed (some); the host view holds both VMs' CPUIDs.
+ * CPUIDs it caused; the neighbor's own files hold the CPUIDs its guests
+ * executed (some), exactly but for what a lost VM's unfinished batch may
+ * have added; the host view holds both VMs' CPUIDs.
  */
 bool neighbor_isolated(const struct neighbor_doc *n, const struct neighbor_views *v);
 

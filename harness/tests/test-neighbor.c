@@ -3,8 +3,9 @@
  * The neighbor beside L2: exitmicro spin's document as the agent keeps it,
  * what L2's probe and L1's counters saw, and the isolation verdict.
  * NEIGHBOR_DOC is a real spin's output (6.1, SVM, QEMU TCG, stopped by
- * SIGTERM after about 4 s); the figures are run abi's, as its probe writes
- * them on an ABI 2 kernel in its default scope.
+ * SIGTERM after about 3 s), NEIGHBOR_LOST_DOC one that lost a VM; the
+ * figures are run abi's, as its probe writes them on an ABI 2 kernel in its
+ * default scope.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,8 +19,13 @@
 #include "neighbor.h"
 
 #define NEIGHBOR_DOC \
-	"{\n  \"batches\": 57,\n  \"batches_cpuid\": 57000,\n  \"cpuid\": 57116,\n" \
-	"  \"own_cpuid\": 116,\n  \"seconds\": 4.29727,\n  \"vm\": \"41-4\"\n}\n"
+	"{\n  \"batches\": 47,\n  \"batches_cpuid\": 47000,\n  \"cpuid\": 47096,\n" \
+	"  \"lost\": 0,\n  \"lost_cpuid_max\": 0,\n  \"own_cpuid\": 96,\n" \
+	"  \"seconds\": 3.16556,\n  \"vm\": \"41-4\"\n}\n"
+/* One VM lost after 10 batches and replaced; the lost batch ran to its last read. */
+#define NEIGHBOR_LOST_DOC \
+	"{\"batches\": 38, \"batches_cpuid\": 38000, \"cpuid\": 39082, \"lost\": 1, " \
+	"\"lost_cpuid_max\": 1002, \"own_cpuid\": 80, \"seconds\": 3.09472, \"vm\": \"37-4\"}"
 
 /* abi's checks with the scope each read: discovery, scope, undefined, never counted, self. */
 static json_t *abi_workload(const char *scope, bool self_pass, json_int_t cpuid)
@@ -60,12 +66,17 @@ static void test_parse_reads_spins_document(void **state)
 
 	(void)state;
 	assert_int_equal(neighbor_parse(NEIGHBOR_DOC, &n, err, sizeof(err)), 0);
-	assert_int_equal(n.cpuid, 57116);
-	assert_int_equal(n.batches, 57);
-	assert_int_equal(n.batches_cpuid, 57000);
-	assert_int_equal(n.own_cpuid, 116);
-	assert_true(n.seconds > 4.29 && n.seconds < 4.3);
+	assert_int_equal(n.cpuid, 47096);
+	assert_int_equal(n.batches, 47);
+	assert_int_equal(n.batches_cpuid, 47000);
+	assert_int_equal(n.own_cpuid, 96);
+	assert_int_equal(n.lost, 0);
+	assert_int_equal(n.lost_cpuid_max, 0);
+	assert_true(n.seconds > 3.16 && n.seconds < 3.17);
 	assert_string_equal(n.vm, "41-4");
+	assert_int_equal(neighbor_parse(NEIGHBOR_LOST_DOC, &n, err, sizeof(err)), 0);
+	assert_int_equal(n.lost, 1);
+	assert_int_equal(n.lost_cpuid_max, 1002);
 }
 
 static void test_parse_is_strict(void **state)
@@ -77,15 +88,17 @@ static void test_parse_is_strict(void **state)
 		{ "{\"cpuid\": 1", "not JSON" },
 		{ "[1]", "Expected object" },
 		{ "{\"cpuid\": 1, \"batches\": 0, \"batches_cpuid\": 0, \"own_cpuid\": 2, "
-		  "\"seconds\": 1}", "vm" },
+		  "\"lost\": 0, \"lost_cpuid_max\": 0, \"seconds\": 1}", "vm" },
 		{ "{\"cpuid\": 1, \"batches\": 0, \"batches_cpuid\": 0, \"own_cpuid\": 2, "
-		  "\"seconds\": 1, \"vm\": \"1-2\", \"exact\": true}", "exact" },
+		  "\"lost\": 0, \"lost_cpuid_max\": 0, \"seconds\": 1, \"vm\": \"1-2\", "
+		  "\"exact\": true}", "exact" },
 		{ "{\"cpuid\": -1, \"batches\": 0, \"batches_cpuid\": 0, \"own_cpuid\": 2, "
-		  "\"seconds\": 1, \"vm\": \"1-2\"}", "negative" },
+		  "\"lost\": 0, \"lost_cpuid_max\": 0, \"seconds\": 1, \"vm\": \"1-2\"}", "negative" },
 		{ "{\"cpuid\": \"1\", \"batches\": 0, \"batches_cpuid\": 0, \"own_cpuid\": 2, "
-		  "\"seconds\": 1, \"vm\": \"1-2\"}", "Expected integer" },
+		  "\"lost\": 0, \"lost_cpuid_max\": 0, \"seconds\": 1, \"vm\": \"1-2\"}", "Expected integer" },
 		{ "{\"cpuid\": 1, \"batches\": 0, \"batches_cpuid\": 0, \"own_cpuid\": 2, "
-		  "\"seconds\": 1, \"vm\": \"1234567890123456789012345678901234567890\"}", "longer" },
+		  "\"lost\": 0, \"lost_cpuid_max\": 0, \"seconds\": 1, "
+		  "\"vm\": \"1234567890123456789012345678901234567890\"}", "longer" },
 	};
 	struct neighbor_doc n;
 
@@ -124,7 +137,7 @@ static void test_views_of_an_isolated_pair(void **state)
 	assert_true(neighbor_isolated(&n, &v));
 	result = neighbor_json(&n, &v);
 	assert_non_null(result);
-	assert_int_equal(json_integer_value(json_object_get(result, "cpuid")), 57116);
+	assert_int_equal(json_integer_value(json_object_get(result, "cpuid")), 47096);
 	assert_int_equal(json_integer_value(json_object_get(result, "host_cpuid")), 3060000);
 	assert_int_equal(json_integer_value(json_object_get(result, "l2_cpuid")), 13);
 	assert_true(json_is_true(json_object_get(result, "isolated")));
@@ -158,8 +171,18 @@ static void test_not_isolated(void **state)
 	assert_false(neighbor_isolated(&n, &v));
 	views(NULL, &v);
 	assert_false(neighbor_isolated(&n, &v));
-	/* The neighbor's own file holds one CPUID its guest did not execute. */
+	/* A lost VM's unfinished batch: up to a batch and its reads more, never fewer. */
 	views(abi_workload("vm", true, 12), &v);
+	assert_int_equal(neighbor_parse(NEIGHBOR_LOST_DOC, &n, err, sizeof(err)), 0);
+	assert_true(neighbor_isolated(&n, &v));
+	n.cpuid = 38080;
+	assert_true(neighbor_isolated(&n, &v));
+	n.cpuid = 38079;
+	assert_false(neighbor_isolated(&n, &v));
+	n.cpuid = 38080 + 1003;
+	assert_false(neighbor_isolated(&n, &v));
+	assert_int_equal(neighbor_parse(NEIGHBOR_DOC, &n, err, sizeof(err)), 0);
+	/* The neighbor's own file holds one CPUID its guest did not execute. */
 	assert_true(neighbor_isolated(&n, &v));
 	n.cpuid++;
 	assert_false(neighbor_isolated(&n, &v));

@@ -228,7 +228,8 @@ static void test_neighbor_joins_the_result(void **state)
 	(void)state;
 	run_copy("abi", dir, sizeof(dir));
 	write_out(dir, "neighbor.json", "{\"batches\": 57, \"batches_cpuid\": 57000, "
-		  "\"cpuid\": 57116, \"own_cpuid\": 116, \"seconds\": 4.3, \"vm\": \"41-4\"}\n");
+		  "\"cpuid\": 57116, \"own_cpuid\": 116, \"lost\": 0, \"lost_cpuid_max\": 0, "
+		  "\"seconds\": 4.3, \"vm\": \"41-4\"}\n");
 	ev = run_evidence_read(dir);
 	result = run_assemble(dir, ev, &v, err, sizeof(err));
 	if (!result)
