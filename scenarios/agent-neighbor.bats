@@ -42,6 +42,14 @@ around_l2() {
 	run -0 grep 'neighbor-end rc=1$' "$EXITSCOPE_RUN/out/agent.log"
 }
 
+@test "agent neighbor: a VM it lost and replaced is named in agent.log" {
+	FAKE_MICRO=lost around_l2
+	run -0 jq -e '.cpuid == 2508 and .lost == 1 and .lost_cpuid_max == 1002' \
+		"$EXITSCOPE_RUN/out/neighbor.json"
+	run -0 grep 'neighbor-end rc=0 exitmicro: spin: 1 VM(s) lost on the way and replaced' \
+		"$EXITSCOPE_RUN/out/agent.log"
+}
+
 @test "agent neighbor: a failed one leaves no document and says why in agent.log" {
 	FAKE_MICRO=fail around_l2
 	assert [ ! -e "$EXITSCOPE_RUN/out/neighbor.json" ]
