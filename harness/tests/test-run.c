@@ -249,6 +249,64 @@ static void test_neighbor_joins_the_result(void **state)
 	run_remove(dir);
 }
 
+static json_t *assemble_copy(const char *dir)
+{
+	char err[512] = "";
+	struct run_evidence *ev = run_evidence_read(dir);
+	struct run_verdict v;
+	json_t *result;
+
+	assert_non_null(ev);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s: %s", dir, err);
+	run_evidence_free(ev);
+	return result;
+}
+
+static bool isolated(json_t *result)
+{
+	return json_is_true(json_object_get(json_object_get(result, "neighbor"), "isolated"));
+}
+
+/*
+ * The recorded run with a neighbor (ABI 2, its own VM's scope, three of the
+ * neighbor's VMs lost and replaced) shows isolation; one CPUID of the
+ * neighbor in L2's window, or more in the neighbor's files than its guests
+ * and lost batches explain, and it does not.
+ */
+static void test_recorded_neighbor_is_isolated_and_would_not_be(void **state)
+{
+	char dir[PATH_MAX], probe[PATH_MAX + 32];
+	/* The only count of 13 in that document is the CPUID reason's in its window. */
+	char *const edit[] = { "sed", "-i", "s/\"count\": 13,$/\"count\": 14,/", probe, NULL };
+	json_t *result;
+
+	(void)state;
+	run_copy("abi-neighbor", dir, sizeof(dir));
+	result = assemble_copy(dir);
+	assert_true(isolated(result));
+	json_decref(result);
+	/* 443 CPUIDs of lost batches were within the 3006 three can hold: 2564 more are not. */
+	write_out(dir, "neighbor.json", "{\"batches\": 3415, \"batches_cpuid\": 3415000, "
+		  "\"cpuid\": 3424845, \"lost\": 3, \"lost_cpuid_max\": 3006, "
+		  "\"own_cpuid\": 6838, \"seconds\": 806.635, \"vm\": \"161-4\"}\n");
+	result = assemble_copy(dir);
+	assert_false(isolated(result));
+	json_decref(result);
+	run_remove(dir);
+	run_copy("abi-neighbor", dir, sizeof(dir));
+	/* L2's window with 14 CPUIDs where run abi executed 12 and the probe read 1. */
+	snprintf(probe, sizeof(probe), "%s/out/l2-probe.out", dir);
+	assert_int_equal(exec_run(edit, NULL, NULL), 0);
+	result = assemble_copy(dir);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(result, "neighbor"),
+							    "l2_cpuid")), 14);
+	assert_false(isolated(result));
+	json_decref(result);
+	run_remove(dir);
+}
+
 static void test_record_round_trip_and_strictness(void **state)
 {
 	struct run_record rec = { .attempt = 2, .started = 1764400000, .duration_s = 151.5,
@@ -310,6 +368,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
 		cmocka_unit_test(test_neighbor_joins_the_result),
+		cmocka_unit_test(test_recorded_neighbor_is_isolated_and_would_not_be),
 		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_outcomes_of_attempts),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
