@@ -4,7 +4,9 @@
 # scope bits (L1 keeps the default, so L2 reads its own VM's counters), an
 # undefined reason answers EDX=0xFFFFFFFF, a reason the manual defines but
 # KVM never counts answers zeros, and a read of the CPUID reason counts the
-# read itself.
+# read itself.  A second VM beside L2 (exitmicro spin, scenarios.cfg BESIDE
+# neighbor) executes CPUIDs meanwhile: L2's window must hold exactly its own,
+# the neighbor's own debugfs file exactly the neighbor's, the host view both.
 
 bats_require_minimum_version 1.5.0
 
@@ -23,4 +25,11 @@ setup() {
 	assert_success
 	run jq -r '.workload.figures.checks[0].detail | "\(.version) \(.isa) \(.slots) \(.scope)"' "$RESULT"
 	assert_output "2 svm 175 vm"
+	run jq -r '.neighbor | "cpuid \(.cpuid), l2 \(.l2_cpuid), host \(.host_cpuid), isolated \(.isolated)"' "$RESULT"
+	echo "# neighbor: $output" >&3
+	run jq -e '.neighbor.isolated == true and .neighbor.cpuid > 0' "$RESULT"
+	assert_success
+	# L2's window: the 12 CPUIDs run abi executed and the probe's own read, nothing else.
+	run jq -e '.neighbor.l2_cpuid == .workload.figures.cpuid + .probe_cpuid_exits' "$RESULT"
+	assert_success
 }

@@ -6,9 +6,12 @@ set -euo pipefail
 root=$1
 recipe=$EXITSCOPE_RECIPE
 agent=$recipe/../../harness/agent/exitscope-agent
+# The micro guest, static: the agent runs `exitmicro spin` as a neighbor VM beside L2.
+micro=$recipe/../../harness/build/exitmicro
 
 install -D -m 0755 "$recipe/exitscope-init" "$root/usr/local/sbin/exitscope-init"
 install -D -m 0755 "$agent" "$root/usr/local/sbin/exitscope-agent"
+install -D -m 0755 "$micro" "$root/usr/local/sbin/exitmicro"
 ln -sf /bin/busybox "$root/usr/local/sbin/poweroff"
 
 # libvirtd runs without systemd, virtlogd, cgroup delegation or a network:

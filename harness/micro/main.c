@@ -3,17 +3,21 @@
  * exitmicro: run in L1 (the patched kernel as hypervisor), make a micro VM
  * take chosen exits exactly K times each, and check that every view counted
  * them: the guest's CPUID leaves, L1's debugfs counters, the kvm_exit
- * histogram.  One JSON document on stdout.
+ * histogram.  One JSON document on stdout.  `exitmicro spin` instead keeps
+ * one VM busy with CPUIDs beside another VM (spin.h).
  * Exit codes: 0 every caused reason exact, 1 not, 2 usage, 3 environment.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "document.h"
 #include "exitscope/reasons.h"
 #include "measure.h"
+#include "spin.h"
 
 #define K_MAX			1000000000ull
 
@@ -22,9 +26,17 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: exitmicro [--timeout S] [--counters FILE] [--tracefs DIR] K [ACTION...]\n"
 		"       exitmicro list\n"
+		"       exitmicro spin SECONDS\n"
 		"Runs each ACTION (default: every one) K times in a fresh VM of this host's KVM\n"
 		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact.\n"
-		"Exit 0 when every caused reason is exact, 1 when not, 2 usage, 3 environment.\n");
+		"Exit 0 when every caused reason is exact, 1 when not, 2 usage, 3 environment.\n"
+		"spin: one VM executes CPUID in batches of %u until SECONDS pass or SIGTERM,\n"
+		"then prints {cpuid, batches, batches_cpuid, own_cpuid, lost, lost_cpuid_max,\n"
+		"seconds, vm}, cpuid as its own debugfs file kvm/<pid>-<fd>/exitscope counts it\n"
+		"(a VM lost on the way is counted too, and replaced).  Exit 0 when that is\n"
+		"batches_cpuid + own_cpuid (up to lost_cpuid_max more), 1 when not, 2 usage,\n"
+		"3 environment.\n",
+		MICRO_SPIN_BATCH);
 }
 
 static void print_cause(const struct micro_cause *c, enum exsc_isa isa)
@@ -124,6 +136,70 @@ static int environment_error(const struct micro_run *run, int err)
 	return 3;
 }
 
+static volatile sig_atomic_t spin_stop;
+
+/* A batch ends in well under a second; one that hangs must not outlast the stop for long. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	spin_stop = 1;
+	alarm(MICRO_SPIN_STOP_S);
+}
+
+/* SIGTERM and SIGINT end the spin after its batch; they cut KVM_RUN short (no SA_RESTART). */
+static int spin_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ? -errno : 0;
+}
+
+static int spin_error(const struct micro_spin *s, int err)
+{
+	if (err == -ENODEV)
+		fprintf(stderr, "exitmicro: spin: this KVM is not an exitscope kernel "
+				"(no EXSC signature at CPUID 0x4FFFFFFB); boot a patched kernel\n");
+	else if (s->failed == s->path && (err == -ENOENT || err == -EACCES))
+		fprintf(stderr, "exitmicro: spin: no per-VM counters at %s: %s; boot an exitscope "
+				"kernel of ABI 2 or later, as root, with debugfs at %s\n",
+			s->path, strerror(-err), s->debugfs);
+	else
+		fprintf(stderr, "exitmicro: spin: %s: %s; run as root in L1 with KVM and debugfs\n",
+			s->failed ? s->failed : "?", strerror(-err));
+	return 3;
+}
+
+static int cmd_spin(int argc, char **argv)
+{
+	static struct micro_spin s = { .debugfs = "/sys/kernel/debug", .stop = &spin_stop };
+	json_t *doc;
+	int r;
+
+	if (argc != 2 || micro_spin_parse_seconds(argv[1], &s.seconds)) {
+		usage(stderr);
+		return 2;
+	}
+	r = spin_signals();
+	if (!r)
+		r = micro_spin_run(&s);
+	if (r)
+		return spin_error(&s, r);
+	if (s.lost)
+		fprintf(stderr, "exitmicro: spin: %llu VM(s) lost on the way and replaced; the last: %s\n",
+			(unsigned long long)s.lost, s.lost_why);
+	doc = micro_spin_doc(&s);
+	if (!doc) {
+		fprintf(stderr, "exitmicro: spin: out of memory\n");
+		return 3;
+	}
+	/* Six digits say more than a spin's length means; jansson would print 17. */
+	json_dumpf(doc, stdout, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+	putchar('\n');
+	json_decref(doc);
+	return micro_spin_exact(&s) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct micro_run run = { .timeout_s = 600,
@@ -133,8 +209,14 @@ int main(int argc, char **argv)
 	int first, r;
 	bool exact;
 
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return list_actions();
+	if (argc >= 2 && !strcmp(argv[1], "spin"))
+		return cmd_spin(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &run, &tracefs);
 	if (first < 0) {
 		usage(stderr);

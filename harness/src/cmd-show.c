@@ -110,6 +110,17 @@ static void show_oracle(const struct result *r)
 	}
 }
 
+/* A VM that ran beside L2: what each view counted of the CPUID reason. */
+static void show_neighbor(const struct result *r)
+{
+	if (!r->neighbor.present)
+		return;
+	printf("neighbor  a VM beside L2: CPUID %llu in its own view, %llu in L2's window, %llu in "
+	       "the host view: %s\n", (unsigned long long)r->neighbor.cpuid,
+	       (unsigned long long)r->neighbor.l2_cpuid, (unsigned long long)r->neighbor.host_cpuid,
+	       r->neighbor.isolated ? "isolated" : "NOT isolated");
+}
+
 int cmd_show(int argc, char **argv)
 {
 	struct result_error err;
@@ -131,6 +142,7 @@ int cmd_show(int argc, char **argv)
 	printf("probe     %llu CPUID exit(s) of its own in the window\n",
 	       (unsigned long long)r.probe_cpuid_exits);
 	show_oracle(&r);
+	show_neighbor(&r);
 	result_free(&r);
 	if (ret) {
 		fprintf(stderr, "exitscope: show: out of memory\n");

@@ -81,31 +81,73 @@ static int walk_newest(const char *path, const struct stat *st, int type, struct
 	return FTW_CONTINUE;
 }
 
+/* What each static binary an image carries is built from (harness/Makefile). */
+static const char *const probe_sources[] = { "harness/probe", "harness/include",
+					     "harness/src/abi.c", "harness/src/reasons.c", NULL };
+static const char *const micro_sources[] = { "harness/micro", "harness/include",
+					     "harness/src/abi.c", "harness/src/reasons.c",
+					     "harness/src/window.c", "harness/src/probe-doc.c", NULL };
+
+/* A file of the checkout an image carries besides its recipe; sources NULL for a script. */
+struct image_carried {
+	const char *path;
+	const char *const *sources;
+};
+
+static const struct image_carried l1_carried[] = {
+	{ "harness/agent/exitscope-agent", NULL },
+	{ "harness/build/exitmicro", micro_sources },
+	{ NULL, NULL },
+};
+
+static const struct image_carried l2_carried[] = {
+	{ "harness/build/exitprobe", probe_sources },
+	{ NULL, NULL },
+};
+
 /*
- * The L2 image carries the probe as built: one older than its sources would
+ * An image carries its binaries as built: one older than its sources would
  * give a stale image under a valid id.  -ESTALE then, with what to do.
  */
-static int probe_up_to_date(const char *root, const char *probe)
+static int binary_up_to_date(const char *root, const char *binary, const char *const *sources)
 {
-	static const char *const dirs[] = { "harness/probe", "harness/include", "harness/src/abi.c",
-					    "harness/src/reasons.c" };
 	char path[PATH_MAX + 64];
 	struct stat st;
 
 	newest_source = 0;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		util_pathf(path, sizeof(path), "%s/%s", root, dirs[i]);
+	for (size_t i = 0; sources[i]; i++) {
+		util_pathf(path, sizeof(path), "%s/%s", root, sources[i]);
 		nftw(path, walk_newest, 16, FTW_PHYS | FTW_ACTIONRETVAL);
 	}
-	if (stat(probe, &st) < 0)
+	if (stat(binary, &st) < 0)
 		return -ENOENT;
 	return st.st_mtime >= newest_source ? 0 : -ESTALE;
 }
 
-static int image_collect_inputs(struct image_plan *p)
+/* One carried file into the image's inputs, so that a new build of it is a new image. */
+static int image_add_carried(struct image_plan *p, const struct image_carried *c)
 {
 	char path[PATH_MAX + 64];
 	struct stat st;
+
+	util_pathf(path, sizeof(path), "%s/%s", p->root, c->path);
+	if (stat(path, &st) < 0 || input_add(p, path) < 0) {
+		fprintf(stderr, "exitscope: images: %s is missing; run 'make -C harness' first\n", path);
+		return -ENOENT;
+	}
+	if (c->sources && binary_up_to_date(p->root, path, c->sources) == -ESTALE) {
+		fprintf(stderr, "exitscope: images: %s is older than its sources; run 'make -C harness' first\n",
+			path);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static int image_collect_inputs(struct image_plan *p)
+{
+	const struct image_carried *c = !strcmp(p->kind, "l1") ? l1_carried : l2_carried;
+	char path[PATH_MAX + 64];
+	int r = 0;
 
 	util_pathf(path, sizeof(path), "%s/guest-images/build.sh", p->root);
 	if (input_add(p, path) < 0) {
@@ -118,20 +160,9 @@ static int image_collect_inputs(struct image_plan *p)
 		fprintf(stderr, "exitscope: images: cannot read the recipe %s\n", path);
 		return -EIO;
 	}
-	if (!strcmp(p->kind, "l1"))
-		util_pathf(path, sizeof(path), "%s/harness/agent/exitscope-agent", p->root);
-	else
-		util_pathf(path, sizeof(path), "%s/harness/build/exitprobe", p->root);
-	if (stat(path, &st) < 0 || input_add(p, path) < 0) {
-		fprintf(stderr, "exitscope: images: %s is missing; run 'make -C harness' first\n", path);
-		return -ENOENT;
-	}
-	if (!strcmp(p->kind, "l2") && probe_up_to_date(p->root, path) == -ESTALE) {
-		fprintf(stderr, "exitscope: images: %s is older than its sources; run 'make -C harness' first\n",
-			path);
-		return -ESTALE;
-	}
-	return 0;
+	for (; c->path && !r; c++)
+		r = image_add_carried(p, c);
+	return r;
 }
 
 static int image_plan_init(struct image_plan *p, const char *kind)

@@ -326,6 +326,38 @@ static int result_parse_samples(json_t *samples, struct result *r, struct result
 	return 0;
 }
 
+/*
+ * The neighbor's block.  isolated means the host view holds both VMs'
+ * CPUIDs and the neighbor took some: a document that says so against its
+ * own numbers is refused.
+ */
+static int result_parse_neighbor(json_t *obj, struct result *r, struct result_error *err)
+{
+	json_int_t cpuid, host, l2;
+	int isolated;
+	uint64_t both;
+
+	if (!obj)
+		return 0;
+	if (result_unpack(obj, "neighbor", err, "{s:I, s:I, s:I, s:b}", "cpuid", &cpuid,
+			  "host_cpuid", &host, "l2_cpuid", &l2, "isolated", &isolated) ||
+	    result_counter(cpuid, "neighbor", "cpuid", &r->neighbor.cpuid, err) ||
+	    result_counter(host, "neighbor", "host_cpuid", &r->neighbor.host_cpuid, err) ||
+	    result_counter(l2, "neighbor", "l2_cpuid", &r->neighbor.l2_cpuid, err))
+		return -EINVAL;
+	if (isolated && (!r->neighbor.cpuid ||
+			 __builtin_add_overflow(r->neighbor.cpuid, r->neighbor.l2_cpuid, &both) ||
+			 r->neighbor.host_cpuid < both))
+		return result_fail(err, -EINVAL, "neighbor.isolated is true, but host_cpuid %llu is "
+				   "not at least cpuid %llu (not 0) + l2_cpuid %llu",
+				   (unsigned long long)r->neighbor.host_cpuid,
+				   (unsigned long long)r->neighbor.cpuid,
+				   (unsigned long long)r->neighbor.l2_cpuid);
+	r->neighbor.present = true;
+	r->neighbor.isolated = isolated;
+	return 0;
+}
+
 static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 			    struct result_error *err)
 {
@@ -333,12 +365,13 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 	const char *schema;
 
 	if (result_unpack(doc, "", err,
-			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s?o}",
+			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s?o, s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
-			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7]))
+			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
+			  "neighbor", &blocks[8]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -356,7 +389,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[8] = { NULL };
+	json_t *blocks[9] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -370,7 +403,8 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_parse_window(blocks[5], "boot", &r->boot, err) ||
 	    result_check_window(r, &r->exits, "exits", err) ||
 	    result_check_window(r, &r->boot, "boot", err) ||
-	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err)) {
+	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err) ||
+	    result_parse_neighbor(blocks[8], r, err)) {
 		result_free(r);
 		return -EINVAL;
 	}

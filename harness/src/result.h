@@ -77,6 +77,14 @@ struct result {
 	 */
 	json_t *samples;
 	size_t nr_samples;
+	/* A VM ran beside L2 (docs/design.md, "The neighbor"); the rest only then. */
+	struct {
+		bool present;
+		uint64_t cpuid;		/* the neighbor's own VM's CPUID exits */
+		uint64_t host_cpuid;	/* the CPUID reason in L1's host view over L2's life */
+		uint64_t l2_cpuid;	/* the CPUID reason in L2's window */
+		bool isolated;
+	} neighbor;
 };
 
 /*

@@ -76,6 +76,17 @@ static void windows_json(const struct run_record *rec, const struct run_evidence
 	}
 }
 
+/* What the VM beside L2 counted against what L2's window and L1's host view hold. */
+static json_t *neighbor_result(const struct run_record *rec, const struct run_evidence *ev)
+{
+	struct neighbor_views v;
+
+	neighbor_views_read(rec->isa, &ev->before, &ev->after, &ev->doc.exits,
+			    ev->probe ? ev->doc.workload : NULL,
+			    ev->probe ? ev->doc.probe_cpuid_exits : 0, &v);
+	return neighbor_json(&ev->neighbor_doc, &v);
+}
+
 static json_t *result_json(const struct run_record *rec, const struct run_evidence *ev,
 			   json_t *kernel, bool *match)
 {
@@ -102,6 +113,11 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 			   (json_int_t)(ev->probe ? ev->doc.probe_cpuid_exits : 0));
 	if (result && ev->probe && ev->doc.samples)
 		json_object_set(result, "samples", ev->doc.samples);
+	if (result && ev->neighbor &&
+	    json_object_set_new(result, "neighbor", neighbor_result(rec, ev))) {
+		json_decref(result);
+		result = NULL;
+	}
 	return result;
 }
 
@@ -121,6 +137,9 @@ static int evidence_check(const char *run_dir, const struct run_record *rec,
 	else if (ev->probe && ev->probe_error[0])
 		snprintf(err, size, "L2's probe document is not valid: %s; see %s/out/l2-probe.out",
 			 ev->probe_error, run_dir);
+	else if (ev->neighbor && ev->neighbor_error[0])
+		snprintf(err, size, "out/neighbor.json is not the neighbor's document: %s; see "
+			 "%s/out/neighbor.log", ev->neighbor_error, run_dir);
 	else if (ev->probe && ev->doc.isa != rec->isa)
 		snprintf(err, size, "L2's probe read ISA %s but L1 runs %s (%s under %s); see %s/%s",
 			 exsc_isa_name(ev->doc.isa), exsc_isa_name(rec->isa), rec->cpu_vendor,

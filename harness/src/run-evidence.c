@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "run.h"
 #include "util.h"
@@ -62,6 +63,21 @@ static void evidence_counters(const char *run_dir, struct run_evidence *ev)
 	free(after);
 }
 
+/* The neighbor's document, when the agent kept one (spec NEIGHBOR=1, and it reported). */
+static void evidence_neighbor(const char *run_dir, struct run_evidence *ev)
+{
+	char *text = NULL;
+	int r = read_out(run_dir, "neighbor.json", &text);
+
+	ev->neighbor = r != -ENOENT;
+	if (!r)
+		neighbor_parse(text, &ev->neighbor_doc, ev->neighbor_error, sizeof(ev->neighbor_error));
+	else if (ev->neighbor)
+		snprintf(ev->neighbor_error, sizeof(ev->neighbor_error), "cannot read it: %s",
+			 strerror(-r));
+	free(text);
+}
+
 struct run_evidence *run_evidence_read(const char *run_dir)
 {
 	struct run_evidence *ev = calloc(1, sizeof(*ev));
@@ -71,6 +87,7 @@ struct run_evidence *run_evidence_read(const char *run_dir)
 	evidence_probe(run_dir, ev);
 	evidence_hist(run_dir, ev);
 	evidence_counters(run_dir, ev);
+	evidence_neighbor(run_dir, ev);
 	return ev;
 }
 

@@ -62,11 +62,8 @@ static int write_spec(const struct run_attempt *a)
 			a->sc->name);
 		return -EINVAL;
 	}
-	snprintf(spec, sizeof(spec),
-		 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
-		 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
-		 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%d\nL2_VCPUS=1\n",
-		 a->sc->name, a->sc->timeout_s, args, L2_MEMORY_MIB);
+	if (scenario_spec_env(a->sc, args, L2_MEMORY_MIB, spec, sizeof(spec)) < 0)
+		return -ENAMETOOLONG;
 	return write_text(a->run_dir, "spec.env", spec);
 }
 

@@ -28,6 +28,7 @@
 #include "images-build.h"
 #include "kernel-build.h"
 #include "launch.h"
+#include "neighbor.h"
 #include "probe-doc.h"
 #include "scenario.h"
 
@@ -195,6 +196,9 @@ struct run_evidence {
 	struct exit_table after;	/* and after it shut off */
 	struct exit_table hist;		/* the kvm_exit histogram over that window */
 	struct reason_names names;	/* the kernel's names, from its counters; n 0 when stock */
+	bool neighbor;			/* out/neighbor.json is there: a VM ran beside L2 */
+	struct neighbor_doc neighbor_doc;	/* ... parsed, when neighbor_error is "" */
+	char neighbor_error[256];	/* why it is not the neighbor's document, or "" */
 };
 
 /* Never fails as a whole: a part that is missing or broken is left unset. NULL on ENOMEM. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,21 +12,24 @@
 /* One line into @s; 1 for a scenario, 0 for a comment or blank, -EINVAL otherwise. */
 static int scenario_parse_line(const char *line, struct scenario *s)
 {
-	char kernel[16];
+	char kernel[16], beside[16];
 	int probe_at = 0;
 
 	line += strspn(line, " \t");
 	if (!*line || *line == '#' || *line == '\n')
 		return 0;
 	memset(s, 0, sizeof(*s));
-	if (sscanf(line, "%31s %15s %15s %u %n", s->name, s->stage, kernel, &s->timeout_s,
-		   &probe_at) != 4 || !probe_at)
+	if (sscanf(line, "%31s %15s %15s %u %15s %n", s->name, s->stage, kernel, &s->timeout_s,
+		   beside, &probe_at) != 5 || !probe_at)
 		return -EINVAL;
 	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd") && strcmp(s->stage, "init"))
 		return -EINVAL;
 	if (strcmp(kernel, "patched") && strcmp(kernel, "stock"))
 		return -EINVAL;
+	if (strcmp(beside, "-") && strcmp(beside, "neighbor"))
+		return -EINVAL;
 	s->stock = !strcmp(kernel, "stock");
+	s->neighbor = !strcmp(beside, "neighbor");
 	snprintf(s->probe, sizeof(s->probe), "%.*s", (int)strcspn(line + probe_at, "\n"),
 		 line + probe_at);
 	return s->probe[0] && s->timeout_s ? 1 : -EINVAL;
@@ -42,6 +46,18 @@ int scenario_l2_args(const struct scenario *s, const char *base, const char *app
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return strpbrk(args, ",\n") ? -EINVAL : 0;
+}
+
+int scenario_spec_env(const struct scenario *s, const char *l2_args, unsigned int l2_memory_mib,
+		      char *out, size_t size)
+{
+	int n = snprintf(out, size,
+			 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
+			 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
+			 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%u\nL2_VCPUS=1\nNEIGHBOR=%d\n",
+			 s->name, s->timeout_s, l2_args, l2_memory_mib, s->neighbor ? 1 : 0);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 struct scenario_search {

@@ -11,6 +11,7 @@ struct scenario {
 	char stage[16];		/* cloud-init's runcmd or bootcmd, or init: L2's PID 1 */
 	bool stock;		/* runs on the unpatched kernel */
 	unsigned int timeout_s;	/* L1's limit for L2, virt-install to power-off */
+	bool neighbor;		/* BESIDE neighbor: a second VM in L1 beside L2 */
 	char probe[256];	/* exitprobe's command line in L2 */
 };
 
@@ -31,6 +32,14 @@ int scenario_find(const char *cfg, const char *name, struct scenario *s, int *li
  */
 int scenario_l2_args(const struct scenario *s, const char *base, const char *append,
 		     char *args, size_t size);
+
+/*
+ * spec.env for @s (docs/design.md, "spec.env"): the keys L1's agent reads,
+ * with L2's kernel arguments @l2_args and memory @l2_memory_mib, in @out.
+ * -ENAMETOOLONG when it does not fit @size.
+ */
+int scenario_spec_env(const struct scenario *s, const char *l2_args, unsigned int l2_memory_mib,
+		      char *out, size_t size);
 
 /* Each scenario's name, one per line, for usage and error messages. */
 void scenario_list(const char *cfg, FILE *out);

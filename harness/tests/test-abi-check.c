@@ -66,11 +66,15 @@ static json_t *run_abi(void)
 	struct workload_ctx ctx;
 	struct workload_args args = { 0 };
 	json_t *figures = json_object();
+	uint64_t exits_before = cpuid_exits;
 
 	assert_int_equal(workload_ctx_init(&ctx, workload_find("abi"), &args), 0);
 	assert_int_equal(workload_run(model_cpuid, &ctx, figures), 0);
 	workload_release(&ctx);
 	assert_int_equal(json_array_size(json_object_get(figures, "checks")), NR_CHECKS);
+	/* Every CPUID the model saw, and no other: L0 holds L2's window to this. */
+	assert_int_equal(json_integer_value(json_object_get(figures, "cpuid")),
+			 cpuid_exits - exits_before);
 	return figures;
 }
 
@@ -104,6 +108,8 @@ static void test_abi_passes_on_the_svm_model(void **state)
 	/* The discovery check reports what it read. */
 	assert_string_equal(detail_string(figures, CHECK_DISCOVERY, "isa"), "svm");
 	assert_string_equal(detail_string(figures, CHECK_SCOPE, "scope"), "vm");
+	/* Discovery, 3 leaves for each of 2 undefined reasons and 1 never counted, 2 self-reads. */
+	assert_int_equal(json_integer_value(json_object_get(figures, "cpuid")), 12);
 	/* SVM's first undefined code is 0xA7, right after IDLE_HLT. */
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(json_object_get(
 		check_of(figures, CHECK_UNDEFINED), "detail"), "reasons"), 0)), 0xA7);

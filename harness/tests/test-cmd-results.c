@@ -108,6 +108,21 @@ static void test_show_golden(void **state)
 	captured_free(&c);
 }
 
+/* The recorded run with a VM beside L2: one line says what each view counted. */
+static void test_show_neighbor(void **state)
+{
+	struct captured c = SHOW("tests/data/runs/abi-neighbor.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\nneighbor  a VM beside L2: CPUID 3422281 in its own view, 13 in "
+			"L2's window, 3427979 in the host view: isolated\n");
+	captured_free(&c);
+	c = SHOW(DATA "k61/cpuid.json");
+	assert_null(strstr(c.out, "neighbor"));
+	captured_free(&c);
+}
+
 static void test_show_bad_input(void **state)
 {
 	struct captured c = SHOW(DATA "bad/truncated.json");
@@ -290,6 +305,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show_golden),
+		cmocka_unit_test(test_show_neighbor),
 		cmocka_unit_test(test_show_bad_input),
 		cmocka_unit_test(test_diff_golden_kernels),
 		cmocka_unit_test(test_diff_unchanged_rerun),

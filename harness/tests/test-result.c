@@ -210,6 +210,53 @@ static void test_validate_oracle_and_samples(void **state)
 	assert_invalid(doc, -EINVAL, "1 object item(s) left unpacked: extra");
 }
 
+/* The neighbor's block: optional, strict, and "isolated" held to its own numbers. */
+static void test_validate_neighbor(void **state)
+{
+	struct result_error err;
+	struct result r;
+	json_t *doc;
+
+	(void)state;
+	doc = valid_doc();
+	json_object_set_new(doc, "neighbor", json_pack("{s:i, s:i, s:i, s:b}", "cpuid", 57116,
+						       "host_cpuid", 3060000, "l2_cpuid", 13,
+						       "isolated", 1));
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_true(r.neighbor.present);
+	assert_true(r.neighbor.isolated);
+	assert_int_equal(r.neighbor.cpuid, 57116);
+	assert_int_equal(r.neighbor.host_cpuid, 3060000);
+	assert_int_equal(r.neighbor.l2_cpuid, 13);
+	result_free(&r);
+	/* Not isolated is a verdict, whatever the numbers. */
+	json_object_set_new(json_object_get(doc, "neighbor"), "host_cpuid", json_integer(5));
+	json_object_set_new(json_object_get(doc, "neighbor"), "isolated", json_false());
+	assert_int_equal(result_validate(doc, &err), 0);
+	json_object_set_new(json_object_get(doc, "neighbor"), "isolated", json_true());
+	assert_invalid(doc, -EINVAL, "neighbor.isolated is true, but host_cpuid 5 is not at least "
+		       "cpuid 57116 (not 0) + l2_cpuid 13");
+	doc = valid_doc();
+	json_object_set_new(doc, "neighbor", json_pack("{s:i, s:i, s:i, s:b}", "cpuid", 0,
+						       "host_cpuid", 13, "l2_cpuid", 13,
+						       "isolated", 1));
+	assert_invalid(doc, -EINVAL, "neighbor.isolated is true");
+	doc = valid_doc();
+	json_object_set_new(doc, "neighbor", json_pack("{s:i, s:i, s:i, s:b}", "cpuid", -1,
+						       "host_cpuid", 13, "l2_cpuid", 13,
+						       "isolated", 0));
+	assert_invalid(doc, -EINVAL, "neighbor.cpuid is negative");
+	doc = valid_doc();
+	json_object_set_new(doc, "neighbor", json_pack("{s:i, s:i, s:i, s:b, s:i}", "cpuid", 1,
+						       "host_cpuid", 13, "l2_cpuid", 12,
+						       "isolated", 1, "vm", 4));
+	assert_invalid(doc, -EINVAL, "neighbor: 1 object item(s) left unpacked: vm");
+	doc = valid_doc();
+	json_object_set_new(doc, "neighbor", json_pack("{s:i, s:i, s:i}", "cpuid", 1,
+						       "host_cpuid", 13, "l2_cpuid", 12));
+	assert_invalid(doc, -EINVAL, "neighbor: Object item not found: isolated");
+}
+
 static json_t *window_of(json_t *doc, const char *key, size_t i)
 {
 	return json_array_get(json_object_get(json_object_get(doc, key), "by_reason"), i);
@@ -352,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_validate_schema_and_enums),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),
+		cmocka_unit_test(test_validate_neighbor),
 		cmocka_unit_test(test_validate_totals),
 		cmocka_unit_test(test_validate_stock_totals),
 		cmocka_unit_test(test_validate_time),

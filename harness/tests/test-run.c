@@ -251,6 +251,109 @@ static void test_assembly_needs_its_evidence(void **state)
 	run_remove(dir);
 }
 
+static void write_out(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/out/%s", dir, name);
+	assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+}
+
+/*
+ * A neighbor's document beside the recorded abi run: the result gets its
+ * block.  That run's probe read ABI 1, every VM's counters, and did not
+ * count its CPUIDs, so nothing shows isolation.  A document the agent kept
+ * but that is not one fails the assembly, naming it.
+ */
+static void test_neighbor_joins_the_result(void **state)
+{
+	char dir[PATH_MAX], err[512] = "";
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *result, *neighbor;
+
+	(void)state;
+	run_copy("abi", dir, sizeof(dir));
+	write_out(dir, "neighbor.json", "{\"batches\": 57, \"batches_cpuid\": 57000, "
+		  "\"cpuid\": 57116, \"own_cpuid\": 116, \"lost\": 0, \"lost_cpuid_max\": 0, "
+		  "\"seconds\": 4.3, \"vm\": \"41-4\"}\n");
+	ev = run_evidence_read(dir);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	neighbor = json_object_get(result, "neighbor");
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "cpuid")), 57116);
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "l2_cpuid")), 13);
+	assert_int_equal(json_integer_value(json_object_get(neighbor, "host_cpuid")), 5596);
+	assert_true(json_is_false(json_object_get(neighbor, "isolated")));
+	json_decref(result);
+	run_evidence_free(ev);
+	write_out(dir, "neighbor.json", "exitmicro: spin: /dev/kvm: No such file or directory\n");
+	ev = run_evidence_read(dir);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, "out/neighbor.json is not the neighbor's document: not JSON"));
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+static json_t *assemble_copy(const char *dir)
+{
+	char err[512] = "";
+	struct run_evidence *ev = run_evidence_read(dir);
+	struct run_verdict v;
+	json_t *result;
+
+	assert_non_null(ev);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s: %s", dir, err);
+	run_evidence_free(ev);
+	return result;
+}
+
+static bool isolated(json_t *result)
+{
+	return json_is_true(json_object_get(json_object_get(result, "neighbor"), "isolated"));
+}
+
+/*
+ * The recorded run with a neighbor (ABI 2, its own VM's scope, three of the
+ * neighbor's VMs lost and replaced) shows isolation; one CPUID of the
+ * neighbor in L2's window, or more in the neighbor's files than its guests
+ * and lost batches explain, and it does not.
+ */
+static void test_recorded_neighbor_is_isolated_and_would_not_be(void **state)
+{
+	char dir[PATH_MAX], probe[PATH_MAX + 32];
+	/* The only count of 13 in that document is the CPUID reason's in its window. */
+	char *const edit[] = { "sed", "-i", "s/\"count\": 13,$/\"count\": 14,/", probe, NULL };
+	json_t *result;
+
+	(void)state;
+	run_copy("abi-neighbor", dir, sizeof(dir));
+	result = assemble_copy(dir);
+	assert_true(isolated(result));
+	json_decref(result);
+	/* 443 CPUIDs of lost batches were within the 3006 three can hold: 2564 more are not. */
+	write_out(dir, "neighbor.json", "{\"batches\": 3415, \"batches_cpuid\": 3415000, "
+		  "\"cpuid\": 3424845, \"lost\": 3, \"lost_cpuid_max\": 3006, "
+		  "\"own_cpuid\": 6838, \"seconds\": 806.635, \"vm\": \"161-4\"}\n");
+	result = assemble_copy(dir);
+	assert_false(isolated(result));
+	json_decref(result);
+	run_remove(dir);
+	run_copy("abi-neighbor", dir, sizeof(dir));
+	/* L2's window with 14 CPUIDs where run abi executed 12 and the probe read 1. */
+	snprintf(probe, sizeof(probe), "%s/out/l2-probe.out", dir);
+	assert_int_equal(exec_run(edit, NULL, NULL), 0);
+	result = assemble_copy(dir);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(result, "neighbor"),
+							    "l2_cpuid")), 14);
+	assert_false(isolated(result));
+	json_decref(result);
+	run_remove(dir);
+}
+
 static void test_record_round_trip_and_strictness(void **state)
 {
 	struct run_record rec = { .attempt = 2, .started = 1764400000, .duration_s = 151.5,
@@ -311,6 +414,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_neighbor_joins_the_result),
+		cmocka_unit_test(test_recorded_neighbor_is_isolated_and_would_not_be),
 		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_boot_of_a_vm_scope_run_starts_at_zero),
 		cmocka_unit_test(test_outcomes_of_attempts),

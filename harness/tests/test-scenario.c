@@ -14,10 +14,11 @@
 static const char cfg[] =
 	"# comment\n"
 	"\n"
-	"boot   bootcmd  patched  900  snapshot\n"
-	"cpuid  runcmd   patched  1200 run cpuid 100000\n"
-	"stock  runcmd   stock    60   run cpuid 10\n"
-	"kboot  init     patched  600  snapshot\n";
+	"boot   bootcmd  patched  900  -        snapshot\n"
+	"cpuid  runcmd   patched  1200 -        run cpuid 100000\n"
+	"stock  runcmd   stock    60   -        run cpuid 10\n"
+	"abi    runcmd   patched  1200 neighbor run abi\n"
+	"kboot  init     patched  600  -        snapshot\n";
 
 static void test_finds_each_scenario_with_its_fields(void **state)
 {
@@ -33,8 +34,12 @@ static void test_finds_each_scenario_with_its_fields(void **state)
 	assert_int_equal(scenario_find(cfg, "boot", &s, &line), 0);
 	assert_string_equal(s.stage, "bootcmd");
 	assert_string_equal(s.probe, "snapshot");
+	assert_false(s.neighbor);
 	assert_int_equal(scenario_find(cfg, "stock", &s, &line), 0);
 	assert_true(s.stock);
+	assert_int_equal(scenario_find(cfg, "abi", &s, &line), 0);
+	assert_true(s.neighbor);
+	assert_string_equal(s.probe, "run abi");
 	assert_int_equal(scenario_find(cfg, "cpui", &s, &line), -ENOENT);
 }
 
@@ -56,14 +61,37 @@ static void test_l2_args_hand_the_init_stage_its_probe(void **state)
 	assert_int_equal(scenario_l2_args(&s, "console=ttyS0", "loglevel=8", args, 8), -ENAMETOOLONG);
 }
 
+/* The agent starts the neighbor on NEIGHBOR=1 only; every scenario says 0 or 1. */
+static void test_spec_env_says_whether_a_neighbor_runs(void **state)
+{
+	struct scenario s;
+	char spec[1024];
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "abi", &s, &line), 0);
+	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
+	assert_string_equal(spec, "SCENARIO=abi\nL2_TIMEOUT=1200\nL2_DISK=/dev/vdb\n"
+			    "L2_KERNEL=/run/exitscope/l2-vmlinuz\n"
+			    "L2_INITRD=/run/exitscope/l2-initrd.img\n"
+			    "L2_KERNEL_ARGS=console=ttyS0\nL2_MEMORY=1024\nL2_VCPUS=1\nNEIGHBOR=1\n");
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
+	assert_non_null(strstr(spec, "\nNEIGHBOR=0\n"));
+	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, 64), -ENAMETOOLONG);
+}
+
 static void test_a_bad_line_is_named(void **state)
 {
 	static const char *const bad[] = {
-		"ok runcmd patched 10 snapshot\nx latecmd patched 10 snapshot\n",
-		"ok runcmd patched 10 snapshot\nx runcmd patchy 10 snapshot\n",
-		"ok runcmd patched 10 snapshot\nx runcmd stock ten snapshot\n",
-		"ok runcmd patched 10 snapshot\nx runcmd stock 10\n",
-		"ok runcmd patched 10 snapshot\nx runcmd stock 0 snapshot\n",
+		"ok runcmd patched 10 - snapshot\nx latecmd patched 10 - snapshot\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd patchy 10 - snapshot\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd stock ten - snapshot\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd stock 10 -\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd stock 0 - snapshot\n",
+		/* A line of the format before BESIDE: its probe's first word is no BESIDE. */
+		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 run cpuid 10\n",
+		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 neighbors snapshot\n",
 	};
 	struct scenario s;
 
@@ -121,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_each_scenario_with_its_fields),
 		cmocka_unit_test(test_l2_args_hand_the_init_stage_its_probe),
+		cmocka_unit_test(test_spec_env_says_whether_a_neighbor_runs),
 		cmocka_unit_test(test_a_bad_line_is_named),
 		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
 		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),
