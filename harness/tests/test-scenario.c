@@ -17,7 +17,7 @@ static const char cfg[] =
 	"boot   bootcmd  patched  900  -        snapshot\n"
 	"cpuid  runcmd   patched  1200 -        run cpuid 100000\n"
 	"stock  runcmd   stock    60   -        run cpuid 10\n"
-	"abi    runcmd   patched  1200 neighbor run abi\n"
+	"scope  runcmd   patched  1200 neighbor run abi\n"
 	"kboot  init     patched  600  -        snapshot\n";
 
 static void test_finds_each_scenario_with_its_fields(void **state)
@@ -37,7 +37,7 @@ static void test_finds_each_scenario_with_its_fields(void **state)
 	assert_false(s.neighbor);
 	assert_int_equal(scenario_find(cfg, "stock", &s, &line), 0);
 	assert_true(s.stock);
-	assert_int_equal(scenario_find(cfg, "abi", &s, &line), 0);
+	assert_int_equal(scenario_find(cfg, "scope", &s, &line), 0);
 	assert_true(s.neighbor);
 	assert_string_equal(s.probe, "run abi");
 	assert_int_equal(scenario_find(cfg, "cpui", &s, &line), -ENOENT);
@@ -69,9 +69,9 @@ static void test_spec_env_says_whether_a_neighbor_runs(void **state)
 	int line = 0;
 
 	(void)state;
-	assert_int_equal(scenario_find(cfg, "abi", &s, &line), 0);
+	assert_int_equal(scenario_find(cfg, "scope", &s, &line), 0);
 	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
-	assert_string_equal(spec, "SCENARIO=abi\nL2_TIMEOUT=1200\nL2_DISK=/dev/vdb\n"
+	assert_string_equal(spec, "SCENARIO=scope\nL2_TIMEOUT=1200\nL2_DISK=/dev/vdb\n"
 			    "L2_KERNEL=/run/exitscope/l2-vmlinuz\n"
 			    "L2_INITRD=/run/exitscope/l2-initrd.img\n"
 			    "L2_KERNEL_ARGS=console=ttyS0\nL2_MEMORY=1024\nL2_VCPUS=1\nNEIGHBOR=1\n");
