@@ -44,6 +44,14 @@ const char *run_outcome_name(enum run_outcome outcome)
 	return names[outcome];
 }
 
+bool run_l2_triple_faulted(const struct run_evidence *ev, enum exsc_isa isa)
+{
+	uint64_t shutdowns = hist_shutdowns(&ev->hist, isa);
+	uint64_t neighbor_lost = ev->neighbor && !ev->neighbor_error[0] ? ev->neighbor_doc.lost : 0;
+
+	return shutdowns > neighbor_lost;
+}
+
 enum run_outcome run_outcome_classify(const struct run_status *st, const struct run_evidence *ev,
 				      const struct run_record *rec, const char *run_dir,
 				      unsigned int l2_timeout_s)
@@ -61,10 +69,9 @@ enum run_outcome run_outcome_classify(const struct run_status *st, const struct 
 		return RUN_AGENT_FAILED;
 	}
 	if (!ev->probe_reported) {
-		/* L1's KVM sees a guest's triple fault as SVM's SHUTDOWN or VMX's triple-fault exit. */
 		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s "
 			"and out/kvm-trace-tail.txt (L1's last KVM events)\n",
-			hist_shutdowns(&ev->hist, rec->isa) ?
+			run_l2_triple_faulted(ev, rec->isa) ?
 			" (it triple-faulted: L1's kvm_exit shows a shutdown exit)" : "",
 			run_dir, l2_log);
 		return RUN_L2_LOST;

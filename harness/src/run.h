@@ -208,6 +208,12 @@ void run_evidence_free(struct run_evidence *ev);
 /* ---- outcome ---------------------------------------------------------- */
 
 /*
+ * Whether L2 triple-faulted: L1's kvm_exit histogram holds more shutdown
+ * exits (SVM SHUTDOWN, VMX triple fault) than the VMs the neighbor lost.
+ */
+bool run_l2_triple_faulted(const struct run_evidence *ev, enum exsc_isa isa);
+
+/*
  * How an attempt whose L1 finished ended: RUN_OK when L2 reported, else
  * RUN_TIMEOUT, RUN_AGENT_FAILED or RUN_L2_LOST after one line naming the log.
  */

@@ -227,6 +227,30 @@ static void test_outcomes_of_attempts(void **state)
 	run_remove(dir);
 }
 
+/* A VM the neighbor lost is a shutdown exit too, but not L2's triple fault. */
+static void test_neighbor_losses_are_not_l2s_triple_fault(void **state)
+{
+	char dir[PATH_MAX], doc[PATH_MAX + 64];
+	char *const none_lost[] = { "sed", "-i", "s/\"lost\": *3/\"lost\": 0/", doc, NULL };
+	struct run_evidence *ev;
+
+	(void)state;
+	run_copy("abi-neighbor", dir, sizeof(dir));
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_true(hist_shutdowns(&ev->hist, EXSC_ISA_SVM) > 0);
+	assert_false(run_l2_triple_faulted(ev, EXSC_ISA_SVM));
+	run_evidence_free(ev);
+	snprintf(doc, sizeof(doc), "%s/out/neighbor.json", dir);
+	assert_int_equal(exec_run(none_lost, NULL, NULL), 0);
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_int_equal(ev->neighbor_doc.lost, 0);
+	assert_true(run_l2_triple_faulted(ev, EXSC_ISA_SVM));
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 static void test_assembly_needs_its_evidence(void **state)
 {
 	char dir[PATH_MAX], err[512] = "";
@@ -419,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_boot_of_a_vm_scope_run_starts_at_zero),
 		cmocka_unit_test(test_outcomes_of_attempts),
+		cmocka_unit_test(test_neighbor_losses_are_not_l2s_triple_fault),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
