@@ -117,47 +117,60 @@ static void run_unlink(const char *dir, const char *name)
 	assert_int_equal(unlink(path), 0);
 }
 
-/* The result names a reason as the measured kernel's counters do, not as the build host. */
-static void test_result_names_are_the_kernels(void **state)
+/* Edits out/@file of the run copy @dir with the sed expression @expr. */
+static void run_edit(const char *dir, const char *file, const char *expr)
 {
-	char dir[PATH_MAX], before[PATH_MAX + 64], err[512] = "";
-	char *const rename[] = { "sed", "-i", "s/^114 cpuid /114 cpuid_of_kernel /", before, NULL };
-	struct run_evidence *ev;
-	struct run_verdict v;
-	json_t *result, *entry;
-	size_t i;
-	bool named = false;
+	char path[PATH_MAX + 64];
+	char *const sed[] = { "sed", "-i", (char *)expr, path, NULL };
 
-	(void)state;
-	run_copy("cpuid", dir, sizeof(dir));
-	snprintf(before, sizeof(before), "%s/out/counters-before.txt", dir);
-	assert_int_equal(exec_run(rename, NULL, NULL), 0);
-	ev = run_evidence_read(dir);
-	assert_non_null(ev);
-	assert_string_equal(reason_names_find(&ev->names, 114), "cpuid_of_kernel");
-	result = run_assemble(dir, ev, &v, err, sizeof(err));
-	if (!result)
-		fail_msg("%s", err);
-	json_array_foreach(json_object_get(json_object_get(result, "exits"), "by_reason"), i, entry)
-		if (json_integer_value(json_object_get(entry, "reason")) == 114)
-			named = !strcmp(json_string_value(json_object_get(entry, "name")),
-					"cpuid_of_kernel");
-	assert_true(named);
-	json_decref(result);
-	run_evidence_free(ev);
-	run_remove(dir);
+	snprintf(path, sizeof(path), "%s/out/%s", dir, file);
+	assert_int_equal(exec_run(sed, NULL, NULL), 0);
 }
 
-/* @result's count of @reason in its window @key, or -1. */
-static json_int_t window_reason_count(json_t *result, const char *key, json_int_t reason)
+/* The result of the run copy @dir, which must assemble; *@ev is its evidence. */
+static json_t *run_assemble_ok(const char *dir, struct run_evidence **ev)
+{
+	char err[512] = "";
+	struct run_verdict v;
+	json_t *result;
+
+	*ev = run_evidence_read(dir);
+	assert_non_null(*ev);
+	result = run_assemble(dir, *ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	return result;
+}
+
+/* @result's entry of @reason in its window @key, or NULL. */
+static json_t *window_entry(json_t *result, const char *key, json_int_t reason)
 {
 	json_t *entry;
 	size_t i;
 
 	json_array_foreach(json_object_get(json_object_get(result, key), "by_reason"), i, entry)
 		if (json_integer_value(json_object_get(entry, "reason")) == reason)
-			return json_integer_value(json_object_get(entry, "count"));
-	return -1;
+			return entry;
+	return NULL;
+}
+
+/* The result names a reason as the measured kernel's counters do, not as the build host. */
+static void test_result_names_are_the_kernels(void **state)
+{
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	run_edit(dir, "counters-before.txt", "s/^114 cpuid /114 cpuid_of_kernel /");
+	result = run_assemble_ok(dir, &ev);
+	assert_string_equal(reason_names_find(&ev->names, 114), "cpuid_of_kernel");
+	assert_string_equal(json_string_value(json_object_get(window_entry(result, "exits", 114),
+							      "name")), "cpuid_of_kernel");
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
 }
 
 /*
@@ -167,28 +180,23 @@ static json_int_t window_reason_count(json_t *result, const char *key, json_int_
  */
 static void test_boot_of_a_vm_scope_run_starts_at_zero(void **state)
 {
-	char dir[PATH_MAX], before[PATH_MAX + 64], err[512] = "";
-	char *const other_vm[] = { "sed", "-i", "s/^114 cpuid 0 0$/114 cpuid 7 700/", before, NULL };
+	char dir[PATH_MAX];
 	struct run_evidence *ev;
-	struct run_verdict v;
 	json_t *recorded, *result;
 	json_error_t jerr;
+	json_int_t boot_cpuid;
 
 	(void)state;
 	recorded = json_load_file(RUNS "/cpuid-abi2.json", 0, &jerr);
 	assert_non_null(recorded);
+	boot_cpuid = json_integer_value(json_object_get(window_entry(recorded, "boot", 114), "count"));
+	assert_true(boot_cpuid > 0);
 	run_copy("cpuid-abi2", dir, sizeof(dir));
-	snprintf(before, sizeof(before), "%s/out/counters-before.txt", dir);
-	assert_int_equal(exec_run(other_vm, NULL, NULL), 0);
-	ev = run_evidence_read(dir);
-	assert_non_null(ev);
+	run_edit(dir, "counters-before.txt", "s/^114 cpuid 0 0$/114 cpuid 7 700/");
+	result = run_assemble_ok(dir, &ev);
 	assert_int_equal(ev->doc.scope, EXSC_SCOPE_VM);
-	result = run_assemble(dir, ev, &v, err, sizeof(err));
-	if (!result)
-		fail_msg("%s", err);
-	assert_int_equal(window_reason_count(result, "boot", 114),
-			 window_reason_count(recorded, "boot", 114));
-	assert_true(window_reason_count(result, "boot", 114) > 0);
+	assert_int_equal(json_integer_value(json_object_get(window_entry(result, "boot", 114),
+							    "count")), boot_cpuid);
 	json_decref(result);
 	json_decref(recorded);
 	run_evidence_free(ev);
@@ -230,8 +238,7 @@ static void test_outcomes_of_attempts(void **state)
 /* A VM the neighbor lost is a shutdown exit too, but not L2's triple fault. */
 static void test_neighbor_losses_are_not_l2s_triple_fault(void **state)
 {
-	char dir[PATH_MAX], doc[PATH_MAX + 64];
-	char *const none_lost[] = { "sed", "-i", "s/\"lost\": *3/\"lost\": 0/", doc, NULL };
+	char dir[PATH_MAX];
 	struct run_evidence *ev;
 
 	(void)state;
@@ -241,8 +248,7 @@ static void test_neighbor_losses_are_not_l2s_triple_fault(void **state)
 	assert_true(hist_shutdowns(&ev->hist, EXSC_ISA_SVM) > 0);
 	assert_false(run_l2_triple_faulted(ev, EXSC_ISA_SVM));
 	run_evidence_free(ev);
-	snprintf(doc, sizeof(doc), "%s/out/neighbor.json", dir);
-	assert_int_equal(exec_run(none_lost, NULL, NULL), 0);
+	run_edit(dir, "neighbor.json", "s/\"lost\": *3/\"lost\": 0/");
 	ev = run_evidence_read(dir);
 	assert_non_null(ev);
 	assert_int_equal(ev->neighbor_doc.lost, 0);
