@@ -11,6 +11,10 @@
 #   packages.tsv    every installed package and its version
 #   mmdebstrap.log  the build log
 #
+#   initrd.gz       micro only: L1's initramfs for the micro stage, which
+#                   micro/build.sh makes from the host's busybox-static and
+#                   exitmicro ($EXITSCOPE_MICRO) instead of mmdebstrap
+#
 # The recipe: KIND/recipe.env (SUITE, VARIANT, SOURCE_DATE_EPOCH, EXTRA_MIB),
 # KIND/packages (one per line, # comments) and KIND/customize.sh, run inside
 # mmdebstrap's customize phase as `customize.sh CHROOT`.  The apt sources are
@@ -18,7 +22,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: guest-images/build.sh l1|l2 OUTDIR" >&2
+	echo "usage: guest-images/build.sh l1|l2|micro OUTDIR" >&2
 	exit 2
 }
 
@@ -37,6 +41,10 @@ export SOURCE_DATE_EPOCH
 export EXITSCOPE_RECIPE=$recipe EXITSCOPE_IMAGE_OUT=$out
 : "${EXITSCOPE_PROBE:=}"
 export EXITSCOPE_PROBE
+
+if [ "$kind" = micro ]; then
+	exec "$recipe/build.sh" "$out"
+fi
 
 host_sources() {
 	local f

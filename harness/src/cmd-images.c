@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* exitscope images build|list|path: the L1 and L2 guest images, cached by content. */
+/* exitscope images build|list|path: the guest images, cached by content. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,7 +15,7 @@
 #include "util.h"
 
 struct images_build_opts {
-	bool l1, l2, rebuild;
+	bool l1, l2, micro, rebuild;
 };
 
 static const struct opt images_build_table[] = {
@@ -23,6 +23,8 @@ static const struct opt images_build_table[] = {
 	  "the L1 image only", 0, 0, NULL },
 	{ "l2", 0, OPT_FLAG, offsetof(struct images_build_opts, l2), NULL,
 	  "the L2 image only", 0, 0, NULL },
+	{ "micro", 0, OPT_FLAG, offsetof(struct images_build_opts, micro), NULL,
+	  "the micro stage's initramfs only", 0, 0, NULL },
 	{ "rebuild", 0, OPT_FLAG, offsetof(struct images_build_opts, rebuild), NULL,
 	  "build even when the cache has the image", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
@@ -31,15 +33,16 @@ static const struct opt images_build_table[] = {
 void images_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: exitscope images build [--l1|--l2] [--rebuild]\n"
+		"usage: exitscope images build [--l1|--l2|--micro] [--rebuild]\n"
 		"       exitscope images list\n"
-		"       exitscope images path l1|l2\n\n"
+		"       exitscope images path l1|l2|micro\n\n"
 		"build   the L1 image (QEMU, libvirt, virt-install and the exitscope agent) and the\n"
 		"        L2 image (systemd, cloud-init, Debian's kernel and exitprobe) from the\n"
 		"        recipes in guest-images/, with mmdebstrap and the host's apt sources, into\n"
 		"        $EXITSCOPE_CACHE/images/ID (default ~/.cache/exitscope).  ID hashes the\n"
 		"        recipe files, the agent (L1) and the exitprobe binary (L2), so a second\n"
 		"        build is a cache hit.  Both unless --l1 or --l2; --rebuild ignores the cache.\n"
+		"        --micro: the micro stage's initramfs (busybox-static, exitmicro, its init).\n"
 		"list    the cached images, one per line\n"
 		"path    the directory of the current recipe's image (exit 3 when it is not built)\n\n"
 		"build's options:\n");
@@ -48,7 +51,7 @@ void images_usage(FILE *out)
 
 static int images_build_cmd(int argc, char **argv)
 {
-	struct images_build_opts o = { false, false, false };
+	struct images_build_opts o = { 0 };
 	int n = opts_parse("images build", images_build_table, argc, argv, &o);
 
 	if (n < 0)
@@ -57,13 +60,16 @@ static int images_build_cmd(int argc, char **argv)
 		fprintf(stderr, "exitscope: images build: unexpected '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (!o.l1 && !o.l2)
+	if (!o.l1 && !o.l2 && !o.micro)
 		o.l1 = o.l2 = true;
-	for (int i = 0; i < 2; i++) {
+	const bool wanted[] = { o.l1, o.l2, o.micro };
+	const char *const kinds[] = { "l1", "l2", "micro" };
+
+	for (int i = 0; i < 3; i++) {
 		struct image_found found;
 		int r;
 
-		if ((i ? o.l2 : o.l1) && (r = images_ensure(i ? "l2" : "l1", o.rebuild, &found)))
+		if (wanted[i] && (r = images_ensure(kinds[i], o.rebuild, &found)))
 			return r;
 	}
 	return 0;
@@ -104,8 +110,8 @@ static int images_path(const char *kind)
 	struct image_found found;
 	int r;
 
-	if (strcmp(kind, "l1") && strcmp(kind, "l2")) {
-		fprintf(stderr, "exitscope: images path: the image is l1 or l2, not '%s'\n", kind);
+	if (!images_kind_valid(kind)) {
+		fprintf(stderr, "exitscope: images path: the image is l1, l2 or micro, not '%s'\n", kind);
 		return EXIT_USAGE;
 	}
 	r = images_find(kind, &found);

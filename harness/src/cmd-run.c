@@ -42,6 +42,7 @@ struct run_ctx {
 	char run_dir[PATH_MAX];	/* DIR/<kernel-id>/<scenario>.run */
 	struct run_inputs in;
 	struct run_record rec;
+	char micro_append[1024];	/* the micro stage's L1 kernel arguments; "" otherwise */
 	double start;
 };
 
@@ -55,7 +56,7 @@ static const struct opt run_table[] = {
 	{ "series", 0, OPT_CHOICE, offsetof(struct run_opts, series), "S",
 	  "the kernel series to build, 6.1 (default) or 6.12", 0, 0, run_series },
 	{ "accel", 0, OPT_STRING, offsetof(struct run_opts, accel), "A",
-	  "auto, kvm or tcg (default: $ACCEL, else auto)", 0, 0, NULL },
+	  "auto, kvm, tcg, or bochs for micro scenarios (default: $ACCEL, else auto)", 0, 0, NULL },
 	{ "timeout", 0, OPT_UINT, offsetof(struct run_opts, timeout_s), "S",
 	  "L1's limit for L2 in seconds, 1 to 86400 (default: the scenario's)", 1, 86400, NULL },
 	{ "retries", 0, OPT_UINT, offsetof(struct run_opts, retries), "N",
@@ -73,14 +74,16 @@ static const struct opt run_table[] = {
 void run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel auto|kvm|tcg]\n"
+		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel A]\n"
 		"                     [--timeout S] [--retries N] [--results DIR] [--l2-append ARGS]\n"
 		"       exitscope run SCENARIO --reassemble [--kernel ID] [--results DIR]\n\n"
 		"Boots the patched kernel as L1 in QEMU (kvm when this host can nest, else TCG with\n"
 		"-cpu max), starts the L2 guest in it through libvirt/virt-install with a cloud-init\n"
 		"seed that runs exitprobe, and writes DIR/<kernel-id>/SCENARIO.json (default DIR:\n"
 		"results/ of the checkout).  Logs of the run stay in DIR/<kernel-id>/SCENARIO.run/.\n"
-		"The kernel and the images are built first when they are not cached.  --reassemble\n"
+		"The kernel and the images are built first when they are not cached.  A micro scenario\n"
+		"(reasons, cpuid-micro) boots L1 alone from an initramfs, under QEMU or Bochs (VMX),\n"
+		"and its exitmicro causes each exit reason K times.  --reassemble\n"
 		"reads the run directory under DIR (DIR/ID/ with --kernel) and builds and boots\n"
 		"nothing.\n\noptions:\n");
 	opts_usage(out, run_table);
@@ -178,23 +181,34 @@ static enum run_outcome run_finish(const struct run_ctx *c, const struct run_evi
 		progress("run", "%s: stock kernel: the probe found no exitscope ABI (exit %d), as it "
 			 "must; exits are the kvm_exit histogram's, without cycles", c->sc.name, v.probe_rc);
 	cmd_show(2, show);
-	progress("run", "%s: wrote %s (l1-boot %.0f s, l2 %.0f s, attempts %d)", c->sc.name, path,
-		 c->rec.stage_s[STAGE_L1_BOOT], c->rec.stage_s[STAGE_L2], c->rec.attempt);
+	progress("run", "%s: wrote %s (l1-boot %.0f s, %s %.0f s, attempts %d)", c->sc.name, path,
+		 c->rec.stage_s[STAGE_L1_BOOT], v.micro ? "micro" : "l2", c->rec.stage_s[STAGE_L2],
+		 c->rec.attempt);
 	if (!v.oracle_match)
 		fprintf(stderr, "exitscope: run: counters and kvm_exit histogram disagree beyond what "
 				"ABI.md explains; see the oracle in %s\n", path);
 	if (!v.stock && v.probe_rc != 0)
 		fprintf(stderr, "exitscope: run: the probe's own check failed (exit %d); see %s\n",
 			v.probe_rc, path);
+	if (v.micro && !v.micro_exact)
+		fprintf(stderr, "exitscope: run: not every reason the micro guest caused was counted "
+				"exactly; see the micro table above and %s\n", path);
+	if (v.micro)
+		return v.oracle_match && v.micro_exact ? RUN_OK : RUN_MISMATCH;
 	return v.oracle_match && (v.stock || !v.probe_rc) ? RUN_OK : RUN_MISMATCH;
 }
 
 /* One attempt: prepare, boot L1, read the evidence, classify, assemble. */
 static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 {
-	struct run_attempt a = { &c->sc, c->root, c->o.l2_append, c->run_dir, &c->in, &c->rec };
-	struct l1_plan p = { c->sc.name, c->run_dir, c->in.kernel.dir, c->in.l2.dir, c->rec.accel,
-			     c->sc.timeout_s, &run_stop };
+	const char *micro = c->micro_append[0] ? c->micro_append : NULL;
+	struct run_attempt a = { .sc = &c->sc, .root = c->root, .l2_append = c->o.l2_append,
+				 .micro_append = micro, .run_dir = c->run_dir, .in = &c->in,
+				 .rec = &c->rec };
+	struct l1_plan p = { .name = c->sc.name, .run_dir = c->run_dir,
+			     .kernel_dir = c->in.kernel.dir, .l2_dir = c->in.l2.dir,
+			     .micro_dir = c->in.l1.dir, .micro_append = micro, .accel = c->rec.accel,
+			     .l2_timeout_s = c->sc.timeout_s, .stop = &run_stop };
 	struct run_evidence *ev;
 	enum run_outcome o = run_prepare(&a);
 
@@ -211,7 +225,10 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 	ev = run_evidence_read(c->run_dir);
 	if (!ev)
 		return RUN_ENVIRONMENT;
-	o = run_outcome_classify(st, ev, &c->rec, c->run_dir, c->sc.timeout_s);
+	if (micro)
+		o = run_outcome_classify_micro(st, ev, c->run_dir);
+	else
+		o = run_outcome_classify(st, ev, &c->rec, c->run_dir, c->sc.timeout_s);
 	if (o == RUN_OK)
 		o = run_finish(c, ev);
 	run_evidence_free(ev);
@@ -305,6 +322,7 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 	if (c->o.reassemble)
 		return run_reassemble(c);
 	if ((o = run_resolve_host(c->o.accel, &c->rec)) != RUN_OK ||
+	    (o = run_resolve_micro(&c->sc, &c->rec, c->micro_append, sizeof(c->micro_append))) ||
 	    (o = run_resolve(&c->sc, c->o.kernel_id, c->o.series, &c->in)) != RUN_OK)
 		return o;
 	run_set_dirs(c, c->in.kernel.id);

@@ -15,8 +15,9 @@ void doctor_usage(FILE *out)
 {
 	fprintf(out, "usage: exitscope doctor\n\n"
 		     "Reports /dev/kvm and nesting, the CPU vendor, QEMU and the image tools,\n"
-		     "libvirt and virt-install (needed in L1, optional on this host),\n"
-		     "free space in the cache, and the accelerator a run would use.\n"
+		     "libvirt and virt-install (needed in L1, optional on this host), Bochs\n"
+		     "(the micro stage's VMX path, --accel bochs; optional), free space in the\n"
+		     "cache, and the accelerator a run would use.\n"
 		     "Exit 0 when a run can start here, 3 when something is missing.\n");
 }
 
@@ -61,6 +62,28 @@ static void doctor_tcg_qemu(void)
 		printf("%-13s fit for nested SVM (9.1 or later)\n", "qemu-tcg");
 	else
 		printf("%-13s %s\n", "qemu-tcg", why ? why : "version not recognised");
+}
+
+/*
+ * Bochs is L0 for the micro stage's VMX path only (its Haswell model has VMX
+ * with EPT): optional, reported with what a run under it needs.
+ */
+static void doctor_bochs(void)
+{
+	char *const version[] = { "dpkg-query", "-W", "-f=${Version}", "bochs", NULL };
+	char *const tools[] = { "sh", "-c", "command -v bochs-bin genisoimage unshare >/dev/null && "
+				"test -r /usr/share/bochs/BIOS-bochs-latest && "
+				"test -r /usr/lib/ISOLINUX/isolinux.bin && echo ok", NULL };
+	char line[256], ok[8];
+
+	if (!exec_first_line(version, line, sizeof(line)) ||
+	    !exec_first_line(tools, ok, sizeof(ok))) {
+		printf("%-13s missing (optional: --accel bochs, the VMX micro stage): apt-get install "
+		       "bochs bochsbios vgabios isolinux syslinux-common genisoimage\n", "bochs");
+		return;
+	}
+	printf("%-13s %s, model corei7_haswell_4770 (VMX, EPT): --accel bochs runs micro "
+	       "scenarios\n", "bochs", line);
 }
 
 /* Free space where the cache is, or would be: its nearest existing ancestor. */
@@ -121,6 +144,7 @@ int cmd_doctor(int argc, char **argv)
 	doctor_l1_tool("virt-install", (char *[]){ "virt-install", "--version", NULL }, "virtinst");
 	if (accel == ACCEL_TCG)
 		doctor_tcg_qemu();
+	doctor_bochs();
 	doctor_cache();
 	if (missing) {
 		printf("%d tool(s) missing: 'make deps' installs them\n", missing);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The L1 and L2 guest images, cached by content: the stage behind `exitscope
- * images build` and the image half of `exitscope run`'s resolve stage.
+ * The guest images, cached by content: the stage behind `exitscope images
+ * build` and the image half of `exitscope run`'s resolve stage.  L1's root
+ * and L2's disk come from mmdebstrap; the micro stage's initramfs from the
+ * host's busybox and exitmicro.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -22,8 +24,11 @@
 
 #define MAX_INPUTS 64
 
+struct image_kind;
+
 struct image_plan {
-	const char *kind;	/* "l1" or "l2" */
+	const char *kind;	/* "l1", "l2" or "micro" */
+	const struct image_kind *k;
 	char root[PATH_MAX];
 	struct image_input inputs[MAX_INPUTS];
 	size_t n_inputs;
@@ -105,6 +110,32 @@ static const struct image_carried l2_carried[] = {
 	{ NULL, NULL },
 };
 
+static const struct image_carried micro_carried[] = {
+	{ "harness/build/exitmicro", micro_sources },
+	{ NULL, NULL },
+};
+
+/* Each image: the file published, the recipe's log, what it carries. */
+struct image_kind {
+	const char *name, *image, *log;
+	const struct image_carried *carried;
+};
+
+static const struct image_kind image_kinds[] = {
+	{ "l1", "rootfs.ext2", "mmdebstrap.log", l1_carried },
+	{ "l2", "image.qcow2", "mmdebstrap.log", l2_carried },
+	{ "micro", "initrd.gz", "build.log", micro_carried },
+	{ NULL, NULL, NULL, NULL },
+};
+
+bool images_kind_valid(const char *kind)
+{
+	for (const struct image_kind *k = image_kinds; k->name; k++)
+		if (!strcmp(k->name, kind))
+			return true;
+	return false;
+}
+
 /*
  * An image carries its binaries as built: one older than its sources would
  * give a stale image under a valid id.  -ESTALE then, with what to do.
@@ -145,7 +176,7 @@ static int image_add_carried(struct image_plan *p, const struct image_carried *c
 
 static int image_collect_inputs(struct image_plan *p)
 {
-	const struct image_carried *c = !strcmp(p->kind, "l1") ? l1_carried : l2_carried;
+	const struct image_carried *c = p->k->carried;
 	char path[PATH_MAX + 64];
 	int r = 0;
 
@@ -171,6 +202,10 @@ static int image_plan_init(struct image_plan *p, const char *kind)
 	int r;
 
 	p->kind = kind;
+	for (p->k = image_kinds; p->k->name && strcmp(p->k->name, kind); p->k++)
+		;
+	if (!p->k->name)
+		return -EINVAL;
 	if (util_checkout_root(p->root, sizeof(p->root)) < 0)
 		return -ENOENT;
 	if ((r = image_collect_inputs(p)) < 0)
@@ -201,15 +236,17 @@ static int remove_tree(const char *path)
 
 static int image_run_recipe(const struct image_plan *p)
 {
-	char script[PATH_MAX + 32], probe[PATH_MAX + 32], log[PATH_MAX + 32];
+	char script[PATH_MAX + 32], probe[PATH_MAX + 32], micro[PATH_MAX + 32], log[PATH_MAX + 32];
 	char *const build[] = { script, (char *)p->kind, (char *)p->work, NULL };
 	int status;
 
 	util_pathf(script, sizeof(script), "%s/guest-images/build.sh", p->root);
 	util_pathf(probe, sizeof(probe), "%s/harness/build/exitprobe", p->root);
-	util_pathf(log, sizeof(log), "%s/mmdebstrap.log", p->work);
+	util_pathf(micro, sizeof(micro), "%s/harness/build/exitmicro", p->root);
+	util_pathf(log, sizeof(log), "%s/%s", p->work, p->k->log);
 	setenv("EXITSCOPE_PROBE", probe, 1);
-	image_progress(p, "mmdebstrap, log in", log);
+	setenv("EXITSCOPE_MICRO", micro, 1);
+	image_progress(p, "recipe running, log in", log);
 	status = exec_run(build, NULL, NULL);
 	if (status != 0) {
 		fprintf(stderr, "exitscope: images: building %s failed (status %d); last lines of %s:\n",
@@ -253,7 +290,7 @@ static int image_write_manifest(const struct image_plan *p, const char *image, d
 /* 0 when the image is published (or cached), else an EXIT_* code after one error line. */
 static int image_build(struct image_plan *p, bool rebuild)
 {
-	const char *image = !strcmp(p->kind, "l1") ? "rootfs.ext2" : "image.qcow2";
+	const char *image = p->k->image;
 	double started = util_now();
 
 	if (image_built(p) && !rebuild) {

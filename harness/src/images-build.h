@@ -19,8 +19,11 @@ struct image_found {
 	char dir[PATH_MAX];
 };
 
+/* Whether @kind names an image: "l1", "l2" or "micro". */
+bool images_kind_valid(const char *kind);
+
 /*
- * Builds image @kind ("l1" or "l2") unless the cache has it (or @rebuild).
+ * Builds image @kind ("l1", "l2" or "micro") unless the cache has it (or @rebuild).
  * 0 with @found set, or an EXIT_* code (cmd.h).
  */
 int images_ensure(const char *kind, bool rebuild, struct image_found *found);

@@ -96,27 +96,44 @@ int accel_choose(const char *requested, const struct host_caps *caps,
 		*accel = ACCEL_KVM;
 		return missing ? -ENODEV : 0;
 	}
-	*why = "the accelerator must be auto, kvm or tcg";
+	/* Bochs is never chosen for a user: it runs the micro stage only. */
+	if (!strcmp(requested, "bochs")) {
+		*accel = ACCEL_BOCHS;
+		*why = NULL;
+		return 0;
+	}
+	*why = "the accelerator must be auto, kvm, tcg or bochs";
 	return -EINVAL;
 }
 
+static const char *const accel_names[] = {
+	[ACCEL_TCG] = "tcg", [ACCEL_KVM] = "kvm", [ACCEL_BOCHS] = "bochs",
+};
+
 const char *accel_name(enum accel accel)
 {
-	return accel == ACCEL_KVM ? "kvm" : "tcg";
+	return accel_names[accel];
 }
 
 int accel_parse(const char *name, enum accel *accel)
 {
-	if (!strcmp(name, "kvm") || !strcmp(name, "tcg")) {
-		*accel = !strcmp(name, "kvm") ? ACCEL_KVM : ACCEL_TCG;
-		return 0;
+	for (size_t i = 0; i < sizeof(accel_names) / sizeof(accel_names[0]); i++) {
+		if (!strcmp(name, accel_names[i])) {
+			*accel = (enum accel)i;
+			return 0;
+		}
 	}
 	return -EINVAL;
 }
 
 enum exsc_isa launch_l1_isa(enum accel accel, const char *cpu_vendor)
 {
-	/* TCG's -cpu max emulates SVM only; KVM hands L1 the host's own extension. */
+	/*
+	 * TCG's -cpu max emulates SVM only; Bochs's Haswell model VMX; KVM hands
+	 * L1 the host's own extension.
+	 */
+	if (accel == ACCEL_BOCHS)
+		return EXSC_ISA_VMX;
 	if (accel == ACCEL_TCG || !strcmp(cpu_vendor, "AuthenticAMD") ||
 	    !strcmp(cpu_vendor, "HygonGenuine"))
 		return EXSC_ISA_SVM;

@@ -15,6 +15,7 @@
 enum accel {
 	ACCEL_TCG,
 	ACCEL_KVM,
+	ACCEL_BOCHS,	/* L0 is Bochs (an emulated Intel CPU with VMX): the micro stage only */
 };
 
 /* What the host offers for running a hypervisor as a guest. */
@@ -29,8 +30,8 @@ struct host_caps {
 void host_caps_probe(const char *root, struct host_caps *caps);
 
 /*
- * @requested is NULL, "auto", "kvm" or "tcg" (--accel wins over $ACCEL, the
- * caller decides which it passes).  -EINVAL for another word, -ENODEV for kvm
+ * @requested is NULL, "auto", "kvm", "tcg" or "bochs" (--accel wins over
+ * $ACCEL, the caller decides which it passes; auto never picks bochs).  -EINVAL for another word, -ENODEV for kvm
  * on a host that cannot nest; *why then says what is missing.
  */
 int accel_choose(const char *requested, const struct host_caps *caps,
@@ -41,7 +42,7 @@ int accel_parse(const char *name, enum accel *accel);
 
 /*
  * The virtualization extension L1 has, the one rule for a run: SVM under TCG
- * and on AMD and Hygon hosts, VMX on the others under KVM.
+ * and on AMD and Hygon hosts, VMX under Bochs and on the others under KVM.
  */
 enum exsc_isa launch_l1_isa(enum accel accel, const char *cpu_vendor);
 
@@ -59,6 +60,36 @@ struct l1_launch {
 };
 
 int launch_l1_argv(const struct l1_launch *l, struct strv *argv);
+
+/*
+ * The micro stage's L0 (launch-micro.c): L1 boots from an initramfs, no
+ * disks, no 9p; three serial ports, files in @run_dir: l1-console.log,
+ * status.log (the init's status lines) and out/micro.json (exitmicro's
+ * document).  QEMU takes the kernel and initramfs directly; Bochs boots the
+ * ISO and reads the bochsrc that run_prepare() rendered into @run_dir.
+ */
+struct micro_launch {
+	enum accel accel;
+	const char *qemu;	/* NULL: qemu-system-x86_64 */
+	const char *kernel;	/* bzImage (QEMU) */
+	const char *initrd;	/* initrd.gz (QEMU) */
+	const char *run_dir;
+	const char *append;	/* from launch_micro_append() */
+	const char *monitor;	/* QEMU's HMP socket, may be NULL */
+};
+
+/*
+ * L1's kernel command line for the micro stage, ending with @micro_args
+ * (scenario_micro_args()).  -ENAMETOOLONG when it does not fit @size.
+ */
+int launch_micro_append(enum accel accel, const char *micro_args, char *out, size_t size);
+
+int launch_micro_argv(const struct micro_launch *l, struct strv *argv);
+
+/* The files in the run directory that Bochs reads (launch_micro_argv()). */
+#define BOCHS_CONFIG_FILE "bochsrc"
+#define BOCHS_RC_FILE "bochs-continue.rc"
+#define BOCHS_ISO_FILE "boot.iso"
 
 /*
  * Can this L0 QEMU run L2 under TCG's emulated SVM without losing its

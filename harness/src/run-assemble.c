@@ -157,20 +157,30 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 	json_t *kernel, *result;
 
 	*verdict = (struct run_verdict){ .stock = !ev->patched, .probe_rc = ev->probe_rc };
-	if (run_record_read(run_dir, &rec, err, size) < 0 ||
-	    evidence_check(run_dir, &rec, ev, err, size) < 0)
+	err[0] = '\0';
+	if (run_record_read(run_dir, &rec, err, size) < 0)
+		return NULL;
+	if (ev->micro && ev->micro_error[0]) {
+		snprintf(err, size, "out/micro.json is not exitmicro's document: %s; see "
+			 "%s/l1-console.log", ev->micro_error, run_dir);
+		return NULL;
+	}
+	if (!ev->micro && evidence_check(run_dir, &rec, ev, err, size) < 0)
 		return NULL;
 	kernel = kernel_json(run_dir, err, size);
 	if (!kernel)
 		return NULL;
-	result = result_json(&rec, ev, kernel, &verdict->oracle_match);
+	if (ev->micro)
+		result = run_assemble_micro(&rec, ev, kernel, verdict, err, size);
+	else
+		result = result_json(&rec, ev, kernel, &verdict->oracle_match);
 	json_decref(kernel);
 	if (result && result_validate(result, &rerr) < 0) {
 		snprintf(err, size, "the assembled result is not valid: %s", rerr.text);
 		json_decref(result);
 		return NULL;
 	}
-	if (!result)
+	if (!result && !err[0])
 		snprintf(err, size, "out of memory assembling the result");
 	return result;
 }

@@ -78,6 +78,24 @@ static void evidence_neighbor(const char *run_dir, struct run_evidence *ev)
 	free(text);
 }
 
+/* The micro stage's document (out/micro.json), checked as a whole. */
+static void evidence_micro(const char *run_dir, struct run_evidence *ev)
+{
+	char *text = NULL;
+	json_error_t jerr;
+	int r = read_out(run_dir, "micro.json", &text);
+
+	ev->micro = r != -ENOENT;
+	if (r < 0 && ev->micro)
+		snprintf(ev->micro_error, sizeof(ev->micro_error), "cannot read it: %s", strerror(-r));
+	else if (!r && !(ev->micro_doc = json_loads(text, 0, &jerr)))
+		snprintf(ev->micro_error, sizeof(ev->micro_error), "line %d: %s", jerr.line, jerr.text);
+	else if (!r && micro_doc_check(ev->micro_doc, &ev->micro_isa, ev->micro_error,
+				       sizeof(ev->micro_error)) < 0 && !ev->micro_error[0])
+		snprintf(ev->micro_error, sizeof(ev->micro_error), "not exitmicro's document");
+	free(text);
+}
+
 struct run_evidence *run_evidence_read(const char *run_dir)
 {
 	struct run_evidence *ev = calloc(1, sizeof(*ev));
@@ -88,6 +106,7 @@ struct run_evidence *run_evidence_read(const char *run_dir)
 	evidence_hist(run_dir, ev);
 	evidence_counters(run_dir, ev);
 	evidence_neighbor(run_dir, ev);
+	evidence_micro(run_dir, ev);
 	return ev;
 }
 
@@ -96,5 +115,6 @@ void run_evidence_free(struct run_evidence *ev)
 	if (!ev)
 		return;
 	json_decref(ev->probe);
+	json_decref(ev->micro_doc);
 	free(ev);
 }

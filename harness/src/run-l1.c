@@ -3,7 +3,8 @@
  * The L1 stage: L0's QEMU boots the patched kernel with the run directory
  * shared in, and the agent's status port (a file) says how far L1 got.  Each
  * stage has its own timeout; at one, L1's and L0's state are kept for people
- * before QEMU is killed.
+ * before QEMU is killed.  The micro stage is followed the same way: its
+ * init writes the agent's status lines, and L0 is QEMU or Bochs.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,6 +28,17 @@
 /* libvirtd and virt-install start inside L1's share of the L2 stage. */
 #define L2_STAGE_MARGIN_S 300
 #define POLL_MS 250
+
+/* The L2 stage of the micro stage is exitmicro's. */
+static const char *stage_name(const struct l1_plan *p, enum run_stage stage)
+{
+	return p->micro_append && stage == STAGE_L2 ? "micro" : run_stage_name(stage);
+}
+
+static const char *stage_log(const struct l1_plan *p, enum run_stage stage)
+{
+	return p->micro_append ? "l1-console.log" : run_stage_log(stage);
+}
 
 static unsigned int stage_limit(const struct l1_plan *p, enum run_stage stage)
 {
@@ -58,7 +70,9 @@ static void l1_dump_state(const struct l1_plan *p, pid_t qemu)
 	int r = -ENAMETOOLONG;
 
 	util_pathf(out, sizeof(out), "%s/l1-at-timeout.txt", p->run_dir);
-	if (l1_monitor_path(p, sock, sizeof(sock)))
+	if (p->accel == ACCEL_BOCHS)
+		r = -ENOTSUP;
+	else if (l1_monitor_path(p, sock, sizeof(sock)))
 		r = monitor_dump(sock, cmds, out, 1000);
 	if (r < 0)
 		fprintf(stderr, "exitscope: run: no L1 state at the timeout (monitor: %s)\n", strerror(-r));
@@ -103,7 +117,7 @@ static int l1_follow(const struct l1_plan *p, pid_t pid, struct run_status *st,
 		status_read(status_path, st);
 		if (st->stage != seen) {
 			stage_s[seen] = util_now() - stage_start;
-			progress("run", "%s: %s took %.1f s", p->name, run_stage_name(seen), stage_s[seen]);
+			progress("run", "%s: %s took %.1f s", p->name, stage_name(p, seen), stage_s[seen]);
 			seen = st->stage;
 			stage_start = util_now();
 		}
@@ -125,6 +139,19 @@ static int l1_follow(const struct l1_plan *p, pid_t pid, struct run_status *st,
 		}
 		usleep(POLL_MS * 1000);
 	}
+}
+
+static int micro_argv(const struct l1_plan *p, struct strv *argv)
+{
+	char kernel[PATH_MAX + 16], initrd[PATH_MAX + 16], monitor[PATH_MAX + 32];
+	struct micro_launch l = { .accel = p->accel, .kernel = kernel, .initrd = initrd,
+				  .run_dir = p->run_dir, .append = p->micro_append };
+
+	util_pathf(kernel, sizeof(kernel), "%s/bzImage", p->kernel_dir);
+	util_pathf(initrd, sizeof(initrd), "%s/initrd.gz", p->micro_dir);
+	if (l1_monitor_path(p, monitor, sizeof(monitor)))
+		l.monitor = monitor;
+	return launch_micro_argv(&l, argv);
 }
 
 static int l1_argv(const struct l1_plan *p, struct strv *argv)
@@ -155,12 +182,13 @@ static enum run_outcome l1_failed(const struct l1_plan *p, int r, const struct r
 	}
 	if (r == -ETIMEDOUT) {
 		fprintf(stderr, "exitscope: run: stage %s timed out after %u s; see %s/%s\n",
-			run_stage_name(st->stage), stage_limit(p, st->stage), p->run_dir,
-			run_stage_log(st->stage));
+			stage_name(p, st->stage), stage_limit(p, st->stage), p->run_dir,
+			stage_log(p, st->stage));
 		return RUN_TIMEOUT;
 	}
-	fprintf(stderr, "exitscope: run: L1 ended during stage %s; see %s/%s and qemu.log\n",
-		run_stage_name(st->stage), p->run_dir, run_stage_log(st->stage));
+	fprintf(stderr, "exitscope: run: L1 ended during stage %s; see %s/%s and %s\n",
+		stage_name(p, st->stage), p->run_dir, stage_log(p, st->stage),
+		p->accel == ACCEL_BOCHS ? "bochs.log" : "qemu.log");
 	return RUN_L1_LOST;
 }
 
@@ -172,16 +200,19 @@ enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
 	pid_t pid;
 	int r;
 
-	util_pathf(log, sizeof(log), "%s/qemu.log", p->run_dir);
-	if (l1_argv(p, &argv) < 0) {
-		fprintf(stderr, "exitscope: run: cannot build QEMU's command line for %s\n", p->run_dir);
+	/* Bochs's own log is bochs.log (its configuration says so); this one its output. */
+	util_pathf(log, sizeof(log), "%s/%s", p->run_dir,
+		   p->accel == ACCEL_BOCHS ? "bochs.out" : "qemu.log");
+	if ((p->micro_append ? micro_argv(p, &argv) : l1_argv(p, &argv)) < 0) {
+		fprintf(stderr, "exitscope: run: cannot build L0's command line for %s\n", p->run_dir);
 		strv_free(&argv);
 		return RUN_ENVIRONMENT;
 	}
 	pid = exec_spawn(argv.v, log);
 	strv_free(&argv);
 	if (pid < 0) {
-		fprintf(stderr, "exitscope: run: cannot start QEMU: %s\n", strerror((int)-pid));
+		fprintf(stderr, "exitscope: run: cannot start %s: %s\n",
+			p->accel == ACCEL_BOCHS ? "Bochs" : "QEMU", strerror((int)-pid));
 		return RUN_ENVIRONMENT;
 	}
 	r = l1_follow(p, pid, st, stage_s);

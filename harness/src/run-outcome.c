@@ -78,3 +78,21 @@ enum run_outcome run_outcome_classify(const struct run_status *st, const struct 
 	}
 	return RUN_OK;
 }
+
+enum run_outcome run_outcome_classify_micro(const struct run_status *st,
+					    const struct run_evidence *ev, const char *run_dir)
+{
+	/* exitmicro exits 0 when every reason was exact and 1 when not: both are results. */
+	if (st->agent_rc != 0 && st->agent_rc != 1) {
+		fprintf(stderr, "exitscope: run: the micro guest failed in L1: %s; see %s/l1-console.log\n",
+			st->error[0] ? st->error : "no reason given", run_dir);
+		return RUN_AGENT_FAILED;
+	}
+	if (!ev->micro || ev->micro_error[0]) {
+		fprintf(stderr, "exitscope: run: out/micro.json is %s%s; see %s/l1-console.log\n",
+			ev->micro ? "not exitmicro's document: " : "missing",
+			ev->micro ? ev->micro_error : "", run_dir);
+		return RUN_AGENT_FAILED;
+	}
+	return RUN_OK;
+}

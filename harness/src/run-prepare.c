@@ -100,13 +100,60 @@ static int empty_run_dir(const char *run_dir)
 	return exec_run(wipe, NULL, NULL) || util_mkdirs(out) < 0 ? -EIO : 0;
 }
 
+/* What Bochs reads: its configuration, the debugger's "continue", the boot ISO. */
+static int write_bochs(const struct run_attempt *a)
+{
+	char path[PATH_MAX + 64], iso[PATH_MAX + 32], kernel[PATH_MAX + 16], initrd[PATH_MAX + 16];
+	char console[PATH_MAX + 32], status[PATH_MAX + 32], doc[PATH_MAX + 32], log[PATH_MAX + 32];
+	char *const build_iso[] = { path, kernel, initrd, (char *)a->micro_append, iso, NULL };
+	const char *const pairs[] = { "ISO", iso, "CONSOLE", console, "STATUS", status,
+				      "DOCUMENT", doc, "LOG", log, NULL };
+	char *template, *text;
+	int r;
+
+	util_pathf(iso, sizeof(iso), "%s/%s", a->run_dir, BOCHS_ISO_FILE);
+	util_pathf(console, sizeof(console), "%s/l1-console.log", a->run_dir);
+	util_pathf(status, sizeof(status), "%s/status.log", a->run_dir);
+	util_pathf(doc, sizeof(doc), "%s/out/micro.json", a->run_dir);
+	util_pathf(log, sizeof(log), "%s/bochs.log", a->run_dir);
+	util_pathf(path, sizeof(path), "%s/guest-images/micro/bochsrc.in", a->root);
+	if ((r = util_read_file(path, &template, NULL)) < 0)
+		return r;
+	text = template_render(template, pairs);
+	free(template);
+	r = text ? write_text(a->run_dir, BOCHS_CONFIG_FILE, text) : -EINVAL;
+	free(text);
+	if (r < 0 || (r = write_text(a->run_dir, BOCHS_RC_FILE, "c\n")) < 0)
+		return r;
+	util_pathf(path, sizeof(path), "%s/guest-images/micro/boot-iso.sh", a->root);
+	util_pathf(kernel, sizeof(kernel), "%s/bzImage", a->in->kernel.dir);
+	util_pathf(initrd, sizeof(initrd), "%s/initrd.gz", a->in->l1.dir);
+	return exec_run(build_iso, NULL, NULL) ? -EIO : 0;
+}
+
+/* The micro stage: no L2, no overlay; under Bochs its files. */
+static enum run_outcome prepare_micro(const struct run_attempt *a)
+{
+	if (a->rec->accel == ACCEL_BOCHS && write_bochs(a) < 0) {
+		fprintf(stderr, "exitscope: run: cannot write Bochs's configuration and boot ISO into %s\n",
+			a->run_dir);
+		return RUN_ENVIRONMENT;
+	}
+	return RUN_OK;
+}
+
 enum run_outcome run_prepare(const struct run_attempt *a)
 {
 	int r;
 
 	if (empty_run_dir(a->run_dir) < 0 || run_record_write(a->run_dir, a->rec) < 0 ||
-	    copy_file(a->in->kernel.dir, "manifest.json", a->run_dir, RUN_KERNEL_FILE) < 0 ||
-	    copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0 ||
+	    copy_file(a->in->kernel.dir, "manifest.json", a->run_dir, RUN_KERNEL_FILE) < 0) {
+		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);
+		return RUN_ENVIRONMENT;
+	}
+	if (a->micro_append)
+		return prepare_micro(a);
+	if (copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0 ||
 	    copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img") < 0 ||
 	    make_overlay(a) < 0) {
 		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "exec.h"
@@ -73,14 +74,55 @@ enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, c
 	if (o != RUN_OK)
 		return o;
 	progress("run", "%s: images", sc->name);
-	if ((r = images_ensure("l1", false, &in->l1)) || (r = images_ensure("l2", false, &in->l2)))
-		return build_outcome(r);
+	/* The micro stage's L1 boots from an initramfs, and there is no L2. */
+	if (scenario_is_micro(sc))
+		r = images_ensure("micro", false, &in->l1);
+	else if (!(r = images_ensure("l1", false, &in->l1)))
+		r = images_ensure("l2", false, &in->l2);
+	return r ? build_outcome(r) : RUN_OK;
+}
+
+/* L0's emulator and its version line: Bochs's from its Debian package. */
+static void resolve_emulator(struct run_record *rec)
+{
+	char *const qemu[] = { "qemu-system-x86_64", "--version", NULL };
+	char *const bochs[] = { "dpkg-query", "-W", "-f=Bochs ${Version}", "bochs", NULL };
+
+	if (!exec_first_line(rec->accel == ACCEL_BOCHS ? bochs : qemu, rec->qemu_version,
+			     sizeof(rec->qemu_version)))
+		util_pathf(rec->qemu_version, sizeof(rec->qemu_version), "unknown");
+}
+
+enum run_outcome run_resolve_micro(const struct scenario *sc, const struct run_record *rec,
+				   char *append, size_t size)
+{
+	char args[512];
+
+	if (rec->accel == ACCEL_BOCHS && !scenario_is_micro(sc)) {
+		fprintf(stderr, "exitscope: run: --accel bochs runs the micro stage only (scenarios "
+				"with STAGE micro in scenarios/scenarios.cfg, e.g. reasons); '%s' boots L2 "
+				"through libvirt, which takes hours inside Bochs\n", sc->name);
+		return RUN_BAD_INPUT;
+	}
+	if (rec->accel == ACCEL_BOCHS && !strncmp(rec->qemu_version, "unknown", 7)) {
+		fprintf(stderr, "exitscope: run: --accel bochs: Bochs is not installed; run 'make deps' "
+				"(apt-get install bochs bochsbios vgabios isolinux syslinux-common)\n");
+		return RUN_ENVIRONMENT;
+	}
+	append[0] = '\0';
+	if (!scenario_is_micro(sc))
+		return RUN_OK;
+	if (scenario_micro_args(sc, args, sizeof(args)) < 0 ||
+	    launch_micro_append(rec->accel, args, append, size) < 0) {
+		fprintf(stderr, "exitscope: run: scenario '%s': a micro scenario's command is K (a "
+				"positive number) and action names, not '%s'\n", sc->name, sc->probe);
+		return RUN_BAD_INPUT;
+	}
 	return RUN_OK;
 }
 
 enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 {
-	char *const version[] = { "qemu-system-x86_64", "--version", NULL };
 	struct host_caps caps;
 	const char *why = NULL;
 
@@ -90,8 +132,7 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 		return RUN_BAD_INPUT;
 	}
 	util_pathf(rec->cpu_vendor, sizeof(rec->cpu_vendor), "%s", caps.cpu_vendor);
-	if (!exec_first_line(version, rec->qemu_version, sizeof(rec->qemu_version)))
-		util_pathf(rec->qemu_version, sizeof(rec->qemu_version), "unknown");
+	resolve_emulator(rec);
 	rec->isa = launch_l1_isa(rec->accel, caps.cpu_vendor);
 	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)

@@ -28,6 +28,7 @@
 #include "images-build.h"
 #include "kernel-build.h"
 #include "launch.h"
+#include "micro-doc.h"
 #include "neighbor.h"
 #include "probe-doc.h"
 #include "scenario.h"
@@ -76,7 +77,7 @@ struct run_inputs {
 /*
  * @kernel_id (--kernel) names a cached kernel; otherwise the kernel of
  * @series (stock for a stock scenario) is built when the cache lacks it.
- * Then both images.  Builds print their progress; a failure one line.
+ * Then both images, or for a micro scenario its initramfs (as @in->l1).  Builds print their progress; a failure one line.
  */
 enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, const char *series,
 			     struct run_inputs *in);
@@ -128,12 +129,22 @@ int run_dir_find(const char *results, const char *scenario, char *kernel_id, siz
  */
 enum run_outcome run_resolve_host(const char *accel, struct run_record *rec);
 
+/*
+ * What only the host and the scenario together decide: Bochs runs micro
+ * scenarios only, and must be installed; a micro scenario's command must
+ * parse, and becomes L1's kernel command line in @append ("" for another
+ * stage).  RUN_OK, or RUN_BAD_INPUT / RUN_ENVIRONMENT after one line.
+ */
+enum run_outcome run_resolve_micro(const struct scenario *sc, const struct run_record *rec,
+				   char *append, size_t size);
+
 /* ---- prepare ---------------------------------------------------------- */
 
 struct run_attempt {
 	const struct scenario *sc;
 	const char *root;	/* the checkout: guest-images/l2/cloud-init/ */
 	const char *l2_append;	/* more L2 kernel arguments, or NULL */
+	const char *micro_append;	/* the micro stage: L1's kernel arguments; NULL otherwise */
 	const char *run_dir;
 	const struct run_inputs *in;
 	const struct run_record *rec;
@@ -141,8 +152,9 @@ struct run_attempt {
 
 /*
  * Empties the run directory and writes what L1 reads (spec.env, user-data,
- * meta-data, L2's kernel, L1's overlay) and what assembly reads later
- * (run.json, kernel.json).  RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
+ * meta-data, L2's kernel, L1's overlay; for the micro stage under Bochs its
+ * configuration and boot ISO) and what assembly reads later (run.json,
+ * kernel.json).  RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
  */
 enum run_outcome run_prepare(const struct run_attempt *a);
 
@@ -166,6 +178,8 @@ struct l1_plan {
 	const char *run_dir;
 	const char *kernel_dir;		/* bzImage */
 	const char *l2_dir;		/* image.qcow2, handed to L1 read-only */
+	const char *micro_dir;		/* the micro stage: initrd.gz; NULL otherwise */
+	const char *micro_append;	/* ... and L1's kernel arguments */
 	enum accel accel;
 	unsigned int l2_timeout_s;	/* L1's limit for L2 */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
@@ -199,6 +213,10 @@ struct run_evidence {
 	bool neighbor;			/* out/neighbor.json is there: a VM ran beside L2 */
 	struct neighbor_doc neighbor_doc;	/* ... parsed, when neighbor_error is "" */
 	char neighbor_error[256];	/* why it is not the neighbor's document, or "" */
+	bool micro;			/* out/micro.json is there: the micro stage */
+	json_t *micro_doc;		/* ... exitmicro's document, owned; NULL when unreadable */
+	enum exsc_isa micro_isa;	/* ... its ISA, when micro_error is "" */
+	char micro_error[256];		/* why it is not a valid document, or "" */
 };
 
 /* Never fails as a whole: a part that is missing or broken is left unset. NULL on ENOMEM. */
@@ -221,12 +239,21 @@ enum run_outcome run_outcome_classify(const struct run_status *st, const struct 
 				      const struct run_record *rec, const char *run_dir,
 				      unsigned int l2_timeout_s);
 
+/*
+ * The same for the micro stage: RUN_OK when exitmicro wrote a valid
+ * document (exact or not), else RUN_AGENT_FAILED after one line.
+ */
+enum run_outcome run_outcome_classify_micro(const struct run_status *st,
+					    const struct run_evidence *ev, const char *run_dir);
+
 /* ---- assemble --------------------------------------------------------- */
 
 struct run_verdict {
 	bool stock;		/* L1 had no counters: an unpatched kernel */
 	bool oracle_match;
 	int probe_rc;		/* the probe's exit status */
+	bool micro;		/* the micro stage: micro_exact decides, not probe_rc */
+	bool micro_exact;	/* every reason exitmicro caused counted exactly */
 };
 
 /*
@@ -236,6 +263,14 @@ struct run_verdict {
  */
 json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 		     struct run_verdict *verdict, char *err, size_t size);
+
+/*
+ * run_assemble()'s micro stage: the result from exitmicro's document in @ev
+ * (checked), with @kernel (borrowed) and @rec.  NULL with @err on ENOMEM or
+ * when the document's ISA is not L1's.
+ */
+json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
+			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size);
 
 /* @result to @path as the result files are written (sorted, indented, atomic); -errno. */
 int run_result_write(const char *path, json_t *result);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	if (sscanf(line, "%31s %15s %15s %u %15s %n", s->name, s->stage, kernel, &s->timeout_s,
 		   beside, &probe_at) != 5 || !probe_at)
 		return -EINVAL;
-	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd") && strcmp(s->stage, "init"))
+	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd") && strcmp(s->stage, "init") &&
+	    strcmp(s->stage, "micro"))
 		return -EINVAL;
 	if (strcmp(kernel, "patched") && strcmp(kernel, "stock"))
 		return -EINVAL;
@@ -33,6 +35,44 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	snprintf(s->probe, sizeof(s->probe), "%.*s", (int)strcspn(line + probe_at, "\n"),
 		 line + probe_at);
 	return s->probe[0] && s->timeout_s ? 1 : -EINVAL;
+}
+
+bool scenario_is_micro(const struct scenario *s)
+{
+	return !strcmp(s->stage, "micro");
+}
+
+int scenario_micro_args(const struct scenario *s, char *args, size_t size)
+{
+	const char *p = s->probe, *actions;
+	char *end;
+	unsigned long long k;
+	int n;
+
+	if (*p < '1' || *p > '9')
+		return -EINVAL;
+	k = strtoull(p, &end, 10);
+	if (k > UINT32_MAX || (*end && *end != ' '))
+		return -EINVAL;
+	actions = end + strspn(end, " ");
+	/* Action names, a space between two: they become one comma-separated argument. */
+	if (strspn(actions, "abcdefghijklmnopqrstuvwxyz0123456789- ") != strlen(actions))
+		return -EINVAL;
+	n = snprintf(args, size, "exitmicro.k=%llu exitmicro.timeout=%u%s", k, s->timeout_s,
+		     *actions ? " exitmicro.actions=" : "");
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	for (size_t len = (size_t)n; *actions; actions++) {
+		bool sep = *actions == ' ';
+
+		if (sep && (actions[1] == ' ' || !actions[1]))
+			continue;
+		if (len + 1 >= size)
+			return -ENAMETOOLONG;
+		args[len++] = sep ? ',' : *actions;
+		args[len] = '\0';
+	}
+	return 0;
 }
 
 int scenario_l2_args(const struct scenario *s, const char *base, const char *append,

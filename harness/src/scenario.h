@@ -8,11 +8,11 @@
 
 struct scenario {
 	char name[32];
-	char stage[16];		/* cloud-init's runcmd or bootcmd, or init: L2's PID 1 */
+	char stage[16];		/* cloud-init's runcmd or bootcmd, init: L2's PID 1, or micro */
 	bool stock;		/* runs on the unpatched kernel */
 	unsigned int timeout_s;	/* L1's limit for L2, virt-install to power-off */
 	bool neighbor;		/* BESIDE neighbor: a second VM in L1 beside L2 */
-	char probe[256];	/* exitprobe's command line in L2 */
+	char probe[256];	/* exitprobe's command line in L2; "K [ACTION...]" for micro */
 };
 
 /*
@@ -20,6 +20,17 @@ struct scenario {
  * -EINVAL (with *@line set) when a line does not parse.
  */
 int scenario_find(const char *cfg, const char *name, struct scenario *s, int *line);
+
+/* The micro stage: no L2; L1 boots from an initramfs and exitmicro's VMs take the exits. */
+bool scenario_is_micro(const struct scenario *s);
+
+/*
+ * L1's kernel arguments for exitmicro from a micro scenario's "K [ACTION...]":
+ * "exitmicro.k=K exitmicro.timeout=S[ exitmicro.actions=A,B]" (S is the
+ * scenario's timeout).  -EINVAL when K is not a positive 32-bit number or an
+ * action name holds other than [a-z0-9-]; -ENAMETOOLONG when it does not fit.
+ */
+int scenario_micro_args(const struct scenario *s, char *args, size_t size);
 
 /* The init stage: L2 boots straight into this script, no systemd or cloud-init. */
 #define SCENARIO_L2_INIT "/usr/local/sbin/exitscope-l2-init"

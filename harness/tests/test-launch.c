@@ -48,6 +48,13 @@ static void test_explicit_choice(void **state)
 	assert_int_equal(accel, ACCEL_TCG);
 	assert_int_equal(accel_choose("kvm", &no_kvm, &accel, &why), -ENODEV);
 	assert_string_equal(why, "/dev/kvm not found");
+	/* Bochs needs nothing of the host's virtualization, and auto never picks it. */
+	assert_int_equal(accel_choose("bochs", &no_kvm, &accel, &why), 0);
+	assert_int_equal(accel, ACCEL_BOCHS);
+	assert_string_equal(accel_name(accel), "bochs");
+	assert_int_equal(accel_parse("bochs", &accel), 0);
+	assert_int_equal(accel, ACCEL_BOCHS);
+	assert_int_equal(launch_l1_isa(ACCEL_BOCHS, "AuthenticAMD"), EXSC_ISA_VMX);
 	assert_int_equal(accel_choose("hvf", &nesting_host, &accel, &why), -EINVAL);
 	assert_int_equal(accel_choose("KVM", &nesting_host, &accel, &why), -EINVAL);
 }
@@ -200,6 +207,71 @@ static void test_tcg_qemu_needs_9_1(void **state)
 	assert_int_equal(launch_tcg_qemu_fit("", &why), -EINVAL);
 }
 
+static const struct micro_launch micro_example = {
+	.accel = ACCEL_TCG, .kernel = "/k/bzImage", .initrd = "/m/initrd.gz", .run_dir = "/r",
+	.append = "console=ttyS0,115200 exitmicro.k=10",
+};
+
+static char *joined_micro_argv(const struct micro_launch *l)
+{
+	struct strv argv = { 0 };
+	char *line;
+
+	assert_int_equal(launch_micro_argv(l, &argv), 0);
+	line = strv_join(&argv);
+	strv_free(&argv);
+	return line;
+}
+
+static void test_micro_qemu_boots_the_initramfs_with_three_ports(void **state)
+{
+	char *line = joined_micro_argv(&micro_example);
+
+	(void)state;
+	assert_string_equal(line,
+		"qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 1 -name exitscope-l1 "
+		"-nodefaults -no-user-config -display none -no-reboot -kernel /k/bzImage "
+		"-initrd /m/initrd.gz -append console=ttyS0,115200 exitmicro.k=10 "
+		"-serial file:/r/l1-console.log -serial file:/r/status.log "
+		"-serial file:/r/out/micro.json");
+	free(line);
+}
+
+static void test_micro_bochs_reads_its_config_and_continues(void **state)
+{
+	struct micro_launch l = micro_example;
+	char *line;
+
+	(void)state;
+	l.accel = ACCEL_BOCHS;
+	l.kernel = l.initrd = NULL;
+	line = joined_micro_argv(&l);
+	assert_string_equal(line, "unshare -n bochs-bin -q -f /r/" BOCHS_CONFIG_FILE
+			    " -rc /r/" BOCHS_RC_FILE);
+	free(line);
+	l.accel = ACCEL_TCG;
+	{
+		struct strv argv = { 0 };
+
+		/* QEMU cannot boot without the kernel and the initramfs. */
+		assert_int_equal(launch_micro_argv(&l, &argv), -EINVAL);
+		strv_free(&argv);
+	}
+}
+
+static void test_micro_append_ends_with_exitmicro_args(void **state)
+{
+	char out[256];
+
+	(void)state;
+	assert_int_equal(launch_micro_append(ACCEL_BOCHS, "exitmicro.k=5", out, sizeof(out)), 0);
+	assert_string_equal(out, "console=ttyS0,115200 quiet panic=-1 rdinit=/init highres=off "
+			    "kvm.nx_huge_pages=off exitmicro.k=5");
+	assert_int_equal(launch_micro_append(ACCEL_KVM, "exitmicro.k=5", out, sizeof(out)), 0);
+	assert_null(strstr(out, "highres"));
+	assert_int_equal(launch_micro_append(ACCEL_KVM, "exitmicro.k=5", out, 20), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +283,9 @@ int main(void)
 		cmocka_unit_test(test_kvm_uses_host_cpu),
 		cmocka_unit_test(test_incomplete_plan_is_rejected),
 		cmocka_unit_test(test_tcg_qemu_needs_9_1),
+		cmocka_unit_test(test_micro_qemu_boots_the_initramfs_with_three_ports),
+		cmocka_unit_test(test_micro_bochs_reads_its_config_and_continues),
+		cmocka_unit_test(test_micro_append_ends_with_exitmicro_args),
 	};
 
 	return cmocka_run_group_tests_name("launch", tests, NULL, NULL);

@@ -18,7 +18,9 @@ static const char cfg[] =
 	"cpuid  runcmd   patched  1200 -        run cpuid 100000\n"
 	"stock  runcmd   stock    60   -        run cpuid 10\n"
 	"scope  runcmd   patched  1200 neighbor run abi\n"
-	"kboot  init     patched  600  -        snapshot\n";
+	"kboot  init     patched  600  -        snapshot\n"
+	"reasons micro   patched  300  -        1000\n"
+	"some   micro    patched  60   -        7 pio-in  cr4-write\n";
 
 static void test_finds_each_scenario_with_its_fields(void **state)
 {
@@ -144,6 +146,32 @@ static void test_status_lines_move_the_stage(void **state)
 	assert_string_equal(st.error, "libvirt libvirtd did not answer");
 }
 
+static void test_micro_args_name_k_and_the_actions(void **state)
+{
+	static const char *const bad[] = { "0", "-1 cpuid", "10x", "4294967296", "10 CPUID",
+					   "10 a,b", "" };
+	struct scenario s;
+	char args[128];
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "reasons", &s, &line), 0);
+	assert_true(scenario_is_micro(&s));
+	assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), 0);
+	assert_string_equal(args, "exitmicro.k=1000 exitmicro.timeout=300");
+	assert_int_equal(scenario_find(cfg, "some", &s, &line), 0);
+	assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), 0);
+	assert_string_equal(args, "exitmicro.k=7 exitmicro.timeout=60 "
+			    "exitmicro.actions=pio-in,cr4-write");
+	assert_int_equal(scenario_micro_args(&s, args, 30), -ENAMETOOLONG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(s.probe, sizeof(s.probe), "%s", bad[i]);
+		assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), -EINVAL);
+	}
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_false(scenario_is_micro(&s));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
 		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),
 		cmocka_unit_test(test_status_lines_move_the_stage),
+		cmocka_unit_test(test_micro_args_name_k_and_the_actions),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The assemble stage of the micro stage: a result from exitmicro's document.
+ * The window is what the micro guest's VMs caused, per reason over all its
+ * actions; the oracle compares L1's debugfs counts with the kvm_exit
+ * histogram's over the same windows; "micro" keeps every action's four
+ * views.  Nothing here prints.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "result.h"
+#include "run.h"
+
+static json_t *micro_workload(json_t *doc)
+{
+	json_t *actions = json_array(), *entry;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "reasons"), i, entry)
+		json_array_append(actions, json_object_get(entry, "action"));
+	return json_pack("{s:s, s:{s:O, s:o}, s:{s:O}}", "name", "micro", "params",
+			 "k", json_object_get(doc, "k"), "actions", actions, "figures",
+			 "seconds", json_object_get(doc, "seconds"));
+}
+
+static json_t *micro_host(const struct run_record *rec)
+{
+	return json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
+			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
+}
+
+json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
+			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size)
+{
+	static struct exit_table counted, traced;
+	const char *release = json_string_value(json_object_get(kernel, "release"));
+	json_t *exits, *oracle;
+	char when[32];
+
+	if (ev->micro_isa != rec->isa) {
+		snprintf(err, size, "exitmicro ran on %s but L1 runs %s (%s)",
+			 exsc_isa_name(ev->micro_isa), exsc_isa_name(rec->isa), accel_name(rec->accel));
+		return NULL;
+	}
+	if (micro_doc_tables(ev->micro_doc, &counted, &traced) < 0) {
+		snprintf(err, size, "exitmicro's document names more reasons than a window holds");
+		return NULL;
+	}
+	verdict->micro = true;
+	verdict->micro_exact = json_is_true(json_object_get(ev->micro_doc, "exact"));
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
+	exits = window_json(rec->isa, &counted);
+	oracle = oracle_json(rec->isa, release, exits, &traced, &verdict->oracle_match);
+	snprintf(err, size, "out of memory assembling the result");
+	return json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:I, s:o}",
+			 "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
+			 "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
+			 "host", micro_host(rec), "l1", "isa", exsc_isa_name(rec->isa),
+			 "workload", micro_workload(ev->micro_doc), "exits", exits, "oracle", oracle,
+			 "probe_cpuid_exits", (json_int_t)micro_doc_own_cpuid(ev->micro_doc),
+			 "micro", micro_doc_result(ev->micro_doc));
+}
