@@ -24,7 +24,7 @@ lint:
 	$(MAKE) -C harness lint
 	shellcheck -x .ci/run scripts/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh)
 	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init guest-images/l2/exitscope-l2-init \
-		scripts/micro/init \
+		guest-images/micro/init \
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro
 
 test-nested: all

@@ -6,14 +6,19 @@
 # Called through guest-images/build.sh by `exitscope images build --micro`.
 set -euo pipefail
 
-[ $# -eq 1 ] && [ -d "$1" ] || { echo "usage: guest-images/micro/build.sh OUTDIR" >&2; exit 2; }
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+	echo "usage: guest-images/micro/build.sh OUTDIR" >&2
+	exit 2
+fi
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 busybox=/bin/busybox
 : "${EXITSCOPE_MICRO:?the path of exitmicro}" "${SOURCE_DATE_EPOCH:?}"
 [ -x "$EXITSCOPE_MICRO" ] || { echo "build.sh: no $EXITSCOPE_MICRO; run 'make -C harness'" >&2; exit 3; }
-dpkg-query -W busybox-static >/dev/null 2>&1 && [ -x "$busybox" ] ||
-	{ echo "build.sh: no static busybox; apt-get install busybox-static" >&2; exit 3; }
+if ! dpkg-query -W busybox-static >/dev/null 2>&1 || [ ! -x "$busybox" ]; then
+	echo "build.sh: no static busybox; apt-get install busybox-static" >&2
+	exit 3
+fi
 
 root=$out/root
 mkdir -p "$root/bin"

@@ -13,16 +13,17 @@ NESTED_RETRIES=${NESTED_RETRIES:-1}
 # for people to read), or a test's own directory for runs meant to fail.
 RESULTS_DIR=${RESULTS_DIR:-$EXITSCOPE_ROOT/results}
 
-# run_scenario NAME [ARGS...]: runs it; $RESULT is the result file's path.
+# run_scenario NAME [ARGS...]: runs it on $SERIES (default 6.1); $RESULT is
+# the result file's path.
 run_scenario() {
-	local name=$1 series=6.1 kernel_id
+	local name=$1 series=${SERIES:-6.1} kernel_id
 	shift
 	[ "$name" = stock ] && kernel_id=$("$EXITSCOPE" kernel build --series "$series" --stock | tail -n 1) ||
 		kernel_id=$("$EXITSCOPE" kernel build --series "$series" | tail -n 1)
 	RESULT=$RESULTS_DIR/$kernel_id/$name.json
 	rm -f "$RESULT"
 	# 3>&-: QEMU must not hold bats' output pipe open.
-	run "$EXITSCOPE" run "$name" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" "$@" 3>&-
+	run "$EXITSCOPE" run "$name" --kernel "$kernel_id" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" "$@" 3>&-
 	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
 }
 
