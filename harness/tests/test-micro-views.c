@@ -30,6 +30,26 @@ static void test_counters_with_spaced_svm_names(void **state)
 	assert_int_equal(micro_view_count(&view, 114, 0xffffffff), 20002);
 	assert_int_equal(micro_view_count(&view, 0xffffffff, 0xffffffff), 0);
 	assert_int_equal(micro_view_count(&view, 12, 0xffffffff), 0);
+	/* The cycles are the last field, kept per reason apart from the count. */
+	assert_int_equal(micro_view_cycles(&view, 70, 0xffffffff), 52000);
+	assert_int_equal(micro_view_cycles(&view, 114, 0xffffffff), 900000);
+	assert_int_equal(micro_view_cycles(&view, 64, 0xffffffff), 0);
+}
+
+static void test_counters_keep_64_bit_cycles(void **state)
+{
+	const char *text = "10 CPUID 3 18446744073709551615\n"
+			   "48 EPT_VIOLATION 4294967296 4294967297\n";
+
+	(void)state;
+	assert_int_equal(micro_view_parse_counters(text, &view), 0);
+	assert_true(micro_view_cycles(&view, 10, 0xffffffff) == UINT64_MAX);
+	assert_int_equal(micro_view_count(&view, 10, 0xffffffff), 3);
+	assert_true(micro_view_count(&view, 48, 0xffffffff) == 4294967296ull);
+	assert_true(micro_view_cycles(&view, 48, 0xffffffff) == 4294967297ull);
+	/* One past 64 bits is no count of the kernel's. */
+	assert_int_equal(micro_view_parse_counters("10 CPUID 3 18446744073709551616\n", &view),
+			 -EINVAL);
 }
 
 static void test_counters_reject_what_is_not_a_counter_line(void **state)
@@ -38,6 +58,16 @@ static void test_counters_reject_what_is_not_a_counter_line(void **state)
 	assert_int_equal(micro_view_parse_counters("unpatched\n", &view), -EINVAL);
 	assert_int_equal(micro_view_parse_counters("cpuid 12\n", &view), -EINVAL);
 	assert_int_equal(micro_view_parse_counters("10 CPUID x 1\n", &view), -EINVAL);
+	/* A kernel without the cycles column. */
+	assert_int_equal(micro_view_parse_counters("10 CPUID 5\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("70 UD excp 1001\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("10 CPUID 5\ntotal all 5 0\n", &view),
+			 -EINVAL);
+	/* Numbers are plain decimals to the end of the line. */
+	assert_int_equal(micro_view_parse_counters("10 CPUID 5 7x\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("10 CPUID 5 -7\n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("10 CPUID 5 7 \n", &view), -EINVAL);
+	assert_int_equal(micro_view_parse_counters("4294967296 x 5 7\n", &view), -EINVAL);
 	assert_int_equal(micro_view_parse_counters("", &view), 0);
 	assert_int_equal(view.n, 0);
 }
@@ -67,6 +97,8 @@ static void test_hist_reads_our_named_block_only(void **state)
 	/* VMX: bit 31 marks a failed entry; the basic reason is the low 16 bits. */
 	assert_int_equal(micro_view_count(&view, 33, 0xffff), 1);
 	assert_int_equal(micro_view_count(&view, 33, 0xffffffff), 0);
+	/* The tracepoint's histogram has no cycles. */
+	assert_int_equal(micro_view_cycles(&view, 10, 0xffff), 0);
 }
 
 static void test_hist_duplicate_key_counts_once(void **state)
@@ -132,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_with_spaced_svm_names),
+		cmocka_unit_test(test_counters_keep_64_bit_cycles),
 		cmocka_unit_test(test_counters_reject_what_is_not_a_counter_line),
 		cmocka_unit_test(test_hist_reads_our_named_block_only),
 		cmocka_unit_test(test_hist_duplicate_key_counts_once),
