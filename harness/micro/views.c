@@ -198,6 +198,44 @@ fail:
 	return err;
 }
 
+/* The whole file at @path in @buf, NUL-terminated, without allocating; -E2BIG when too long. */
+static int file_read_buf(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	size_t len = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	while ((got = read(fd, buf + len, size - len)) > 0) {
+		len += (size_t)got;
+		if (len == size) {
+			err = -E2BIG;
+			break;
+		}
+	}
+	if (got < 0)
+		err = -errno;
+	close(fd);
+	buf[err ? 0 : len] = '\0';
+	return err;
+}
+
+int micro_hist_disarm(const char *trigger_path)
+{
+	char text[MICRO_TRIGGER_TEXT_MAX + 1];
+	int r = file_read_buf(trigger_path, text, sizeof(text));
+
+	if (r || !micro_hist_armed(text))
+		return r;
+	/* Whatever the write says, the file says whether ours is still there. */
+	micro_file_write(trigger_path, "!" MICRO_HIST_TRIGGER);
+	r = file_read_buf(trigger_path, text, sizeof(text));
+	if (r)
+		return r;
+	return micro_hist_armed(text) ? -EBUSY : 1;
+}
+
 int micro_file_write(const char *path, const char *line)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), err = 0;

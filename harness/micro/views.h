@@ -53,6 +53,19 @@ int micro_view_parse_hist(const char *text, struct micro_view *view);
  */
 bool micro_hist_armed(const char *trigger_text);
 
+/* What micro_hist_disarm() reads of a "trigger" file at most. */
+#define MICRO_TRIGGER_TEXT_MAX	16384
+
+/*
+ * Take our trigger off through the kvm_exit "trigger" file at @trigger_path
+ * when that file lists it (micro_hist_armed).  1 when it was listed and is
+ * gone, 0 when it was not listed, -EBUSY when it is listed still after the
+ * removal, -E2BIG when the file is longer than MICRO_TRIGGER_TEXT_MAX, or the
+ * errno of reading the file.  Async-signal-safe (no allocation; open, read,
+ * write, close and string searches only): a SIGTERM handler may call it.
+ */
+int micro_hist_disarm(const char *trigger_path);
+
 /* The sum of counts over entries whose reason, masked with @mask, is @reason. */
 uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask);
 

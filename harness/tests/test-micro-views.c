@@ -160,6 +160,82 @@ static void test_files_round_trip(void **state)
 	assert_int_equal(micro_file_write("/nonexistent/trigger", "x"), -ENOENT);
 }
 
+/* A stand-in "trigger" file holding @text; the caller unlinks @path. */
+static void trigger_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void assert_file_holds(const char *path, const char *expected)
+{
+	char *text = NULL;
+
+	assert_int_equal(micro_file_read(path, &text), 0);
+	assert_string_equal(text, expected);
+	free(text);
+}
+
+static const char agents_trigger[] =
+	"hist:keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n";
+static const char ours_left[] =
+	"hist:keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n"
+	"hist:name=" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:sort=hitcount:"
+	"size=2048 [active]\n";
+
+static void test_disarm_writes_our_removal_only_when_listed(void **state)
+{
+	char path[] = "/tmp/test-micro-trigger-XXXXXX";
+
+	(void)state;
+	/* Only an agent's: nothing written, nothing to do. */
+	trigger_file(path, agents_trigger);
+	assert_int_equal(micro_hist_disarm(path), 0);
+	assert_file_holds(path, agents_trigger);
+	unlink(path);
+	/*
+	 * Ours left by a killed run: the removal is written.  A plain file keeps
+	 * listing it, which is what a removal the kernel refused looks like.
+	 */
+	strcpy(path, "/tmp/test-micro-trigger-XXXXXX");
+	trigger_file(path, ours_left);
+	assert_int_equal(micro_hist_disarm(path), -EBUSY);
+	assert_file_holds(path, "hist:keys=exit_reason:vals=hitcount:sort=hitcount:size=2048 [active]\n"
+				"hist:name=" MICRO_HIST_NAME ":keys=exit_reason:vals=hitcount:"
+				"sort=hitcount:size=2048 [active]\n"
+				"!" MICRO_HIST_TRIGGER);
+	unlink(path);
+	assert_int_equal(micro_hist_disarm(path), -ENOENT);
+}
+
+static void test_disarm_does_not_guess_past_what_it_read(void **state)
+{
+	char path[] = "/tmp/test-micro-trigger-XXXXXX";
+	static char text[MICRO_TRIGGER_TEXT_MAX + 2];
+	const char *removal = "!" MICRO_HIST_TRIGGER;
+	size_t fill;
+
+	(void)state;
+	/* Ours just past what fits: not seen, so not removed, and said so. */
+	memset(text, '#', MICRO_TRIGGER_TEXT_MAX);
+	text[MICRO_TRIGGER_TEXT_MAX] = '\n';
+	trigger_file(path, text);
+	assert_int_equal(micro_file_write(path, "hist:name=" MICRO_HIST_NAME ":keys=x\n"), 0);
+	assert_int_equal(micro_hist_disarm(path), -E2BIG);
+	unlink(path);
+	/* Ours last in a file that, with the removal appended, fits exactly: read whole. */
+	strcpy(path, "/tmp/test-micro-trigger-XXXXXX");
+	fill = MICRO_TRIGGER_TEXT_MAX - strlen(removal) - strlen(ours_left);
+	memset(text, '#', fill);
+	strcpy(text + fill, ours_left);
+	trigger_file(path, text);
+	assert_int_equal(micro_hist_disarm(path), -EBUSY);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +247,8 @@ int main(void)
 		cmocka_unit_test(test_hist_errors),
 		cmocka_unit_test(test_hist_armed_means_ours),
 		cmocka_unit_test(test_files_round_trip),
+		cmocka_unit_test(test_disarm_writes_our_removal_only_when_listed),
+		cmocka_unit_test(test_disarm_does_not_guess_past_what_it_read),
 	};
 
 	return cmocka_run_group_tests_name("micro-views", tests, NULL, NULL);
