@@ -35,6 +35,25 @@ void micro_own_exits(enum exsc_isa isa, uint32_t reason, struct micro_own *own)
 		own->warmup += 1;	/* the MSR value wrmsr writes back */
 }
 
+uint32_t micro_hist_mask(enum exsc_isa isa)
+{
+	/* VMX's tracepoint has the full exit reason; the counters have the basic one. */
+	return isa == EXSC_ISA_VMX ? 0xffff : 0xffffffff;
+}
+
+void micro_sample_views(struct micro_sample *s, enum exsc_isa isa, uint32_t reason,
+			const struct micro_views *ready, const struct micro_views *done)
+{
+	uint32_t mask = micro_hist_mask(isa);
+
+	s->debugfs_before = micro_view_count(&ready->counters, reason, 0xffffffff);
+	s->debugfs_after = micro_view_count(&done->counters, reason, 0xffffffff);
+	s->cycles_before = micro_view_cycles(&ready->counters, reason, 0xffffffff);
+	s->cycles_after = micro_view_cycles(&done->counters, reason, 0xffffffff);
+	s->traced_before = micro_view_count(&ready->hist, reason, mask);
+	s->traced_after = micro_view_count(&done->hist, reason, mask);
+}
+
 static int delta(uint64_t before, uint64_t after, uint64_t own, int64_t *out)
 {
 	if (after < before || after - before > (uint64_t)INT64_MAX)
@@ -61,6 +80,8 @@ int micro_verdict(enum exsc_isa isa, uint32_t reason, const struct micro_sample 
 		r = delta(s->debugfs_before, s->debugfs_after, own.window, &v->debugfs);
 	if (!r)
 		r = delta(s->traced_before, s->traced_after, own.window, &v->traced);
+	if (!r)
+		r = delta(s->cycles_before, s->cycles_after, 0, &v->cycles);
 	if (r)
 		return r;
 	v->exact = v->cpuid == (int64_t)s->caused && v->debugfs == (int64_t)s->caused &&

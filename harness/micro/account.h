@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "exitscope/abi.h"
+#include "views.h"
 
 /*
  * The guest's own exits of one reason (guest.S's sequence): in the warm-up
@@ -34,15 +35,32 @@ struct micro_sample {
 	struct exsc_regs cpuid_before;		/* leaf 0x4FFFFFFE, as the guest read it */
 	struct exsc_regs cpuid_after;
 	uint64_t debugfs_before, debugfs_after;	/* L1's /sys/kernel/debug/kvm/exitscope */
+	uint64_t cycles_before, cycles_after;	/* the same file's cycles of the reason */
 	uint64_t traced_before, traced_after;	/* the kvm_exit histogram */
 };
 
-/* Counts with the guest's own exits taken out: equal to caused when exact. */
+/* The mask that makes a kvm_exit histogram key the counters' reason number. */
+uint32_t micro_hist_mask(enum exsc_isa isa);
+
+/*
+ * @s's debugfs (counts and cycles) and histogram readings of @reason from
+ * the views read at READY and at DONE; the CPUID leaves and caused are
+ * left as they are.
+ */
+void micro_sample_views(struct micro_sample *s, enum exsc_isa isa, uint32_t reason,
+			const struct micro_views *ready, const struct micro_views *done);
+
+/*
+ * Counts with the guest's own exits taken out: equal to caused when exact.
+ * cycles is the debugfs cycles of the window as they are, own exits included:
+ * there is no per-exit figure to take them out by.
+ */
 struct micro_verdict {
 	int64_t cpuid;
 	int64_t debugfs;
 	int64_t traced;
 	bool exact;
+	int64_t cycles;
 };
 
 /*

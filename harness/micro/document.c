@@ -55,13 +55,15 @@ int micro_doc_add_result(json_t *doc, const struct micro_result *r, json_t *othe
 	}
 	micro_own_exits(isa, r->reason, &own);
 	return append(doc, "reasons",
-		      json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:b, s:{s:I, s:I}, s:I, s:f, s:o}",
+		      json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:{s:I, s:I}, s:I, s:f, "
+				"s:o}",
 				"action", r->action, "reason", (json_int_t)r->reason,
 				"name", reason_name(isa, r->reason),
 				"caused", (json_int_t)r->caused,
 				"cpuid", (json_int_t)r->verdict.cpuid,
 				"debugfs", (json_int_t)r->verdict.debugfs,
 				"traced", (json_int_t)r->verdict.traced,
+				"cycles", (json_int_t)r->verdict.cycles,
 				"exact", r->verdict.exact,
 				"own_exits", "cpuid", (json_int_t)own.cpuid,
 				"window", (json_int_t)own.window,

@@ -2,13 +2,18 @@
 /*
  * The micro guest's one JSON document per run (schema exitscope/micro/v1):
  *   { schema, isa, abi_version, k, kernel, seconds, exact,
- *     reasons: [{action, reason, name, caused, cpuid, debugfs, traced, exact,
+ *     reasons: [{action, reason, name, caused, cpuid, debugfs, traced, cycles, exact,
  *                own_exits: {cpuid, window}, guest_faults, seconds, window_others}],
  *     unsupported: [{action, reason?, name?, why}],
  *     errors: [{action, error}] }
  * cpuid/debugfs/traced are the counts with the guest's own exits taken out,
- * so an exact reason reads caused == cpuid == debugfs == traced.  Nothing
- * here prints; documents belong to the caller (json_decref).
+ * so an exact reason reads caused == cpuid == debugfs == traced.  cycles is
+ * the reason's debugfs cycles over the window debugfs counts (READY to
+ * DONE), the guest's own exits (own_exits.window) included.  The kernel
+ * charges an exit's cycles at the next entry, so for port I/O the window
+ * holds the READY exit's cycles (the host's reads of the views among them)
+ * and not DONE's.  Nothing here prints; documents belong to the caller
+ * (json_decref).
  */
 #ifndef EXITSCOPE_MICRO_DOCUMENT_H
 #define EXITSCOPE_MICRO_DOCUMENT_H

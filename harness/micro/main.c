@@ -28,7 +28,8 @@ static void usage(FILE *out)
 		"       exitmicro list\n"
 		"       exitmicro spin SECONDS\n"
 		"Runs each ACTION (default: every one) K times in a fresh VM of this host's KVM\n"
-		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact.\n"
+		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact,\n"
+		"and the debugfs cycles of the window.\n"
 		"Exit 0 when every caused reason is exact, 1 when not, 2 usage, 3 environment.\n"
 		"spin: one VM executes CPUID in batches of %u until SECONDS pass or SIGTERM,\n"
 		"then prints {cpuid, batches, batches_cpuid, own_cpuid, lost, lost_cpuid_max,\n"
@@ -111,16 +112,47 @@ static int run_actions(struct micro_run *run, int argc, char **argv, int first)
 	return r;
 }
 
-/* Our histogram only: one a crashed run left behind would not start at zero. */
-static void hist_disarm(const struct micro_run *run)
-{
-	char *text;
+static const char *kill_trigger_path;	/* the trigger file on_kill() takes ours off */
 
-	if (micro_file_read(run->trigger_path, &text))
-		return;
-	if (micro_hist_armed(text))
-		micro_file_write(run->trigger_path, "!" MICRO_HIST_TRIGGER);
-	free(text);
+/* Killed mid-run: take our histogram off kvm_exit, then die of the same signal. */
+static void on_kill(int sig)
+{
+	int saved = errno;
+
+	micro_hist_disarm(kill_trigger_path);
+	errno = saved;
+	raise(sig);	/* SA_RESETHAND made it the default action again */
+}
+
+/* SIGTERM and SIGINT must not leave our histogram armed on kvm_exit for the next run. */
+static int kill_signals(const char *trigger_path)
+{
+	struct sigaction sa = { .sa_handler = on_kill, .sa_flags = SA_RESETHAND };
+
+	kill_trigger_path = trigger_path;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	return sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ? -errno : 0;
+}
+
+/* Arm ours afresh: a killed run's would not start at zero, and ours cannot be armed twice. */
+static int hist_arm(const struct micro_run *run)
+{
+	int r = micro_hist_disarm(run->trigger_path);
+
+	if (r == -EBUSY) {
+		fprintf(stderr, "exitmicro: %s still lists the " MICRO_HIST_NAME " histogram of an "
+				"earlier run after its removal; write its line there with '!' in front, "
+				"or reboot L1\n", run->trigger_path);
+		return r;
+	}
+	r = micro_file_write(run->trigger_path, MICRO_HIST_TRIGGER);
+	if (r)
+		fprintf(stderr, "exitmicro: cannot arm the kvm_exit histogram at %s: %s; "
+				"mount tracefs, with KVM and CONFIG_HIST_TRIGGERS\n",
+			run->trigger_path, strerror(-r));
+	return r;
 }
 
 static int environment_error(const struct micro_run *run, int err)
@@ -224,16 +256,15 @@ int main(int argc, char **argv)
 	}
 	snprintf(run.trigger_path, sizeof(run.trigger_path), "%s/events/kvm/kvm_exit/trigger", tracefs);
 	snprintf(run.hist_path, sizeof(run.hist_path), "%s/events/kvm/kvm_exit/hist", tracefs);
-	hist_disarm(&run);
-	r = micro_file_write(run.trigger_path, MICRO_HIST_TRIGGER);
+	r = kill_signals(run.trigger_path);
 	if (r) {
-		fprintf(stderr, "exitmicro: cannot arm the kvm_exit histogram at %s: %s; "
-				"mount tracefs, with KVM and CONFIG_HIST_TRIGGERS\n",
-			run.trigger_path, strerror(-r));
+		fprintf(stderr, "exitmicro: cannot catch SIGTERM and SIGINT: %s\n", strerror(-r));
 		return 3;
 	}
+	if (hist_arm(&run))
+		return 3;
 	r = run_actions(&run, argc, argv, first);
-	hist_disarm(&run);
+	micro_hist_disarm(run.trigger_path);
 	if (r) {
 		json_decref(run.doc);
 		return environment_error(&run, r);

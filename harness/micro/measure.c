@@ -54,12 +54,6 @@ static int views_read(struct micro_run *run, struct micro_views *v)
 	return r ? r : blame(run, run->hist_path, view_read(run->hist_path, &v->hist, true));
 }
 
-static uint32_t hist_mask(enum exsc_isa isa)
-{
-	/* VMX's tracepoint has the full exit reason; the counters have the basic one. */
-	return isa == EXSC_ISA_VMX ? 0xffff : 0xffffffff;
-}
-
 /* Other reasons that moved in the window, by name: context for a reader, not judged. */
 static json_t *window_others(const struct micro_run *run, uint32_t reason)
 {
@@ -88,19 +82,13 @@ static void regs_get(const struct micro_vm *vm, unsigned int offset, struct exsc
 static int record_result(struct micro_run *run, const struct micro_vm *vm, const char *action,
 			 uint32_t reason, uint64_t faults_before, double seconds)
 {
-	uint32_t mask = hist_mask(run->info.isa);
-	struct micro_sample s = {
-		.caused = run->k,
-		.debugfs_before = micro_view_count(&run->snap[1].counters, reason, 0xffffffff),
-		.debugfs_after = micro_view_count(&run->snap[2].counters, reason, 0xffffffff),
-		.traced_before = micro_view_count(&run->snap[1].hist, reason, mask),
-		.traced_after = micro_view_count(&run->snap[2].hist, reason, mask),
-	};
+	struct micro_sample s = { .caused = run->k };
 	struct micro_result res = { .action = action, .reason = reason, .caused = run->k,
 				    .guest_faults = micro_vm_mailbox_get(vm, MB_FAULTS) - faults_before,
 				    .seconds = seconds };
 	int r;
 
+	micro_sample_views(&s, run->info.isa, reason, &run->snap[1], &run->snap[2]);
 	regs_get(vm, MB_BEFORE, &s.cpuid_before);
 	regs_get(vm, MB_AFTER, &s.cpuid_after);
 	r = micro_verdict(run->info.isa, reason, &s, &res.verdict);
@@ -162,7 +150,7 @@ static int run_error(struct micro_run *run, const struct micro_vm *vm, const cha
 static int warm_up(struct micro_run *run, struct micro_vm *vm, const struct micro_action *a,
 		   const struct micro_cause *c)
 {
-	uint32_t mask = hist_mask(run->info.isa);
+	uint32_t mask = micro_hist_mask(run->info.isa);
 	uint64_t warm;
 	char why[200];
 	int r;

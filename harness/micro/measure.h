@@ -16,10 +16,6 @@
 #include "actions.h"
 #include "views.h"
 
-struct micro_views {
-	struct micro_view counters, hist;
-};
-
 struct micro_run {
 	uint64_t k;
 	unsigned int timeout_s;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +9,7 @@
 
 #include "views.h"
 
-static int view_add(struct micro_view *view, uint32_t reason, uint64_t count)
+static int view_add(struct micro_view *view, uint32_t reason, uint64_t count, uint64_t cycles)
 {
 	for (size_t i = 0; i < view->n; i++) {
 		/* 6.1's hist file can print one key twice; it is one entry. */
@@ -19,7 +18,7 @@ static int view_add(struct micro_view *view, uint32_t reason, uint64_t count)
 	}
 	if (view->n == MICRO_VIEW_MAX)
 		return -E2BIG;
-	view->v[view->n++] = (struct micro_view_entry){ reason, count };
+	view->v[view->n++] = (struct micro_view_entry){ reason, count, cycles };
 	return 0;
 }
 
@@ -41,13 +40,23 @@ static int next_line(const char **text, char *line, size_t size)
 	return 1;
 }
 
-/* SVM names have spaces ("UD excp"): the count is the second field from the end. */
+/* A decimal number from @s up to @stop, nothing else (strtoull alone takes signs and blanks). */
+static int decimal(const char *s, char stop, unsigned long long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end != stop ? -EINVAL : 0;
+}
+
+/* SVM names have spaces ("UD excp"): the count and the cycles are the last two fields. */
 static int counters_line(const char *line, struct micro_view *view)
 {
-	const char *cycles_at = strrchr(line, ' '), *count_at;
-	unsigned long long reason;
-	uint64_t count;
-	char *end;
+	const char *cycles_at = strrchr(line, ' '), *count_at, *name_at = strchr(line, ' ');
+	unsigned long long reason, count, cycles;
 
 	if (!*line || !strncmp(line, "total ", 6))
 		return 0;
@@ -55,12 +64,11 @@ static int counters_line(const char *line, struct micro_view *view)
 		return -EINVAL;
 	for (count_at = cycles_at - 1; count_at > line && *count_at != ' '; count_at--)
 		;
-	errno = 0;
-	reason = strtoull(line, &end, 10);
-	if (errno || end == line || *end != ' ' || count_at == line ||
-	    sscanf(count_at, " %" SCNu64, &count) != 1)
+	/* Reason, a non-empty name, count, cycles: a line short of its cycles fails here. */
+	if (count_at <= name_at || decimal(line, ' ', &reason) || reason > UINT32_MAX ||
+	    decimal(count_at + 1, ' ', &count) || decimal(cycles_at + 1, '\0', &cycles))
 		return -EINVAL;
-	return view_add(view, (uint32_t)reason, count);
+	return view_add(view, (uint32_t)reason, count, cycles);
 }
 
 int micro_view_parse_counters(const char *text, struct micro_view *view)
@@ -110,7 +118,7 @@ int micro_view_parse_hist(const char *text, struct micro_view *view)
 		if (sscanf(line, "{ exit_reason: %llu } hitcount: %llu", &reason, &hits) == 2) {
 			size_t before = view->n;
 
-			r = view_add(view, (uint32_t)reason, hits);
+			r = view_add(view, (uint32_t)reason, hits, 0);
 			if (r)
 				return r;
 			if (view->n > before)
@@ -130,14 +138,25 @@ bool micro_hist_armed(const char *trigger_text)
 	return strstr(trigger_text, "hist:name=" MICRO_HIST_NAME ":") != NULL;
 }
 
-uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask)
+static uint64_t view_sum(const struct micro_view *view, uint32_t reason, uint32_t mask,
+			 bool cycles)
 {
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < view->n; i++)
 		if ((view->v[i].reason & mask) == reason)
-			n += view->v[i].count;
+			n += cycles ? view->v[i].cycles : view->v[i].count;
 	return n;
+}
+
+uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask)
+{
+	return view_sum(view, reason, mask, false);
+}
+
+uint64_t micro_view_cycles(const struct micro_view *view, uint32_t reason, uint32_t mask)
+{
+	return view_sum(view, reason, mask, true);
 }
 
 int micro_file_read(const char *path, char **text)
@@ -177,6 +196,44 @@ fail:
 		close(fd);
 	free(buf);
 	return err;
+}
+
+/* The whole file at @path in @buf, NUL-terminated, without allocating; -E2BIG when too long. */
+static int file_read_buf(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	size_t len = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	while ((got = read(fd, buf + len, size - len)) > 0) {
+		len += (size_t)got;
+		if (len == size) {
+			err = -E2BIG;
+			break;
+		}
+	}
+	if (got < 0)
+		err = -errno;
+	close(fd);
+	buf[err ? 0 : len] = '\0';
+	return err;
+}
+
+int micro_hist_disarm(const char *trigger_path)
+{
+	char text[MICRO_TRIGGER_TEXT_MAX + 1];
+	int r = file_read_buf(trigger_path, text, sizeof(text));
+
+	if (r || !micro_hist_armed(text))
+		return r;
+	/* Whatever the write says, the file says whether ours is still there. */
+	micro_file_write(trigger_path, "!" MICRO_HIST_TRIGGER);
+	r = file_read_buf(trigger_path, text, sizeof(text));
+	if (r)
+		return r;
+	return micro_hist_armed(text) ? -EBUSY : 1;
 }
 
 int micro_file_write(const char *path, const char *line)

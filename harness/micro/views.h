@@ -19,15 +19,24 @@
 struct micro_view_entry {
 	uint32_t reason;
 	uint64_t count;
+	uint64_t cycles;	/* the debugfs counters' cycles; 0 in a histogram */
 };
 
-/* Per-reason counts in the order read. */
+/* Per-reason counts (and cycles) in the order read. */
 struct micro_view {
 	size_t n;
 	struct micro_view_entry v[MICRO_VIEW_MAX];
 };
 
-/* "<reason> <name> <count> <cycles>" lines and a "total all ..." line; -EINVAL on others. */
+/* Both views, read together. */
+struct micro_views {
+	struct micro_view counters, hist;
+};
+
+/*
+ * "<reason> <name> <count> <cycles>" lines and a "total all ..." line;
+ * -EINVAL on others, a line without its cycles among them.
+ */
 int micro_view_parse_counters(const char *text, struct micro_view *view);
 
 /*
@@ -44,8 +53,24 @@ int micro_view_parse_hist(const char *text, struct micro_view *view);
  */
 bool micro_hist_armed(const char *trigger_text);
 
-/* The sum over entries whose reason, masked with @mask, is @reason. */
+/* What micro_hist_disarm() reads of a "trigger" file at most. */
+#define MICRO_TRIGGER_TEXT_MAX	16384
+
+/*
+ * Take our trigger off through the kvm_exit "trigger" file at @trigger_path
+ * when that file lists it (micro_hist_armed).  1 when it was listed and is
+ * gone, 0 when it was not listed, -EBUSY when it is listed still after the
+ * removal, -E2BIG when the file is longer than MICRO_TRIGGER_TEXT_MAX, or the
+ * errno of reading the file.  Async-signal-safe (no allocation; open, read,
+ * write, close and string searches only): a SIGTERM handler may call it.
+ */
+int micro_hist_disarm(const char *trigger_path);
+
+/* The sum of counts over entries whose reason, masked with @mask, is @reason. */
 uint64_t micro_view_count(const struct micro_view *view, uint32_t reason, uint32_t mask);
+
+/* The same sum of cycles (a histogram's are 0). */
+uint64_t micro_view_cycles(const struct micro_view *view, uint32_t reason, uint32_t mask);
 
 /* The whole file at @path in *@text (NUL-terminated, the caller frees). */
 int micro_file_read(const char *path, char **text);

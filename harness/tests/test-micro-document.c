@@ -86,7 +86,9 @@ static json_t *new_doc(void)
 
 static const struct micro_result cpuid_exact = {
 	.action = "cpuid", .reason = 0x72, .caused = 1000,
-	.verdict = { 1000, 1000, 1000, true }, .seconds = 0.5,
+	.verdict = { .cpuid = 1000, .debugfs = 1000, .traced = 1000, .exact = true,
+		     .cycles = 0x123456789ll },
+	.seconds = 0.5,
 };
 
 static void test_document_of_an_exact_run(void **state)
@@ -106,6 +108,8 @@ static void test_document_of_an_exact_run(void **state)
 	assert_string_equal(json_string_value(json_object_get(entry, "name")), "cpuid");
 	assert_int_equal(json_integer_value(json_object_get(entry, "caused")), 1000);
 	assert_int_equal(json_integer_value(json_object_get(entry, "traced")), 1000);
+	assert_true(json_is_integer(json_object_get(entry, "cycles")));
+	assert_true(json_integer_value(json_object_get(entry, "cycles")) == 0x123456789ll);
 	/* The own exits it subtracted are in the document, to check by hand. */
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(entry, "own_exits"),
 							    "window")), 2);
