@@ -181,6 +181,24 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	jq -e '[.. | objects | keys_unsorted == (keys_unsorted | sort)] | all' <<<"$output"
 }
 
+@test "show and diff read the micro guest's results (no boot window)" {
+	run -0 "$EXITSCOPE" show "$RESULTS/micro/vmx.json"
+	assert_output --partial "host      bochs  GenuineIntel  bochs Bochs x86 Emulator 2.7"
+	assert_output --partial "micro guest: K=1000, 8 action(s), all exact"
+	assert_output --regexp "pio-out +30 IO_INSTRUCTION +1000 +1000 +1000 +1000 +4790  yes"
+	refute_output --partial "boot      "
+	run -0 "$EXITSCOPE" show "$RESULTS/micro/svm.json"
+	assert_output --regexp "wrmsr +0x7c msr +1000 +1000 +1000 +0 +10880  NO"
+	run -1 "$EXITSCOPE" diff "$RESULTS/micro/vmx.json" "$RESULTS/micro/vmx-inexact.json"
+	assert_output --partial "micro guest: 3 of 9 action(s) moved"
+	assert_output --regexp "wrmsr +32 MSR_WRITE +1000 +1000 yes +1000 +998 NO +exact in A only"
+	run -1 --separate-stderr "$EXITSCOPE" diff --json "$RESULTS/micro/vmx.json" \
+		"$RESULTS/micro/vmx-inexact.json"
+	jq -e '.pairs[0].micro.nr_moved == 3 and .exit == 1' <<<"$output"
+	run -2 "$EXITSCOPE" diff "$RESULTS/micro/vmx.json" "$RESULTS/micro/svm.json"
+	assert_output --partial "different ISAs (vmx, svm)"
+}
+
 @test "plot writes an SVG, and without gnuplot names its package" {
 	command -v gnuplot >/dev/null || skip "gnuplot is not installed (apt-get install gnuplot-nox)"
 	run -0 "$EXITSCOPE" plot "$RESULTS/k61/idle.json" "$RESULTS/k612/idle.json" \

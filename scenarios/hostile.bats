@@ -389,6 +389,22 @@ broken() {
 	! grep -q $'\x1b' <<<"$output"
 }
 
+@test "a micro result's actions, whys and errors reach no terminal as escapes" {
+	mkdir -p "$W/esc"
+	jq '.micro.reasons[5].action = "wr\u001b[2Jmsr" | .micro.reasons[0].name = "C\u001b]0;t\u0007"
+	    | .micro.unsupported[0].why = "x\u009b1m" | .micro.errors[0].error = "e\u001bc"' \
+		"$RESULTS/micro/vmx-inexact.json" >"$W/esc/micro.json"
+	run -0 "$EXITSCOPE" show "$W/esc/micro.json"
+	assert_output --partial "wr?[2Jmsr"
+	assert_output --partial "hypercall: e?c"
+	! grep -q $'\x1b' <<<"$output"
+	! grep -q $'\x07' <<<"$output"
+	! grep -q $'\xc2\x9b' <<<"$output"
+	run -1 "$EXITSCOPE" diff "$RESULTS/micro/vmx.json" "$W/esc/micro.json"
+	assert_output --partial "wr?[2Jmsr"
+	! grep -q $'\x1b' <<<"$output"
+}
+
 @test "report escapes table and link syntax; chart links survive spaces and parentheses" {
 	has_gnuplot
 	mkdir -p "$W/md"

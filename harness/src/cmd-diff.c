@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "diff-micro.h"
 #include "diff.h"
 #include "opts.h"
 #include "result.h"
@@ -52,7 +53,9 @@ void diff_usage(FILE *out)
 		"(default %d) are shown but not judged; the total is judged like a reason.\n"
 		"The header lists the provenance that differs (kernel, patch, config, accelerator,\n"
 		"ISA, workload).  Results of different ISAs or different workloads (name or\n"
-		"parameters) are not comparable; --force compares them anyway.\n\noptions:\n",
+		"parameters) are not comparable; --force compares them anyway.  Two micro guests'\n"
+		"results are also compared per action: one exact on one side only, or caused in\n"
+		"one result only, moved.\n\noptions:\n",
 		DIFF_DEFAULT_THRESHOLD_PCT, DIFF_DEFAULT_MIN_COUNT);
 	opts_usage(out, diff_table);
 	fprintf(out,
@@ -182,20 +185,30 @@ static json_t *diff_row_json(const struct diff_row *row, bool with_reason)
 }
 
 static json_t *diff_pair_json(const struct result *a, const struct result *b,
-			      const struct diff_provenance *p, const struct diff_window *d)
+			      const struct diff_provenance *p, const struct diff_window *d,
+			      const struct diff_micro *m)
 {
 	json_t *reasons = json_array(), *provenance = json_object();
+	json_t *micro = m->present ? diff_micro_json(m) : NULL;
+	bool moved = d->moved || m->moved;
+
+	if (m->present && !micro) {
+		json_decref(reasons);
+		json_decref(provenance);
+		return NULL;
+	}
 
 	for (size_t i = 0; i < d->nr; i++)
 		json_array_append_new(reasons, diff_row_json(&d->rows[i], true));
 	for (size_t i = 0; i < p->nr; i++)
 		json_object_set_new(provenance, p->fields[i].field,
 				    json_pack("{s:s, s:s}", "a", p->fields[i].a, "b", p->fields[i].b));
-	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:i}", "a", text_json(a->path),
+	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o*, s:b, s:i}", "a", text_json(a->path),
 			 "b", text_json(b->path),
 			 "scenario", a->scenario, "provenance", provenance, "reasons", reasons,
-			 "total", diff_row_json(&d->total, false), "moved", d->moved,
-			 "exit", d->moved ? EXIT_MEASURED_FAILED : 0);
+			 "total", diff_row_json(&d->total, false),
+			 "micro", micro, "moved", moved,
+			 "exit", moved ? EXIT_MEASURED_FAILED : 0);
 }
 
 /* One entry of --json's pairs; one that cannot be built fails the document, never drops. */
@@ -219,21 +232,26 @@ static int diff_pair_failed(struct diff_cmd *c, const char *pa, const char *pb, 
 static int diff_compared(struct diff_cmd *c, const struct result *a, const struct result *b)
 {
 	struct diff_provenance p;
-	struct diff_window d;
+	struct diff_micro m = { 0 };
+	struct diff_window d = { 0 };
 	int ret;
 
-	if (diff_provenance(a, b, &p) || diff_windows(&a->exits, &b->exits, &c->opts, &d)) {
+	if (diff_provenance(a, b, &p) || diff_windows(&a->exits, &b->exits, &c->opts, &d) ||
+	    diff_micro(a, b, &m)) {
+		diff_window_free(&d);
 		diff_provenance_free(&p);
 		fprintf(stderr, "exitscope: diff: out of memory\n");
 		return EXIT_ENVIRONMENT;
 	}
 	if (c->json) {
-		diff_add_pair(c, diff_pair_json(a, b, &p, &d));
+		diff_add_pair(c, diff_pair_json(a, b, &p, &d, &m));
 	} else {
 		diff_print_header(a, b, &p);
 		diff_print_window(a->isa, &d, &c->opts);
+		diff_micro_write(stdout, a->isa, &m);
 	}
-	ret = d.moved ? EXIT_MEASURED_FAILED : 0;
+	ret = d.moved || m.moved ? EXIT_MEASURED_FAILED : 0;
+	diff_micro_free(&m);
 	diff_window_free(&d);
 	diff_provenance_free(&p);
 	return ret;

@@ -14,8 +14,12 @@ void show_usage(FILE *out)
 	fprintf(out, "usage: exitscope show RESULT.json\n\n"
 		     "Prints the exits of the workload window, most frequent first: reason number\n"
 		     "(hex under SVM), name, count, share of all exits, TSC cycles from exit to the\n"
-		     "next entry, cycles per exit; the totals, the boot window's totals, where the\n"
-		     "numbers come from (kernel, accelerator, ISA, workload) and the oracle's verdict.\n"
+		     "next entry, cycles per exit; the totals, the boot window's totals (if any), where\n"
+		     "the numbers come from (kernel, accelerator, ISA, workload) and the oracle's\n"
+		     "verdict.\n"
+		     "A micro guest's result adds its table, one row per action: the exits caused,\n"
+		     "what the CPUID leaves, debugfs and the tracepoint counted, cycles per exit and\n"
+		     "whether all four agree; then the actions not caused here, and errors.\n"
 		     "Exit 0, or 2 when the file is not a valid result.\n");
 }
 
@@ -38,8 +42,8 @@ static void show_provenance(const struct result *r)
 	printf("scenario  %s (%s)\n", text_term(r->scenario), text_term(r->path ? r->path : "-"));
 	printf("kernel    %s  %s  %s  %s\n", text_term(r->kernel.id), text_term(r->kernel.release),
 	       r->kernel.stock ? "stock" : "patched", text_term(r->kernel.source));
-	printf("host      %s  %s  qemu %s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
-	       text_term(r->host.qemu_version));
+	printf("host      %s  %s  %s %s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
+	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version));
 	printf("l1        %s\n", exsc_isa_name(r->isa));
 	printf("workload  %s %s\n", text_term(r->workload.name), text_term(params ? params : "?"));
 	printf("run       started %s, %.1f s\n\n", text_term(r->started_at), r->duration_s);
@@ -110,6 +114,74 @@ static void show_oracle(const struct result *r)
 	}
 }
 
+static void show_micro_head(const struct result_micro *m)
+{
+	size_t inexact = m->nr_reasons - m->nr_exact;
+
+	printf("\nmicro guest: K=%llu, %zu action(s), ", (unsigned long long)m->k, m->nr_reasons);
+	if (!m->nr_reasons)
+		printf("none caused");
+	else if (!inexact)
+		printf("all exact");
+	else
+		printf("%zu of %zu not exact", inexact, m->nr_reasons);
+	if (m->nr_errors)
+		printf(", %zu error(s)", m->nr_errors);
+	printf("%s\n", m->exact ? "" : ": NOT exact");
+}
+
+/* One row per action, in run order: caused, then the three readers. */
+static void show_micro_table(const struct result *r)
+{
+	const struct result_micro *m = &r->micro;
+
+	printf("  %-12s %-24s %8s %8s %8s %8s %12s  %s\n", "action", "reason", "caused", "cpuid",
+	       "debugfs", "traced", "cycles/exit", "exact");
+	for (size_t i = 0; i < m->nr_reasons; i++) {
+		const struct result_micro_reason *row = &m->reasons[i];
+		char label[16], reason[64];
+
+		result_reason_label(r->isa, row->reason, label, sizeof(label));
+		snprintf(reason, sizeof(reason), "%s %s", label, text_term(row->name));
+		printf("  %-12s %-24s %8llu %8lld %8lld %8lld %12llu  %s\n", text_term(row->action),
+		       reason, (unsigned long long)row->caused, (long long)row->cpuid,
+		       (long long)row->debugfs, (long long)row->traced,
+		       (unsigned long long)(row->caused ? row->cycles / row->caused : 0),
+		       row->exact ? "yes" : "NO");
+	}
+}
+
+/* "vmxon (why)" per note; a reason, when the ISA has one, before the why. */
+static void show_micro_notes(enum exsc_isa isa, const char *title,
+			     const struct result_micro_note *notes, size_t nr)
+{
+	char label[16];
+
+	if (!nr)
+		return;
+	printf("%s\n", title);
+	for (size_t i = 0; i < nr; i++) {
+		printf("  %s", text_term(notes[i].action));
+		if (notes[i].has_reason) {
+			result_reason_label(isa, notes[i].reason, label, sizeof(label));
+			printf(" (%s%s%s)", label, notes[i].name ? " " : "",
+			       notes[i].name ? text_term(notes[i].name) : "");
+		}
+		printf(": %s\n", text_term(notes[i].text));
+	}
+}
+
+static void show_micro(const struct result *r)
+{
+	if (!r->micro.present)
+		return;
+	show_micro_head(&r->micro);
+	show_micro_table(r);
+	show_micro_notes(r->isa, "not caused here:", r->micro.unsupported,
+			 r->micro.nr_unsupported);
+	show_micro_notes(r->isa, "errors:", r->micro.errors, r->micro.nr_errors);
+}
+
 /* A VM that ran beside L2: what each view counted of the CPUID reason. */
 static void show_neighbor(const struct result *r)
 {
@@ -137,12 +209,15 @@ int cmd_show(int argc, char **argv)
 	}
 	show_provenance(&r);
 	ret = show_table(&r);
-	printf("boot      %llu exits, %llu cycles (L2 start to the probe's first read)\n",
-	       (unsigned long long)r.boot.total, (unsigned long long)r.boot.cycles);
-	printf("probe     %llu CPUID exit(s) of its own in the window\n",
-	       (unsigned long long)r.probe_cpuid_exits);
+	if (r.boot_present)
+		printf("boot      %llu exits, %llu cycles (L2 start to the probe's first read)\n",
+		       (unsigned long long)r.boot.total, (unsigned long long)r.boot.cycles);
+	if (!r.micro.present)
+		printf("probe     %llu CPUID exit(s) of its own in the window\n",
+		       (unsigned long long)r.probe_cpuid_exits);
 	show_oracle(&r);
 	show_neighbor(&r);
+	show_micro(&r);
 	result_free(&r);
 	if (ret) {
 		fprintf(stderr, "exitscope: show: out of memory\n");

@@ -148,6 +148,26 @@ static void report_oracle(FILE *out, const struct result *r)
 			r->oracle.nr_mismatches, r->oracle.nr_unexplained);
 }
 
+/* The micro guest's verdict: how many caused reasons all three readers got exactly. */
+static void report_micro(FILE *out, const struct result_micro *m)
+{
+	size_t listed = 0;
+
+	if (!m->present)
+		return;
+	fprintf(out, "- micro guest: %zu of %zu caused reasons exact (K=%llu)", m->nr_exact,
+		m->nr_reasons, (unsigned long long)m->k);
+	for (size_t i = 0; i < m->nr_reasons; i++) {
+		if (m->reasons[i].exact)
+			continue;
+		fputs(listed++ ? ", " : "; not exact: ", out);
+		text_md(out, m->reasons[i].action);
+	}
+	if (m->nr_errors)
+		fprintf(out, "; %zu action(s) failed", m->nr_errors);
+	fputc('\n', out);
+}
+
 /* A result's strings are data: text_md() keeps them from being markup. */
 static void report_provenance(FILE *out, const struct result *r)
 {
@@ -224,6 +244,7 @@ void report_write_scenario(FILE *out, const struct report_entry *e)
 			     "intervals\n", f->rate_min, f->rate_max, f->rate_mean, f->nr_intervals);
 	fputs("- oracle (kvm_exit hist): ", out);
 	report_oracle(out, r);
+	report_micro(out, &r->micro);
 	if (e->chart_missing) {
 		fputs("- chart: not drawn: ", out);
 		text_md(out, e->chart_missing);

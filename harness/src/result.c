@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exitscope/reasons.h"
+#include "result-parse.h"
 #include "result.h"
 #include "text.h"
 #include "util.h"
@@ -29,8 +30,8 @@ int result_fail(struct result_error *err, int r, const char *fmt, ...)
 }
 
 /* Counters are 64-bit and unsigned; jansson already refused anything above INT64_MAX. */
-static int result_counter(json_int_t value, const char *where, const char *key, uint64_t *out,
-			  struct result_error *err)
+int result_counter(json_int_t value, const char *where, const char *key, uint64_t *out,
+		   struct result_error *err)
 {
 	if (value < 0)
 		return result_fail(err, -EINVAL, "%s%s%s is negative (%lld)", where, *where ? "." : "",
@@ -67,8 +68,7 @@ static int result_check_schema(json_t *doc, struct result_error *err)
 	return 0;
 }
 
-static int result_unpack(json_t *obj, const char *where, struct result_error *err,
-			 const char *fmt, ...)
+int result_unpack(json_t *obj, const char *where, struct result_error *err, const char *fmt, ...)
 {
 	json_error_t jerr;
 	va_list ap;
@@ -200,6 +200,18 @@ static int result_check_window(const struct result *r, const struct result_windo
 	return 0;
 }
 
+/* Optional: the micro stage has no L2, so no boot window. */
+static int result_parse_boot(json_t *obj, struct result *r, struct result_error *err)
+{
+	if (!obj)
+		return 0;
+	if (result_parse_window(obj, "boot", &r->boot, err) ||
+	    result_check_window(r, &r->boot, "boot", err))
+		return -EINVAL;
+	r->boot_present = true;
+	return 0;
+}
+
 static int result_parse_kernel(json_t *obj, struct result *r, struct result_error *err)
 {
 	int stock;
@@ -221,8 +233,10 @@ static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct 
 			  "cpu_vendor", &r->host.cpu_vendor, "qemu_version", &r->host.qemu_version) ||
 	    result_unpack(l1, "l1", err, "{s:s}", "isa", &isa))
 		return -EINVAL;
-	if (strcmp(r->host.accel, "kvm") && strcmp(r->host.accel, "tcg"))
-		return result_fail(err, -EINVAL, "host.accel is '%s', not kvm or tcg", r->host.accel);
+	if (strcmp(r->host.accel, "kvm") && strcmp(r->host.accel, "tcg") &&
+	    strcmp(r->host.accel, "bochs"))
+		return result_fail(err, -EINVAL, "host.accel is '%s', not kvm, tcg or bochs",
+				   r->host.accel);
 	if (exsc_isa_parse(isa, &r->isa))
 		return result_fail(err, -EINVAL, "l1.isa is '%s', not vmx, svm or none", isa);
 	return 0;
@@ -365,13 +379,14 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 	const char *schema;
 
 	if (result_unpack(doc, "", err,
-			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s?o, s?o}",
+			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s?o, s:o, s:I, s?o, s?o, "
+			  "s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
 			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
-			  "neighbor", &blocks[8]))
+			  "neighbor", &blocks[8], "micro", &blocks[9]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -389,7 +404,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[9] = { NULL };
+	json_t *blocks[10] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -400,11 +415,10 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_parse_host(blocks[1], blocks[2], r, err) ||
 	    result_parse_workload(blocks[3], r, err) ||
 	    result_parse_window(blocks[4], "exits", &r->exits, err) ||
-	    result_parse_window(blocks[5], "boot", &r->boot, err) ||
 	    result_check_window(r, &r->exits, "exits", err) ||
-	    result_check_window(r, &r->boot, "boot", err) ||
+	    result_parse_boot(blocks[5], r, err) ||
 	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err) ||
-	    result_parse_neighbor(blocks[8], r, err)) {
+	    result_parse_neighbor(blocks[8], r, err) || result_parse_micro(blocks[9], r, err)) {
 		result_free(r);
 		return -EINVAL;
 	}
@@ -425,6 +439,7 @@ void result_free(struct result *r)
 {
 	free(r->exits.by_reason);
 	free(r->boot.by_reason);
+	result_micro_free(&r->micro);
 	json_decref(r->doc);
 	memset(r, 0, sizeof(*r));
 }

@@ -39,6 +39,41 @@ struct result_window {
 };
 
 /*
+ * One action of the micro guest (docs/design.md, "The micro guest"): the
+ * exits it caused and what the three readers counted of its reason, each
+ * with the micro guest's own exits taken out, so a broken kernel's count
+ * can be negative.  exact is caused == cpuid == debugfs == traced.
+ */
+struct result_micro_reason {
+	const char *action;	/* "cpuid", "pio-in", ...: unique in a result */
+	uint32_t reason;	/* two actions may share one (pio-in, pio-out) */
+	const char *name;
+	uint64_t caused;
+	int64_t cpuid, debugfs, traced;
+	uint64_t cycles;
+	bool exact;
+};
+
+/* An action not caused here ("why") or one that failed ("error"). */
+struct result_micro_note {
+	const char *action;
+	const char *text;	/* the why, or the error */
+	bool has_reason;	/* unsupported only: the ISA has a reason for it */
+	uint32_t reason;
+	const char *name;	/* NULL when the entry has none */
+};
+
+/* The micro stage's block; the rest only when present. */
+struct result_micro {
+	bool present;
+	uint64_t k;		/* how many times each action was caused */
+	bool exact;		/* some reason caused, all exact, no error */
+	size_t nr_reasons, nr_exact, nr_unsupported, nr_errors;
+	struct result_micro_reason *reasons;	/* in run order */
+	struct result_micro_note *unsupported, *errors;
+};
+
+/*
  * Strings and json_t pointers borrow from @doc, which the struct owns: they
  * live until result_free().
  */
@@ -62,7 +97,8 @@ struct result {
 		json_t *figures;	/* an object, or NULL when absent */
 	} workload;
 	struct result_window exits;
-	struct result_window boot;
+	struct result_window boot;	/* all zero when the result has none */
+	bool boot_present;		/* the micro stage has no L2 boot window */
 	struct {
 		bool match;
 		size_t nr_mismatches;
@@ -85,6 +121,7 @@ struct result {
 		uint64_t l2_cpuid;	/* the CPUID reason in L2's window */
 		bool isolated;
 	} neighbor;
+	struct result_micro micro;
 };
 
 /*

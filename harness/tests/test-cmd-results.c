@@ -22,6 +22,7 @@
 #include "util.h"
 
 #define DATA "tests/data/results/"
+#define MICRO DATA "micro/"
 #define GOLDEN "tests/data/golden/"
 
 struct captured {
@@ -123,6 +124,35 @@ static void test_show_neighbor(void **state)
 	captured_free(&c);
 }
 
+/* The micro guest's table; no boot line, since the micro stage boots no L2. */
+static void test_show_micro(void **state)
+{
+	struct captured c = SHOW(MICRO "vmx.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.err, "");
+	assert_golden(c.out, "show-micro-vmx.txt");
+	assert_null(strstr(c.out, "boot "));
+	captured_free(&c);
+	c = SHOW(MICRO "svm.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\nmicro guest: K=1000, 8 action(s), 1 of 8 not exact: NOT exact\n");
+	assert_contains(c.out, "  wrmsr        0x7c msr                     1000     1000     1000"
+			       "        0        10880  NO\n");
+	assert_contains(c.out, "not caused here:\n  invlpg (0x79 invlpg): KVM intercepts INVLPG "
+			       "only without EPT/NPT\n  vmxon: a VMX instruction");
+	captured_free(&c);
+	c = SHOW(MICRO "vmx-inexact.json");
+	assert_contains(c.out, "1 of 8 not exact, 1 error(s): NOT exact\n");
+	assert_contains(c.out, "errors:\n  hypercall: KVM_RUN: the guest stopped");
+	captured_free(&c);
+	/* An ordinary result has no micro table. */
+	c = SHOW(DATA "k61/cpuid.json");
+	assert_null(strstr(c.out, "micro guest"));
+	captured_free(&c);
+}
+
 static void test_show_bad_input(void **state)
 {
 	struct captured c = SHOW(DATA "bad/truncated.json");
@@ -207,6 +237,58 @@ static void test_diff_refuses_incomparable(void **state)
 	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
 	assert_contains(c.out, "workload.params       {\"N\":1000000} -> {\"N\":2000000}");
 	captured_free(&c);
+}
+
+/* Per action: an exactness that changed, an action in one result only. */
+static void test_diff_micro(void **state)
+{
+	struct captured c = DIFF(MICRO "vmx.json", MICRO "vmx-inexact.json");
+
+	(void)state;
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_golden(c.out, "diff-micro-vmx.txt");
+	captured_free(&c);
+	c = DIFF("--json", MICRO "vmx.json", MICRO "vmx-inexact.json");
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_golden(c.out, "diff-micro-vmx.json");
+	captured_free(&c);
+	c = DIFF(MICRO "vmx.json", MICRO "vmx.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "micro guest: 8 action(s), each as exact in B as in A\n");
+	captured_free(&c);
+	c = DIFF(MICRO "vmx.json", MICRO "svm.json");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "different ISAs (vmx, svm)");
+	captured_free(&c);
+}
+
+/* An exactness change alone, with every count the same, is a move: exit 1. */
+static void test_diff_micro_exactness_alone(void **state)
+{
+	char path[] = "/tmp/exitscope-test-micro.XXXXXX";
+	json_t *doc = json_load_file(MICRO "vmx.json", 0, NULL), *micro, *wrmsr;
+	struct captured c;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_non_null(doc);
+	assert_true(fd >= 0);
+	micro = json_object_get(doc, "micro");
+	wrmsr = json_array_get(json_object_get(micro, "reasons"), 5);
+	json_object_set_new(wrmsr, "traced", json_integer(1001));
+	json_object_set_new(wrmsr, "exact", json_false());
+	json_object_set_new(micro, "exact", json_false());
+	assert_int_equal(json_dumpfd(doc, fd, JSON_SORT_KEYS), 0);
+	close(fd);
+	json_decref(doc);
+	c = DIFF(MICRO "vmx.json", path);
+	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
+	assert_contains(c.out, "unchanged: nothing changed by more than 10%");
+	assert_contains(c.out, "micro guest: 1 of 8 action(s) moved");
+	assert_contains(c.out, "  wrmsr        32 MSR_WRITE             1000     1000 yes       1000"
+			       "     1000 NO     exact in A only\n");
+	captured_free(&c);
+	unlink(path);
 }
 
 static const char *const bad_files[] = {
@@ -306,11 +388,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show_golden),
 		cmocka_unit_test(test_show_neighbor),
+		cmocka_unit_test(test_show_micro),
 		cmocka_unit_test(test_show_bad_input),
 		cmocka_unit_test(test_diff_golden_kernels),
 		cmocka_unit_test(test_diff_unchanged_rerun),
 		cmocka_unit_test(test_diff_threshold),
 		cmocka_unit_test(test_diff_refuses_incomparable),
+		cmocka_unit_test(test_diff_micro),
+		cmocka_unit_test(test_diff_micro_exactness_alone),
 		cmocka_unit_test(test_diff_bad_inputs),
 		cmocka_unit_test(test_diff_directories),
 		cmocka_unit_test(test_diff_directories_json),

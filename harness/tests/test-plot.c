@@ -124,6 +124,28 @@ static void test_write_files(void **state)
 	free(text);
 }
 
+/* A micro guest's result has no boot window and no samples: its bars alone. */
+static void test_write_micro(void **state)
+{
+	struct fixture *f = *state;
+	struct plot_opts opts = { .top = 2, .svg = "unused.svg" };
+	struct result_error err;
+	struct result r;
+	char why[256], *text;
+
+	assert_int_equal(result_load(DATA "micro/vmx.json", &r, &err), 0);
+	assert_false(r.boot_present);
+	assert_int_equal(plot_write(&r, 1, &opts, f->dir, why, sizeof(why)), 0);
+	result_free(&r);
+	text = read_in(f, "reasons.dat");
+	assert_string_equal(text, "\"IO_INSTRUCTION (30)\" 30 2024 9776880\n"
+				  "\"CPUID (10)\" 10 1096 2531760\n");
+	free(text);
+	text = read_in(f, "chart.gp");
+	assert_null(strstr(text, "samples-0.dat"));
+	free(text);
+}
+
 static void test_write_mixed_scenarios_without_samples(void **state)
 {
 	struct fixture *f = *state;
@@ -200,7 +222,8 @@ static void test_write_stock_without_cycles(void **state)
 static void test_chart_every_kind(void **state)
 {
 	const char *paths[] = { DATA "kinds/stock.json", DATA "kinds/one-reason.json",
-				DATA "vmx/cpuid.json", DATA "k61/idle.json", DATA "k61/cpuid.json" };
+				DATA "vmx/cpuid.json", DATA "k61/idle.json", DATA "k61/cpuid.json",
+				DATA "micro/vmx.json", DATA "micro/svm.json" };
 	struct fixture *f = *state;
 	char tmp[128], svg[160], why[512], *saved = getenv("TMPDIR");
 	struct plot_opts opts = { .top = 10, .svg = svg };
@@ -252,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_sample_rates),
 		cmocka_unit_test(test_sample_rates_not_cumulative),
 		cmocka_unit_test(test_write_files),
+		cmocka_unit_test(test_write_micro),
 		cmocka_unit_test(test_write_mixed_scenarios_without_samples),
 		cmocka_unit_test(test_write_refuses_mixed_isas),
 		cmocka_unit_test(test_write_stock_without_cycles),

@@ -126,6 +126,43 @@ static void test_section_text(void **state)
 	result_free(&r);
 }
 
+/* A micro guest's result: one line for its verdict, and no boot window needed. */
+static void test_section_micro(void **state)
+{
+	struct report_facts f;
+	struct result r;
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	facts_of(DATA "micro/svm.json", &r, &f);
+	assert_false(r.boot_present);
+	assert_int_equal(f.window, REPORT_WINDOW_FIGURES);
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "micro", NULL, NULL });
+	result_free(&r);
+	facts_of(DATA "micro/vmx-inexact.json", &r, &f);
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "micro-b", NULL, NULL });
+	result_free(&r);
+	facts_of(DATA "micro/vmx.json", &r, &f);
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "micro-a", NULL, NULL });
+	result_free(&r);
+	fclose(out);
+	assert_contains(text, "- micro guest: 7 of 8 caused reasons exact (K=1000); not exact: "
+			      "wrmsr\n");
+	assert_contains(text, "- micro guest: 7 of 8 caused reasons exact (K=1000); not exact: "
+			      "wrmsr; 1 action(s) failed\n");
+	assert_contains(text, "- micro guest: 8 of 8 caused reasons exact (K=1000)\n");
+	free(text);
+	facts_of(DATA "k61/idle.json", &r, &f);
+	out = open_memstream(&text, &len);
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "idle", NULL, NULL });
+	fclose(out);
+	assert_null(strstr(text, "micro guest"));
+	free(text);
+	result_free(&r);
+}
+
 static int run_report(char **argv)
 {
 	int argc = 0;
@@ -323,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_facts_with_samples),
 		cmocka_unit_test(test_facts_figures_and_ties),
 		cmocka_unit_test(test_section_text),
+		cmocka_unit_test(test_section_micro),
 		cmocka_unit_test(test_report_golden),
 		cmocka_unit_test(test_report_with_charts),
 		cmocka_unit_test(test_report_every_reference),

@@ -154,7 +154,7 @@ static void test_validate_schema_and_enums(void **state)
 	assert_invalid(doc, -ENOMSG, "schema exitscope/result/v0, not exitscope/result/v1");
 	doc = valid_doc();
 	json_object_set_new(json_object_get(doc, "host"), "accel", json_string("hvf"));
-	assert_invalid(doc, -EINVAL, "host.accel is 'hvf', not kvm or tcg");
+	assert_invalid(doc, -EINVAL, "host.accel is 'hvf', not kvm, tcg or bochs");
 	doc = valid_doc();
 	json_object_set_new(json_object_get(doc, "l1"), "isa", json_string("arm"));
 	assert_invalid(doc, -EINVAL, "l1.isa is 'arm'");

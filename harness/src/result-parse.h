@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between the modules that parse a result file (result.c, result-micro.c):
+ * not for readers, which use result.h.  Nothing here prints; errors are
+ * worded into @err by result_fail().
+ */
+#ifndef EXITSCOPE_RESULT_PARSE_H
+#define EXITSCOPE_RESULT_PARSE_H
+
+#include <jansson.h>
+
+#include "result.h"
+
+/* A strict json_unpack_ex() of @obj; the message is "WHERE: jansson's text". */
+int result_unpack(json_t *obj, const char *where, struct result_error *err, const char *fmt, ...);
+
+/* @value into @out, or -EINVAL naming WHERE.KEY when it is negative. */
+int result_counter(json_int_t value, const char *where, const char *key, uint64_t *out,
+		   struct result_error *err);
+
+/* The optional "micro" block (@obj NULL when absent) into r->micro. */
+int result_parse_micro(json_t *obj, struct result *r, struct result_error *err);
+
+/* Frees what result_parse_micro() allocated. */
+void result_micro_free(struct result_micro *m);
+
+#endif
