@@ -153,11 +153,12 @@ int micro_doc_tables(json_t *doc, struct exit_table *counted, struct exit_table 
 	struct micro_entry e;
 	json_t *entry;
 	size_t i;
-	int r = 0;
 
 	memset(counted, 0, sizeof(*counted));
 	memset(traced, 0, sizeof(*traced));
 	json_array_foreach(json_object_get(doc, "reasons"), i, entry) {
+		int r;
+
 		if (entry_unpack(entry, &e, err, sizeof(err), i) < 0)
 			return -EINVAL;
 		r = table_add(counted, (uint32_t)e.reason, e.debugfs, e.cycles);

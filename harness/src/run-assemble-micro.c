@@ -17,8 +17,9 @@ static json_t *micro_workload(json_t *doc)
 	json_t *actions = json_array(), *entry;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "reasons"), i, entry)
+	json_array_foreach(json_object_get(doc, "reasons"), i, entry) {
 		json_array_append(actions, json_object_get(entry, "action"));
+	}
 	return json_pack("{s:s, s:{s:O, s:o}, s:{s:O}}", "name", "micro", "params",
 			 "k", json_object_get(doc, "k"), "actions", actions, "figures",
 			 "seconds", json_object_get(doc, "seconds"));

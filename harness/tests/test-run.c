@@ -78,7 +78,11 @@ static void test_recorded_runs_assemble_to_golden(void **state)
 		if (!result)
 			fail_msg("%s: %s", dir, err);
 		assert_true(v.oracle_match);
-		assert_int_equal(v.probe_rc, 0);
+		/* The micro stage has no probe: its own verdict is whether every reason was exact. */
+		if (v.micro)
+			assert_true(v.micro_exact);
+		else
+			assert_int_equal(v.probe_rc, 0);
 		assert_golden_result(dir, result);
 		json_decref(result);
 		run_evidence_free(ev);
@@ -152,6 +156,64 @@ static json_t *window_entry(json_t *result, const char *key, json_int_t reason)
 		if (json_integer_value(json_object_get(entry, "reason")) == reason)
 			return entry;
 	return NULL;
+}
+
+/* Rewrites out/micro.json of the run copy @dir: the first reason's debugfs count, and both verdicts. */
+static void micro_edit(const char *dir, json_int_t debugfs, bool exact)
+{
+	char path[PATH_MAX + 32];
+	json_error_t jerr;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/out/micro.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	assert_non_null(doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "reasons"), 0), "debugfs",
+			    json_integer(debugfs));
+	json_object_set_new(json_array_get(json_object_get(doc, "reasons"), 0), "exact",
+			    json_boolean(exact));
+	json_object_set_new(doc, "exact", json_boolean(exact));
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+}
+
+/*
+ * The micro stage's verdicts from a recorded SVM run: a document that claims
+ * exactness its counts do not have is no evidence; an honest miscount is a
+ * result that fails both the micro check and the oracle; a document of
+ * another ISA than L1's is refused.
+ */
+static void test_micro_run_verdicts(void **state)
+{
+	char dir[PATH_MAX], err[512];
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *result;
+
+	(void)state;
+	run_copy("reasons-svm", dir, sizeof(dir));
+	micro_edit(dir, 999, true);
+	ev = run_evidence_read(dir);
+	assert_non_null(strstr(ev->micro_error, "\"exact\" is true"));
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, "not exitmicro's document"));
+	run_evidence_free(ev);
+	micro_edit(dir, 999, false);
+	ev = run_evidence_read(dir);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	assert_non_null(result);
+	assert_true(v.micro);
+	assert_false(v.micro_exact);
+	assert_false(v.oracle_match);
+	assert_true(json_is_false(json_object_get(json_object_get(result, "micro"), "exact")));
+	json_decref(result);
+	run_evidence_free(ev);
+	run_edit(dir, "../run.json", "s/\"l1_isa\": \"svm\"/\"l1_isa\": \"vmx\"/");
+	ev = run_evidence_read(dir);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	assert_non_null(strstr(err, "exitmicro ran on svm but L1 runs vmx"));
+	run_evidence_free(ev);
+	run_remove(dir);
 }
 
 /* The result names a reason as the measured kernel's counters do, not as the build host. */
@@ -444,6 +506,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_micro_run_verdicts),
 		cmocka_unit_test(test_neighbor_joins_the_result),
 		cmocka_unit_test(test_recorded_neighbor_is_isolated_and_would_not_be),
 		cmocka_unit_test(test_result_names_are_the_kernels),
