@@ -258,10 +258,10 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	run -2 "$EXITSCOPE" run cpuid --l2-append "a,b"
 	assert_output --partial "cannot hold a comma"
 	run -2 "$EXITSCOPE" run cpuid --accel hvf
-	assert_output --partial "auto, kvm or tcg"
+	assert_output --partial "auto, kvm, tcg or bochs"
 }
 
 @test "images: path of an unknown kind is a usage error" {
 	run -2 "$EXITSCOPE" images path l3
-	assert_output --partial "l1 or l2, not 'l3'"
+	assert_output --partial "l1, l2 or micro, not 'l3'"
 }
