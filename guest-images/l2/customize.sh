@@ -63,9 +63,12 @@ CONF
 echo '/dev/vda / ext4 defaults 0 1' >"$root/etc/fstab"
 echo exitscope-l2 >"$root/etc/hostname"
 
-# Timers and units that only cost boot time in a throwaway guest.
+# Timers and units that only cost boot time in a throwaway guest.  No getty
+# on the serial console either: its prompt and its reads are the console's
+# port I/O exits, and nobody logs in.
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
-	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service getty-static.service; do
+	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service getty-static.service \
+	serial-getty@.service; do
 	ln -sf /dev/null "$root/etc/systemd/system/$unit"
 done
 

@@ -11,6 +11,10 @@
 #include "document.h"
 #include "probe-doc.h"
 #include "sampler.h"
+#include "settle.h"
+
+/* How long the console may take to send what was written before the window. */
+#define SETTLE_LIMIT_MS 5000
 
 
 static void usage(FILE *out)
@@ -87,6 +91,7 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 	const struct workload *w = cmd->w;
 	struct workload_ctx ctx;
 	json_t *doc = NULL;
+	bool settled;
 	int r;
 
 	r = workload_ctx_init(&ctx, w, &cmd->args);
@@ -102,8 +107,13 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 		workload_release(&ctx);
 		return EXIT_USAGE;
 	}
+	settled = probe_settle_console(SETTLE_LIMIT_MS);
 	r = probe_run_doc(probe_cpuid_hw, info, &ctx, cmd->sample_ms, &doc);
 	workload_release(&ctx);
+	/* Said after the window: a line before it would be in it. */
+	if (!settled)
+		fprintf(stderr, "exitprobe: the console was still sending after %d ms; its exits may "
+				"be in the window\n", SETTLE_LIMIT_MS);
 	if (r < 0) {
 		fprintf(stderr, "exitprobe: workload %s failed: %s\n", w->name, strerror(-r));
 		return EXIT_MEASURED_FAILED;

@@ -4,7 +4,10 @@
  * the same way as in the window's own snapshots), reduced to the total and the
  * top reasons as deltas from the window's start.  Every CPUID the sampler
  * executes is an exit inside the window; it counts them in ->reads so that
- * probe_cpuid_exits, and with it the cpuid workload's exact check, include them.
+ * probe_cpuid_exits, and with it the cpuid workload's exact check, include them,
+ * and each sample says how many of its exits were the probe's own ("own":
+ * the CPUID reason's and the total's alike, both counted to the sample's first
+ * read as the window is counted to the closing snapshot's).
  * A sample of the other vCPU is never missed by the closing snapshot: the thread
  * is joined first, and the counter its exit incremented was written before that
  * vCPU re-entered the guest.
@@ -60,17 +63,21 @@ static json_t *sampler_top(const struct probe_sampler *s, const struct probe_sna
 void sampler_take(struct probe_sampler *s)
 {
 	struct probe_snapshot now;
-	uint64_t t_ms;
+	uint64_t t_ms, own, reads;
 
 	if (json_array_size(s->samples) >= SAMPLER_MAX) {
 		s->dropped++;
 		return;
 	}
 	t_ms = sampler_ms_since(&s->start);
-	s->reads += probe_snapshot_take(s->cpuid, s->isa, &now);
-	json_array_append_new(s->samples, json_pack("{s:I, s:I, s:o}", "t_ms", (json_int_t)t_ms,
-		"total", (json_int_t)(now.total.count - s->before->total.count),
-		"by_reason", sampler_top(s, &now)));
+	/* The earlier samples' reads and this one's first, which counts itself. */
+	own = probe_window_cpuid_exits(s->reads);
+	reads = probe_snapshot_take(s->cpuid, s->isa, &now);
+	s->reads += reads;
+	/* As the window's total: from the start's last read to this sample's first. */
+	json_array_append_new(s->samples, json_pack("{s:I, s:I, s:I, s:o}", "t_ms", (json_int_t)t_ms,
+		"total", (json_int_t)(now.total.count - s->before->total.count - (reads - 1)),
+		"own", (json_int_t)own, "by_reason", sampler_top(s, &now)));
 }
 
 static void sampler_deadline(struct timespec *at, unsigned long ms)

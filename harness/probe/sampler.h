@@ -22,7 +22,7 @@ struct probe_sampler {
 	struct timespec start;
 	uint64_t reads;		/* CPUID instructions the samples executed: exits in the window */
 	unsigned long dropped;
-	json_t *samples;	/* [{t_ms, total, by_reason: {name: count}}] */
+	json_t *samples;	/* [{t_ms, total, own, by_reason: {name: count}}] */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;

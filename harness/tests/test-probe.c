@@ -225,15 +225,27 @@ static void test_sample_names_the_reasons_that_moved(void **state)
 	sample = json_array_get(sampler.samples, 0);
 	assert_non_null(sample);
 	assert_true(json_integer_value(json_object_get(sample, "t_ms")) >= 0);
-	/* The HLTs, before's last read and the sample's own up to its total. */
-	assert_int_equal(json_integer_value(json_object_get(sample, "total")),
-			 5 + probe_snapshot_reads(EXSC_ISA_SVM));
+	/* As the window counts: the HLTs and the probe's own, before's last read to this first. */
+	assert_int_equal(json_integer_value(json_object_get(sample, "total")), 5 + 1);
+	assert_int_equal(json_integer_value(json_object_get(sample, "own")), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(sample, "by_reason"),
 							    "hlt")), 5);
 	/* before's last read to the sample's first: that one read. */
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(sample, "by_reason"),
 							    "cpuid")), 1);
 	assert_int_equal(json_object_size(json_object_get(sample, "by_reason")), 2);
+	/* A second sample's own: the first's reads too; total - own is the HLTs alone. */
+	for (int i = 0; i < 3; i++)
+		model_exit(SVM_HLT);
+	sampler_take(&sampler);
+	sample = json_array_get(sampler.samples, 1);
+	assert_int_equal(json_integer_value(json_object_get(sample, "own")),
+			 1 + probe_snapshot_reads(EXSC_ISA_SVM));
+	assert_int_equal(json_integer_value(json_object_get(sample, "total")) -
+			 json_integer_value(json_object_get(sample, "own")), 8);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(sample, "by_reason"),
+							    "cpuid")),
+			 json_integer_value(json_object_get(sample, "own")));
 	sampler_destroy(&sampler);
 }
 
