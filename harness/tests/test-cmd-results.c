@@ -116,7 +116,7 @@ static void test_show_neighbor(void **state)
 
 	(void)state;
 	assert_int_equal(c.status, 0);
-	assert_contains(c.out, "\nneighbor  a VM beside L2: CPUID 3422281 in its own view, 13 in "
+	assert_contains(c.out, "\nneighbor  a VM beside L2: CPUID 3422281 in its own view, 12 in "
 			"L2's window, 3427979 in the host view: isolated\n");
 	captured_free(&c);
 	c = SHOW(DATA "k61/cpuid.json");
