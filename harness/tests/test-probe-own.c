@@ -205,6 +205,37 @@ static void test_recorded_cpuid_windows_are_the_workloads(void **state)
 	}
 }
 
+/* Samples with own in the recorded run's document: the result's are the workload's, and valid. */
+static void test_assembled_samples_are_the_workloads(void **state)
+{
+	char err[512] = "";
+	struct run_evidence *ev = run_evidence_read(RUNS "/cpuid.run");
+	struct run_verdict v;
+	json_t *result, *samples;
+
+	(void)state;
+	assert_non_null(ev);
+	samples = json_pack("[{s:i, s:i, s:i, s:{s:i, s:i}}, {s:i, s:i, s:i, s:{s:i}}]",
+			    "t_ms", 0, "total", 120, "own", 112, "by_reason", "cpuid", 113, "msr", 4,
+			    "t_ms", 100, "total", 900, "own", 224, "by_reason", "cpuid", 800);
+	assert_int_equal(json_object_set_new(ev->probe, "samples", samples), 0);
+	assert_int_equal(json_object_set_new(ev->probe, "sample_ms", json_integer(100)), 0);
+	ev->doc.samples = samples;
+	result = run_assemble(RUNS "/cpuid.run", ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s", err);
+	samples = json_object_get(result, "samples");
+	assert_int_equal(get(json_array_get(samples, 0), "total"), 8);
+	assert_int_equal(get(json_array_get(samples, 0), "own"), 112);
+	assert_int_equal(get(json_object_get(json_array_get(samples, 0), "by_reason"), "cpuid"), 1);
+	assert_int_equal(get(json_array_get(samples, 1), "total"), 676);
+	assert_int_equal(get(json_object_get(json_array_get(samples, 1), "by_reason"), "cpuid"), 576);
+	/* The probe's document keeps its own figures. */
+	assert_int_equal(get(json_array_get(ev->doc.samples, 0), "total"), 120);
+	json_decref(result);
+	run_evidence_free(ev);
+}
+
 /* A probe document that claims more reads of its own than its window holds is not assembled. */
 static void test_assembly_refuses_a_window_short_of_the_reads(void **state)
 {
@@ -278,6 +309,11 @@ static void test_probe_own_is_checked(void **state)
 	json_object_set_new(doc, "probe_own", json_pack("{s:i, s:i, s:[]}", "total", 0, "cycles", 0,
 							"by_reason"));
 	assert_refused(doc, "probe_own is there, but a stock kernel's result has no probe window");
+	/* Nor has the micro stage, which runs no probe. */
+	doc = load("tests/data/results/micro/vmx.json");
+	json_object_set_new(doc, "probe_own", json_pack("{s:i, s:i, s:[]}", "total", 0, "cycles", 0,
+							"by_reason"));
+	assert_refused(doc, "probe_own is there, but a micro stage's result has no probe window");
 }
 
 /* An older result: no probe_own, its exits the raw window; it still loads. */
@@ -308,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_split_refuses_a_window_short_of_the_reads),
 		cmocka_unit_test(test_samples_become_the_workloads),
 		cmocka_unit_test(test_recorded_cpuid_windows_are_the_workloads),
+		cmocka_unit_test(test_assembled_samples_are_the_workloads),
 		cmocka_unit_test(test_assembly_refuses_a_window_short_of_the_reads),
 		cmocka_unit_test(test_probe_own_is_checked),
 		cmocka_unit_test(test_an_older_result_is_raw),
