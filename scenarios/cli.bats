@@ -219,7 +219,7 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	cp "$RESULTS"/k61/*.json "$BATS_TEST_TMPDIR/"
 	run -0 "$EXITSCOPE" report "$BATS_TEST_TMPDIR" -o "$BATS_TEST_TMPDIR/REPORT.md"
 	run cat "$BATS_TEST_TMPDIR/REPORT.md"
-	assert_output --partial "| [idle](#idle) | 11867 | 1186.7 | msr (0x7c) | cpuid (0x72) |"
+	assert_output --partial "| [idle](#idle) | 11867 (raw) | 1186.7 | msr (0x7c) | cpuid (0x72) |"
 	assert_output --partial "- defined reasons that stayed at zero: 167 of 175 (svm)"
 	assert_output --partial "![cpuid: exits and cycles by reason](cpuid.svg)"
 	for scenario in cpuid idle pio; do

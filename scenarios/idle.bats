@@ -22,6 +22,14 @@ setup() {
 	run jq -e '(.samples | length) >= 10 and
 		([.samples[].total] as $t | [range(1; $t | length)] | all($t[.] >= $t[. - 1]))' "$RESULT"
 	assert_success
+	# The sampler's reads (one snapshot each) are the probe's own, apart from the
+	# workload window and from each sample's total: a sleeping guest's top
+	# reason is not the probe's CPUID.
+	assert_probe_own_apart
+	run jq -e '.probe_cpuid_exits > (.samples | length) and
+		all(.samples[]; .own >= 0) and .samples[-1].own <= .probe_cpuid_exits and
+		(.exits.by_reason | max_by(.count) | .name) != "cpuid"' "$RESULT"
+	assert_success
 	run "$EXITSCOPE" plot "$RESULT" -o "$BATS_TEST_TMPDIR/idle.svg"
 	assert_success
 	run grep -c "<svg" "$BATS_TEST_TMPDIR/idle.svg"

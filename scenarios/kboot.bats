@@ -19,6 +19,9 @@ setup() {
 	assert_success
 	run jq -e '[.boot.by_reason[].name] | index("interrupt") != null' "$RESULT"
 	assert_success
+	# A snapshot counts no reads of its own: nothing is taken out of its window.
+	run jq -e '.probe_own == {total: 0, cycles: 0, by_reason: []}' "$RESULT"
+	assert_success
 	# The result names the L0 QEMU that ran it, as that QEMU names itself.
 	run jq -r .host.qemu_version "$RESULT"
 	assert_output "$(qemu-system-x86_64 --version | head -n 1)"

@@ -23,10 +23,13 @@ setup() {
 	echo "# neighbor: $output" >&3
 	run jq -e '.neighbor.isolated == true and .neighbor.cpuid > 0' "$RESULT"
 	assert_success
-	# L2's window: the CPUIDs run abi executed and the probe's own read, nothing else.
-	run jq -e '.neighbor.l2_cpuid == .workload.figures.cpuid + .probe_cpuid_exits' "$RESULT"
+	# L2's workload window: the CPUIDs run abi executed, nothing else; the
+	# probe's own read is apart, in probe_own.
+	run jq -e '.neighbor.l2_cpuid == .workload.figures.cpuid and
+		.neighbor.l2_cpuid == ([.exits.by_reason[] | select(.name == "cpuid") | .count] | add // 0)' "$RESULT"
 	assert_success
-	# The host's view holds both VMs' CPUIDs.
-	run jq -e '.neighbor.host_cpuid >= .neighbor.cpuid + .neighbor.l2_cpuid' "$RESULT"
+	assert_probe_own_apart
+	# The host's view holds both VMs' CPUIDs, the probe's reads among them.
+	run jq -e '.neighbor.host_cpuid >= .neighbor.cpuid + .neighbor.l2_cpuid + .probe_own.total' "$RESULT"
 	assert_success
 }

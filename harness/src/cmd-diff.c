@@ -52,7 +52,8 @@ void diff_usage(FILE *out)
 		"more than PCT percent of A (default %.0f).  Reasons under N exits on both sides\n"
 		"(default %d) are shown but not judged; the total is judged like a reason.\n"
 		"The header lists the provenance that differs (kernel, patch, config, accelerator,\n"
-		"ISA, workload).  Results of different ISAs or different workloads (name or\n"
+		"ISA, workload, and \"exits\" when one side is an older result whose window\n"
+		"includes the probe's own reads).  Results of different ISAs or workloads (name or\n"
 		"parameters) are not comparable; --force compares them anyway.  Two micro guests'\n"
 		"results are also compared per action: one exact on one side only, or caused in\n"
 		"one result only, moved.\n\noptions:\n",

@@ -23,8 +23,9 @@ void plot_usage(FILE *out)
 	fprintf(out,
 		"usage: exitscope plot RESULT.json... -o CHART.svg [--top N]\n\n"
 		"Draws, with gnuplot (apt-get install %s), the N reasons with the most exits\n"
-		"(default %d) as bars, one bar per result: exits, and TSC cycles from exit to\n"
-		"entry, both on a log scale (cycles only when a result has them: a stock\n"
+		"(default %d) in the workload window (the probe's own reads apart; an older\n"
+		"result's include them) as bars, one bar per result: exits, and TSC cycles from\n"
+		"exit to entry, both on a log scale (cycles only when a result has them: a stock\n"
 		"kernel's counts exits only).  For results with samples, a third chart shows exits\n"
 		"per second over the workload, to see whether exits come at a steady rate.  The\n"
 		"results must share an ISA.  CHART.svg is written beside and renamed, so a\n"

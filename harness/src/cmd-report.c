@@ -60,7 +60,8 @@ void report_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: exitscope report DIR -o REPORT.md [--top N] [--no-charts]\n\n"
-		"For each result in DIR (results/<kernel-id>/): the exits of the workload window,\n"
+		"For each result in DIR (results/<kernel-id>/): the exits of the workload window\n"
+		"(the probe's own reads apart; an older result's include them),\n"
 		"exits per second, the most and the least frequent reasons, how many reasons the\n"
 		"ISA defines that stayed at zero, the rate between samples when there are any,\n"
 		"and the oracle's verdict; a summary table first.  Unless --no-charts, it writes\n"
@@ -260,9 +261,9 @@ static void report_markdown(FILE *md, const struct report_cmd *c, const struct r
 	}
 	fputs("# exitscope report: ", md);
 	text_md(md, c->dir);
-	fprintf(md, "\n\n%zu result(s); counts are exits of the workload window, from the "
-		    "patched kernel's counters (a stock kernel's from the kvm_exit histogram).\n\n",
-		in->nr);
+	fprintf(md, "\n\n%zu result(s); counts are exits of the workload window, the probe's "
+		    "own reads apart (an older result's include them: \"raw\"), from the patched "
+		    "kernel's counters (a stock kernel's from the kvm_exit histogram).\n\n", in->nr);
 	report_write_summary(md, entries, in->nr);
 	for (size_t i = 0; i < in->nr; i++)
 		report_write_scenario(md, &entries[i]);

@@ -14,8 +14,9 @@ void show_usage(FILE *out)
 	fprintf(out, "usage: exitscope show RESULT.json\n\n"
 		     "Prints the exits of the workload window, most frequent first: reason number\n"
 		     "(hex under SVM), name, count, share of all exits, TSC cycles from exit to the\n"
-		     "next entry, cycles per exit; the totals, the boot window's totals (if any), where\n"
-		     "the numbers come from (kernel, accelerator, ISA, workload) and the oracle's\n"
+		     "next entry, cycles per exit; the totals, the boot window's totals (if any), the\n"
+		     "probe's own reads (apart from the table; in it for an older result), where the\n"
+		     "numbers come from (kernel, accelerator, ISA, workload) and the oracle's\n"
 		     "verdict.\n"
 		     "A micro guest's result adds its table, one row per action: the exits caused,\n"
 		     "what the CPUID leaves, debugfs and the tracepoint counted, cycles per exit and\n"
@@ -61,6 +62,47 @@ static void show_row(enum exsc_isa isa, const struct result_reason *row, uint64_
 	       (unsigned long long)(row->count ? row->cycles / row->count : 0));
 }
 
+/* Which window the table is: readers must not take the probe's reads for the guest's. */
+static const char *show_window_note(const struct result *r)
+{
+	switch (result_exits_kind(r)) {
+	case RESULT_EXITS_WORKLOAD:
+		return " (the probe's own reads apart)";
+	case RESULT_EXITS_RAW:
+		return " (includes the probe's own reads: an older result)";
+	case RESULT_EXITS_HISTOGRAM:
+		return " (a stock kernel: the kvm_exit histogram over L2's life)";
+	default:
+		return "";
+	}
+}
+
+/* The probe's own reads: apart from the table, or in it for an older result. */
+static void show_probe_own(const struct result *r)
+{
+	const struct result_window *own = &r->probe_own;
+	char label[16];
+
+	switch (result_exits_kind(r)) {
+	case RESULT_EXITS_WORKLOAD:
+		if (!own->nr) {
+			printf("probe     its own reads: none in the window\n");
+			break;
+		}
+		result_reason_label(r->isa, own->by_reason[0].reason, label, sizeof(label));
+		printf("probe     its own reads: %s %s %llu exit(s), %llu cycles (apart from the "
+		       "table)\n", label, text_term(own->by_reason[0].name),
+		       (unsigned long long)own->total, (unsigned long long)own->cycles);
+		break;
+	case RESULT_EXITS_RAW:
+		printf("probe     %llu CPUID exit(s) of its own, in the table (an older result)\n",
+		       (unsigned long long)r->probe_cpuid_exits);
+		break;
+	default:
+		break;
+	}
+}
+
 static int show_table(const struct result *r)
 {
 	const struct result_window *w = &r->exits;
@@ -72,8 +114,8 @@ static int show_table(const struct result *r)
 	for (size_t i = 0; i < w->nr; i++)
 		order[i] = &w->by_reason[i];
 	qsort(order, w->nr, sizeof(*order), show_by_count_desc);
-	printf("exits in the workload window\n%8s  %-24s %12s %8s %16s %12s\n", "reason", "name",
-	       "count", "share", "cycles", "cycles/exit");
+	printf("exits in the workload window%s\n%8s  %-24s %12s %8s %16s %12s\n",
+	       show_window_note(r), "reason", "name", "count", "share", "cycles", "cycles/exit");
 	for (size_t i = 0; i < w->nr; i++)
 		show_row(r->isa, order[i], w->total);
 	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", "", total.name,
@@ -187,9 +229,10 @@ static void show_neighbor(const struct result *r)
 {
 	if (!r->neighbor.present)
 		return;
-	printf("neighbor  a VM beside L2: CPUID %llu in its own view, %llu in L2's window, %llu in "
-	       "the host view: %s\n", (unsigned long long)r->neighbor.cpuid,
-	       (unsigned long long)r->neighbor.l2_cpuid, (unsigned long long)r->neighbor.host_cpuid,
+	printf("neighbor  a VM beside L2: CPUID %llu in its own view, %llu in L2's %s window, %llu "
+	       "in the host view: %s\n", (unsigned long long)r->neighbor.cpuid,
+	       (unsigned long long)r->neighbor.l2_cpuid,
+	       r->probe_own_present ? "workload" : "probe", (unsigned long long)r->neighbor.host_cpuid,
 	       r->neighbor.isolated ? "isolated" : "NOT isolated");
 }
 
@@ -212,9 +255,7 @@ int cmd_show(int argc, char **argv)
 	if (r.boot_present)
 		printf("boot      %llu exits, %llu cycles (L2 start to the probe's first read)\n",
 		       (unsigned long long)r.boot.total, (unsigned long long)r.boot.cycles);
-	if (!r.micro.present)
-		printf("probe     %llu CPUID exit(s) of its own in the window\n",
-		       (unsigned long long)r.probe_cpuid_exits);
+	show_probe_own(&r);
 	show_oracle(&r);
 	show_neighbor(&r);
 	show_micro(&r);

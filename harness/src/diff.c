@@ -123,6 +123,19 @@ static int diff_params_field(struct diff_provenance *p, const struct result *a,
 	return r;
 }
 
+/* What "exits" holds: a workload window and an older, raw one differ by the probe's reads. */
+static const char *diff_window_kind(const struct result *r)
+{
+	static const char *const kinds[] = {
+		[RESULT_EXITS_WORKLOAD] = "workload (the probe's own reads apart)",
+		[RESULT_EXITS_RAW] = "raw (includes the probe's own reads: an older result)",
+		[RESULT_EXITS_HISTOGRAM] = "the kvm_exit histogram (a stock kernel)",
+		[RESULT_EXITS_MICRO] = "the micro guest's windows",
+	};
+
+	return kinds[result_exits_kind(r)];
+}
+
 int diff_provenance(const struct result *a, const struct result *b, struct diff_provenance *out)
 {
 	const char *stock[] = { "patched", "stock" };
@@ -144,6 +157,7 @@ int diff_provenance(const struct result *a, const struct result *b, struct diff_
 	r |= diff_field_add(out, "l1.isa", exsc_isa_name(a->isa), exsc_isa_name(b->isa));
 	r |= diff_field_add(out, "workload.name", a->workload.name, b->workload.name);
 	r |= diff_params_field(out, a, b);
+	r |= diff_field_add(out, "exits", diff_window_kind(a), diff_window_kind(b));
 	if (r) {
 		diff_provenance_free(out);
 		return -ENOMEM;

@@ -78,16 +78,20 @@ void neighbor_views_read(enum exsc_isa isa, const struct exit_table *before,
 {
 	uint32_t cpuid = reasons_cpuid(isa);
 	uint64_t was = table_count(before, cpuid), is = table_count(after, cpuid);
+	uint64_t window = table_count(l2_exits, cpuid);
 	json_t *figures = json_object_get(workload, "figures");
 	json_t *caused = json_object_get(figures, "cpuid");
 
 	*v = (struct neighbor_views){ .host_cpuid = is >= was ? is - was : 0,
-				      .l2_cpuid = table_count(l2_exits, cpuid),
+				      .l2_probe_cpuid = probe_cpuid_exits,
+				      .l2_window_whole = window >= probe_cpuid_exits,
 				      .l2_vm_scope = probe_read_vm_scope(figures) };
+	v->l2_cpuid = v->l2_window_whole ? window - probe_cpuid_exits : 0;
 	/* Only a workload that counts its CPUIDs says what L2's window must hold. */
-	if (json_is_integer(caused) && json_integer_value(caused) >= 0)
-		v->l2_caused_known = !__builtin_add_overflow((uint64_t)json_integer_value(caused),
-							     probe_cpuid_exits, &v->l2_caused);
+	if (json_is_integer(caused) && json_integer_value(caused) >= 0) {
+		v->l2_caused_known = true;
+		v->l2_caused = (uint64_t)json_integer_value(caused);
+	}
 }
 
 /* Its files hold what its guests executed, and a lost VM's unfinished batch at most more. */
@@ -101,12 +105,14 @@ static bool neighbor_counted_its_own(const struct neighbor_doc *n)
 
 bool neighbor_isolated(const struct neighbor_doc *n, const struct neighbor_views *v)
 {
-	uint64_t both;
-	bool l2_exact = v->l2_vm_scope && v->l2_caused_known && v->l2_cpuid == v->l2_caused;
+	uint64_t both, all;
+	bool l2_exact = v->l2_vm_scope && v->l2_caused_known && v->l2_window_whole &&
+			v->l2_cpuid == v->l2_caused;
 	bool neighbor_exact = neighbor_counted_its_own(n);
 
 	return l2_exact && neighbor_exact &&
-	       !__builtin_add_overflow(n->cpuid, v->l2_cpuid, &both) && v->host_cpuid >= both;
+	       !__builtin_add_overflow(n->cpuid, v->l2_cpuid, &both) &&
+	       !__builtin_add_overflow(both, v->l2_probe_cpuid, &all) && v->host_cpuid >= all;
 }
 
 json_t *neighbor_json(const struct neighbor_doc *n, const struct neighbor_views *v)

@@ -38,26 +38,34 @@ int neighbor_parse(const char *text, struct neighbor_doc *n, char *err, size_t e
 /* What the other views saw while the neighbor ran. */
 struct neighbor_views {
 	uint64_t host_cpuid;	/* the CPUID reason in L1's host view, counters-after - before */
-	uint64_t l2_cpuid;	/* the CPUID reason in L2's probe window (its own VM's view) */
+	/*
+	 * The CPUID reason in L2's workload window (its own VM's view): the
+	 * probe's window less the probe's own reads, as the result's "exits".
+	 */
+	uint64_t l2_cpuid;
+	uint64_t l2_probe_cpuid;	/* the probe's own reads, apart from l2_cpuid */
+	bool l2_window_whole;	/* the probe's window held all of its own reads */
 	bool l2_vm_scope;	/* L2's probe read its own VM's scope, and every check passed */
 	bool l2_caused_known;	/* the workload said how many CPUIDs it executed ... */
-	uint64_t l2_caused;	/* ... and those plus the probe's own read are this */
+	uint64_t l2_caused;	/* ... and this is how many */
 };
 
 /*
  * The views of @isa's CPUID reason from L1's counters @before and @after,
- * L2's window @l2_exits, and its probe's @workload ({name, params,
- * figures}) and @probe_cpuid_exits.
+ * L2's probe window @l2_exits (the probe's own reads in it), and its probe's
+ * @workload ({name, params, figures}) and @probe_cpuid_exits.
  */
 void neighbor_views_read(enum exsc_isa isa, const struct exit_table *before,
 			 const struct exit_table *after, const struct exit_table *l2_exits,
 			 json_t *workload, uint64_t probe_cpuid_exits, struct neighbor_views *v);
 
 /*
- * Isolated: L2 read its own VM's scope and its window holds exactly the
- * CPUIDs it caused; the neighbor's own files hold the CPUIDs its guests
- * executed (some), exactly but for what a lost VM's unfinished batch may
- * have added; the host view holds both VMs' CPUIDs.
+ * Isolated: L2 read its own VM's scope and its workload window holds
+ * exactly the CPUIDs its workload caused (its probe window exactly those
+ * and the probe's own reads); the neighbor's own files hold the CPUIDs its
+ * guests executed (some), exactly but for what a lost VM's unfinished batch
+ * may have added; the host view holds both VMs' CPUIDs, the probe's reads
+ * among them.
  */
 bool neighbor_isolated(const struct neighbor_doc *n, const struct neighbor_views *v);
 

@@ -235,15 +235,33 @@ static void plot_script_bars(FILE *f, plot_title *titles, size_t nr, size_t firs
 	fputc('\n', f);
 }
 
+/*
+ * Which window the charts show: the workload's, the probe's own reads apart,
+ * unless an older result includes them.  No quote: gnuplot's titles are
+ * single-quoted.
+ */
+static const char *plot_window_note(const struct result *results, size_t nr)
+{
+	bool workload = false;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (result_exits_kind(&results[i]) == RESULT_EXITS_RAW)
+			return "; an older result includes the probe reads";
+		workload |= result_exits_kind(&results[i]) == RESULT_EXITS_WORKLOAD;
+	}
+	return workload ? "; the probe reads apart" : "";
+}
+
 static void plot_script_samples(FILE *f, const struct result *results, plot_title *titles,
 				size_t nr)
 {
 	bool first = true;
 
-	fputs("unset logscale y\nset style data linespoints\nset xtics norotate scale 1\n"
-	      "set yrange [0:*]\nset key bottom right\n"
-	      "set title 'exits per second between samples (all reasons)'\n"
-	      "set xlabel 'seconds into the workload'\nset ylabel 'exits/s'\nplot", f);
+	fprintf(f, "unset logscale y\nset style data linespoints\nset xtics norotate scale 1\n"
+		   "set yrange [0:*]\nset key bottom right\n"
+		   "set title 'exits per second between samples (all reasons%s)'\n"
+		   "set xlabel 'seconds into the workload'\nset ylabel 'exits/s'\nplot",
+		plot_window_note(results, nr));
 	for (size_t i = 0; i < nr; i++) {
 		if (results[i].nr_samples < 2)
 			continue;
@@ -288,8 +306,8 @@ static int plot_write_script(const char *dir, const struct result *results, size
 	}
 	plot_series_titles(results, nr, titles);
 	plot_script_head(f, results, nr, 1 + panels.cycles + panels.samples);
-	fprintf(f, "set title 'exits by reason, workload window (log scale)%s'\n"
-		   "set ylabel 'exits'\nset yrange [0.5:*]\n",
+	fprintf(f, "set title 'exits by reason, workload window (log scale)%s%s'\n"
+		   "set ylabel 'exits'\nset yrange [0.5:*]\n", plot_window_note(results, nr),
 		panels.cycles ? "" : "; no cycles recorded (a stock kernel counts exits only)");
 	plot_script_bars(f, titles, nr, 3);
 	if (panels.cycles) {

@@ -124,23 +124,46 @@ static int doc_workload(json_t *workload, struct probe_doc *d, char *err, size_t
 	return 0;
 }
 
-/* {t_ms, total, by_reason: {name: count}}: counts since the window began. */
+/* own: the probe's own CPUID exits among the sample's total, so at most that total. */
+static int doc_sample_own(json_t *own, const char *where, uint64_t total, char *err,
+			  size_t errsize)
+{
+	char key[64];
+	uint64_t value;
+
+	if (!own)
+		return 0;
+	snprintf(key, sizeof(key), "%s.own", where);
+	if (window_counter(own, key, &value, err, errsize))
+		return -EINVAL;
+	if (value > total)
+		return window_fail(err, errsize, -EINVAL, "%s is %llu, more than the sample's total "
+				   "%llu", key, (unsigned long long)value, (unsigned long long)total);
+	return 0;
+}
+
+/*
+ * {t_ms, total, own?, by_reason: {name: count}}: counts since the window
+ * began; own (absent from older probes' samples) is how many of total are
+ * the probe's own CPUID exits.
+ */
 static int doc_sample(json_t *sample, size_t i, char *err, size_t errsize)
 {
-	json_t *t_ms, *total, *by_reason, *count;
+	json_t *t_ms, *total, *own = NULL, *by_reason, *count;
 	const char *name;
 	char where[32], key[128];
 	uint64_t value;
 
 	snprintf(where, sizeof(where), "samples[%zu]", i);
-	if (doc_unpack(sample, where, err, errsize, "{s:o, s:o, s:o}", "t_ms", &t_ms,
-		       "total", &total, "by_reason", &by_reason))
+	if (doc_unpack(sample, where, err, errsize, "{s:o, s:o, s?o, s:o}", "t_ms", &t_ms,
+		       "total", &total, "own", &own, "by_reason", &by_reason))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.t_ms", where);
 	if (window_counter(t_ms, key, &value, err, errsize))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.total", where);
-	if (window_counter(total, key, &value, err, errsize))
+	if (window_counter(total, key, &value, err, errsize) ||
+	    doc_sample_own(own, where, value, err, errsize))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.by_reason", where);
 	if (doc_want(json_is_object(by_reason), by_reason, key, "an object", err, errsize))

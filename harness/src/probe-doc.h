@@ -11,8 +11,10 @@
  *              cpuid_exact?, sample_ms?, samples?, samples_dropped?}
  *
  * W is a window (window.h).  "counters" and "before" hold absolute counters,
- * the probe's first read; "exits" the workload's window as deltas.  samples
- * is [{t_ms, total, by_reason: {name: count}}], sample_ms comes with it.
+ * the probe's first read; "exits" the window over the workload as deltas,
+ * the probe's own reads (probe_cpuid_exits) among them.  samples
+ * is [{t_ms, total, own?, by_reason: {name: count}}], sample_ms comes with
+ * it; own (optional) is how many of total are the probe's own CPUID exits.
  *
  * Helpers here do not print: probe_doc_parse() leaves one line in @err that
  * names the key at fault, for the caller to print.

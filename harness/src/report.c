@@ -118,10 +118,24 @@ static void report_least(FILE *out, const struct result *r, const struct report_
 			f->nr_least_ties > 1 ? " each" : "");
 	else
 		fputs("none", out);
-	/* Otherwise a reader wonders what in an idle guest executed one CPUID. */
-	if (f->nr_least == 1 && f->least[0]->reason == reasons_cpuid(r->isa) &&
+	/* Otherwise a reader of an older result wonders what in an idle guest executed one CPUID. */
+	if (result_exits_kind(r) == RESULT_EXITS_RAW && f->nr_least == 1 &&
+	    f->least[0]->reason == reasons_cpuid(r->isa) &&
 	    f->least[0]->count <= r->probe_cpuid_exits)
 		fputs(" (the probe's own read)", out);
+}
+
+/* Which window the figures below are of: the probe's own reads apart, or (older) in it. */
+static void report_window_note(FILE *out, const struct result *r)
+{
+	uint64_t n = r->probe_cpuid_exits;
+
+	if (result_exits_kind(r) == RESULT_EXITS_WORKLOAD)
+		fprintf(out, " (the probe's own %llu read%s apart)", (unsigned long long)n,
+			n == 1 ? "" : "s");
+	else if (result_exits_kind(r) == RESULT_EXITS_RAW)
+		fprintf(out, " (includes the probe's own %llu read%s: an older result)",
+			(unsigned long long)n, n == 1 ? "" : "s");
 }
 
 static const char *report_window_text(enum report_window window)
@@ -221,7 +235,9 @@ void report_write_scenario(FILE *out, const struct report_entry *e)
 		fputs(".json.\n\n", out);
 	}
 	report_provenance(out, r);
-	fprintf(out, "- exits in the workload window: %llu\n", (unsigned long long)f->total);
+	fprintf(out, "- exits in the workload window: %llu", (unsigned long long)f->total);
+	report_window_note(out, r);
+	fputc('\n', out);
 	fprintf(out, "- exits per second: %.1f over %.1f s (%s)\n", f->per_second, f->seconds,
 		report_window_text(f->window));
 	fputs("- most frequent: ", out);
@@ -273,8 +289,8 @@ void report_write_summary(FILE *out, const struct report_entry *entries, size_t 
 		report_anchor(entries[i].name, anchor, sizeof(anchor));
 		fputs("| [", out);
 		text_md(out, entries[i].name);
-		fprintf(out, "](#%s) | %llu | %.1f%s | ", anchor, (unsigned long long)f->total,
-			f->per_second,
+		fprintf(out, "](#%s) | %llu%s | %.1f%s | ", anchor, (unsigned long long)f->total,
+			result_exits_kind(r) == RESULT_EXITS_RAW ? " (raw)" : "", f->per_second,
 			f->window == REPORT_WINDOW_RUN ? " (run)" : "");
 		if (f->most)
 			report_reason(out, r->isa, f->most);

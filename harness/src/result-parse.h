@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Between the modules that parse a result file (result.c, result-micro.c):
+ * Between the modules that parse a result file (result.c, result-blocks.c,
+ * result-micro.c):
  * not for readers, which use result.h.  Nothing here prints; errors are
  * worded into @err by result_fail().
  */
@@ -17,6 +18,23 @@ int result_unpack(json_t *obj, const char *where, struct result_error *err, cons
 /* @value into @out, or -EINVAL naming WHERE.KEY when it is negative. */
 int result_counter(json_int_t value, const char *where, const char *key, uint64_t *out,
 		   struct result_error *err);
+
+/* A window {total, cycles, by_reason} into @w; @where names it in @err. */
+int result_parse_window(json_t *obj, const char *where, struct result_window *w,
+			struct result_error *err);
+
+/* How a window's numbers relate, for @r's kind of kernel (docs/design.md). */
+int result_check_window(const struct result *r, const struct result_window *w, const char *where,
+			struct result_error *err);
+
+/*
+ * The optional blocks (@obj NULL when absent), in this order: probe_own
+ * needs the kernel, ISA, micro block and probe_cpuid_exits parsed, the
+ * neighbor needs probe_own.
+ */
+int result_parse_probe_own(json_t *obj, struct result *r, struct result_error *err);
+int result_parse_samples(json_t *samples, struct result *r, struct result_error *err);
+int result_parse_neighbor(json_t *obj, struct result *r, struct result_error *err);
 
 /* The optional "micro" block (@obj NULL when absent) into r->micro. */
 int result_parse_micro(json_t *obj, struct result *r, struct result_error *err);

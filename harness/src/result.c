@@ -121,8 +121,8 @@ static int result_check_unique(const struct result_window *w, const char *where,
 	return 0;
 }
 
-static int result_parse_window(json_t *obj, const char *where, struct result_window *w,
-			       struct result_error *err)
+int result_parse_window(json_t *obj, const char *where, struct result_window *w,
+			struct result_error *err)
 {
 	json_int_t total, cycles;
 	json_t *by_reason, *item;
@@ -171,8 +171,8 @@ static uint64_t result_race_allowance(enum exsc_isa isa)
  * the reasons, up to result_race_allowance().  Its cycles are not compared:
  * an exit's cycles are charged at the next entry, either side of a read.
  */
-static int result_check_window(const struct result *r, const struct result_window *w,
-			       const char *where, struct result_error *err)
+int result_check_window(const struct result *r, const struct result_window *w, const char *where,
+			struct result_error *err)
 {
 	uint64_t sum = 0, cycles = 0, allowance = result_race_allowance(r->isa);
 
@@ -298,80 +298,6 @@ static int result_parse_oracle(json_t *obj, struct result *r, struct result_erro
 	return 0;
 }
 
-/*
- * Samples are open objects in the schema: only the keys read here are
- * checked.  They are cumulative from the window's start: time goes forward
- * (each sample a window of positive length after the one before) and the
- * total never falls.
- */
-static int result_parse_samples(json_t *samples, struct result *r, struct result_error *err)
-{
-	json_int_t t0 = 0, n0 = 0;
-	json_t *item;
-	size_t i;
-
-	if (!samples)
-		return 0;
-	if (!json_is_array(samples))
-		return result_fail(err, -EINVAL, "samples is not an array");
-	json_array_foreach(samples, i, item) {
-		json_t *t_ms = json_object_get(item, "t_ms");
-		json_t *total = json_object_get(item, "total");
-		json_int_t t, n;
-
-		if (!json_is_integer(t_ms) || !json_is_integer(total) ||
-		    json_integer_value(t_ms) < 0 || json_integer_value(total) < 0)
-			return result_fail(err, -EINVAL,
-					   "samples[%zu] needs non-negative integers t_ms and total", i);
-		t = json_integer_value(t_ms);
-		n = json_integer_value(total);
-		if (i && t <= t0)
-			return result_fail(err, -EINVAL, "samples[%zu].t_ms is %lld, not after "
-					   "samples[%zu]'s %lld", i, (long long)t, i - 1, (long long)t0);
-		if (i && n < n0)
-			return result_fail(err, -EINVAL, "samples[%zu].total falls from %lld to %lld; "
-					   "samples count exits since the window began", i,
-					   (long long)n0, (long long)n);
-		t0 = t;
-		n0 = n;
-	}
-	r->samples = samples;
-	r->nr_samples = json_array_size(samples);
-	return 0;
-}
-
-/*
- * The neighbor's block.  isolated means the host view holds both VMs'
- * CPUIDs and the neighbor took some: a document that says so against its
- * own numbers is refused.
- */
-static int result_parse_neighbor(json_t *obj, struct result *r, struct result_error *err)
-{
-	json_int_t cpuid, host, l2;
-	int isolated;
-	uint64_t both;
-
-	if (!obj)
-		return 0;
-	if (result_unpack(obj, "neighbor", err, "{s:I, s:I, s:I, s:b}", "cpuid", &cpuid,
-			  "host_cpuid", &host, "l2_cpuid", &l2, "isolated", &isolated) ||
-	    result_counter(cpuid, "neighbor", "cpuid", &r->neighbor.cpuid, err) ||
-	    result_counter(host, "neighbor", "host_cpuid", &r->neighbor.host_cpuid, err) ||
-	    result_counter(l2, "neighbor", "l2_cpuid", &r->neighbor.l2_cpuid, err))
-		return -EINVAL;
-	if (isolated && (!r->neighbor.cpuid ||
-			 __builtin_add_overflow(r->neighbor.cpuid, r->neighbor.l2_cpuid, &both) ||
-			 r->neighbor.host_cpuid < both))
-		return result_fail(err, -EINVAL, "neighbor.isolated is true, but host_cpuid %llu is "
-				   "not at least cpuid %llu (not 0) + l2_cpuid %llu",
-				   (unsigned long long)r->neighbor.host_cpuid,
-				   (unsigned long long)r->neighbor.cpuid,
-				   (unsigned long long)r->neighbor.l2_cpuid);
-	r->neighbor.present = true;
-	r->neighbor.isolated = isolated;
-	return 0;
-}
-
 static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 			    struct result_error *err)
 {
@@ -380,13 +306,13 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 	if (result_unpack(doc, "", err,
 			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s?o, s:o, s:I, s?o, s?o, "
-			  "s?o}",
+			  "s?o, s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
 			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
-			  "neighbor", &blocks[8], "micro", &blocks[9]))
+			  "neighbor", &blocks[8], "micro", &blocks[9], "probe_own", &blocks[10]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -404,7 +330,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[10] = { NULL };
+	json_t *blocks[11] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -418,7 +344,9 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_check_window(r, &r->exits, "exits", err) ||
 	    result_parse_boot(blocks[5], r, err) ||
 	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err) ||
-	    result_parse_neighbor(blocks[8], r, err) || result_parse_micro(blocks[9], r, err)) {
+	    result_parse_micro(blocks[9], r, err) ||
+	    result_parse_probe_own(blocks[10], r, err) ||
+	    result_parse_neighbor(blocks[8], r, err)) {
 		result_free(r);
 		return -EINVAL;
 	}
@@ -439,6 +367,7 @@ void result_free(struct result *r)
 {
 	free(r->exits.by_reason);
 	free(r->boot.by_reason);
+	free(r->probe_own.by_reason);
 	result_micro_free(&r->micro);
 	json_decref(r->doc);
 	memset(r, 0, sizeof(*r));
@@ -455,4 +384,13 @@ const struct result_reason *result_window_find(const struct result_window *w, ui
 void result_reason_label(enum exsc_isa isa, uint32_t reason, char *buf, size_t size)
 {
 	snprintf(buf, size, isa == EXSC_ISA_SVM ? "0x%x" : "%u", reason);
+}
+
+enum result_exits_kind result_exits_kind(const struct result *r)
+{
+	if (r->micro.present)
+		return RESULT_EXITS_MICRO;
+	if (r->kernel.stock)
+		return RESULT_EXITS_HISTOGRAM;
+	return r->probe_own_present ? RESULT_EXITS_WORKLOAD : RESULT_EXITS_RAW;
 }

@@ -30,7 +30,7 @@ struct result_reason {
 	uint64_t cycles;
 };
 
-/* A window of counter deltas: "exits" (the workload) or "boot". */
+/* A window of counter deltas: "exits" (the workload), "boot" or "probe_own". */
 struct result_window {
 	uint64_t total;
 	uint64_t cycles;
@@ -96,7 +96,13 @@ struct result {
 		json_t *params;	/* an object */
 		json_t *figures;	/* an object, or NULL when absent */
 	} workload;
+	/*
+	 * The workload's window: with probe_own_present, the probe's own reads
+	 * are apart, in probe_own; without (an older result), they are in it.
+	 */
 	struct result_window exits;
+	struct result_window probe_own;	/* all zero when the result has none */
+	bool probe_own_present;
 	struct result_window boot;	/* all zero when the result has none */
 	bool boot_present;		/* the micro stage has no L2 boot window */
 	struct {
@@ -111,14 +117,14 @@ struct result {
 	 * exits since the window began (counters are monotonic): the rate
 	 * between two samples is their difference over their time apart.
 	 */
-	json_t *samples;
+	json_t *samples;	/* each with "own" has the probe's own reads apart, as exits */
 	size_t nr_samples;
 	/* A VM ran beside L2 (docs/design.md, "The neighbor"); the rest only then. */
 	struct {
 		bool present;
 		uint64_t cpuid;		/* the neighbor's own VM's CPUID exits */
 		uint64_t host_cpuid;	/* the CPUID reason in L1's host view over L2's life */
-		uint64_t l2_cpuid;	/* the CPUID reason in L2's window */
+		uint64_t l2_cpuid;	/* the CPUID reason in L2's window, as in exits */
 		bool isolated;
 	} neighbor;
 	struct result_micro micro;
@@ -163,6 +169,16 @@ static inline const char *result_label(const struct result *r)
 {
 	return r->path ? r->path : r->scenario;
 }
+
+/* What a result's "exits" holds, for readers to say which window they show. */
+enum result_exits_kind {
+	RESULT_EXITS_WORKLOAD,	/* the probe's window, its own reads apart in probe_own */
+	RESULT_EXITS_RAW,	/* an older result's probe window: the probe's own reads in it */
+	RESULT_EXITS_HISTOGRAM,	/* a stock kernel's: the kvm_exit histogram over L2's life */
+	RESULT_EXITS_MICRO,	/* the micro stage's windows: no probe */
+};
+
+enum result_exits_kind result_exits_kind(const struct result *r);
 
 /* The reason's row in @w, or NULL when the window has none. */
 const struct result_reason *result_window_find(const struct result_window *w, uint32_t reason);

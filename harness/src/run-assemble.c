@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "kernel.h"
+#include "probe-own.h"
 #include "result.h"
 #include "run.h"
 #include "util.h"
@@ -87,8 +88,39 @@ static json_t *neighbor_result(const struct run_record *rec, const struct run_ev
 	return neighbor_json(&ev->neighbor_doc, &v);
 }
 
-static json_t *result_json(const struct run_record *rec, const struct run_evidence *ev,
-			   json_t *kernel, bool *match)
+/*
+ * The workload's share of the probe's window: its own reads taken out of
+ * @exits and the samples, and kept apart in "probe_own" (docs/design.md,
+ * "The result file").  Only a probe document has them: a stock kernel's
+ * window is the histogram's, with no probe document to say how many.
+ */
+static int probe_own_apply(const char *run_dir, const struct run_record *rec,
+			   const struct run_evidence *ev, json_t *exits, json_t *result, char *err,
+			   size_t size)
+{
+	json_t *own, *samples;
+	char why[256];
+
+	if (!ev->patched || !ev->probe)
+		return 0;
+	own = probe_own_split(rec->isa, exits, ev->doc.probe_cpuid_exits, why, sizeof(why));
+	if (!own) {
+		snprintf(err, size, "L2's probe window cannot hold its own reads: %s; see "
+			 "%s/out/l2-probe.out", why, run_dir);
+		return -EINVAL;
+	}
+	names_apply(json_object_get(own, "by_reason"), &ev->names);
+	if (json_object_set_new(result, "probe_own", own))
+		return -ENOMEM;
+	if (!ev->doc.samples)
+		return 0;
+	samples = probe_own_samples(rec->isa, ev->doc.samples);
+	return samples && !json_object_set_new(result, "samples", samples) ? 0 : -ENOMEM;
+}
+
+static json_t *result_json(const char *run_dir, const struct run_record *rec,
+			   const struct run_evidence *ev, json_t *kernel, bool *match, char *err,
+			   size_t size)
 {
 	json_t *exits, *boot, *l1_window, *oracle, *host, *result;
 	char when[32];
@@ -98,10 +130,6 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
 			     &ev->hist, match);
 	json_decref(l1_window);
-	/* The kernel's names over the build host's: every reason it defines has one. */
-	names_apply(json_object_get(exits, "by_reason"), &ev->names);
-	names_apply(json_object_get(boot, "by_reason"), &ev->names);
-	names_apply(json_object_get(oracle, "mismatches"), &ev->names);
 	host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
 			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
 	result = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:o, s:I}",
@@ -111,9 +139,20 @@ static json_t *result_json(const struct run_record *rec, const struct run_eviden
 			   "workload", workload_json(rec, ev), "exits", exits, "boot", boot,
 			   "oracle", oracle, "probe_cpuid_exits",
 			   (json_int_t)(ev->probe ? ev->doc.probe_cpuid_exits : 0));
-	if (result && ev->probe && ev->doc.samples)
+	/* json_pack() has taken exits, boot and oracle: they live as long as result. */
+	if (!result)
+		return NULL;
+	if (ev->probe && ev->doc.samples)
 		json_object_set(result, "samples", ev->doc.samples);
-	if (result && ev->neighbor &&
+	if (probe_own_apply(run_dir, rec, ev, exits, result, err, size)) {
+		json_decref(result);
+		return NULL;
+	}
+	/* The kernel's names over the build host's: every reason it defines has one. */
+	names_apply(json_object_get(exits, "by_reason"), &ev->names);
+	names_apply(json_object_get(boot, "by_reason"), &ev->names);
+	names_apply(json_object_get(oracle, "mismatches"), &ev->names);
+	if (ev->neighbor &&
 	    json_object_set_new(result, "neighbor", neighbor_result(rec, ev))) {
 		json_decref(result);
 		result = NULL;
@@ -173,7 +212,7 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 	if (ev->micro)
 		result = run_assemble_micro(&rec, ev, kernel, verdict, err, size);
 	else
-		result = result_json(&rec, ev, kernel, &verdict->oracle_match);
+		result = result_json(run_dir, &rec, ev, kernel, &verdict->oracle_match, err, size);
 	json_decref(kernel);
 	if (result && result_validate(result, &rerr) < 0) {
 		snprintf(err, size, "the assembled result is not valid: %s", rerr.text);

@@ -106,6 +106,28 @@ static void test_show_golden(void **state)
 	assert_int_equal(c.status, 0);
 	assert_string_equal(c.err, "");
 	assert_golden(c.out, "show-k61-cpuid.txt");
+	/* An older result: its window includes the probe's own read, and show says so. */
+	assert_contains(c.out, "exits in the workload window (includes the probe's own reads: an "
+			       "older result)\n");
+	assert_contains(c.out, "\nprobe     1 CPUID exit(s) of its own, in the table (an older "
+			       "result)\n");
+	captured_free(&c);
+}
+
+/* A result with the probe's own reads apart: the table is the workload's, one line the probe's. */
+static void test_show_workload_window(void **state)
+{
+	struct captured c = SHOW("tests/data/runs/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.err, "");
+	assert_golden(c.out, "show-run-cpuid.txt");
+	assert_contains(c.out, "exits in the workload window (the probe's own reads apart)\n");
+	/* N = 100000 CPUIDs, exactly: the probe's own read is not among them. */
+	assert_contains(c.out, "\n    0x72  cpuid                          100000   96.71%");
+	assert_contains(c.out, "\nprobe     its own reads: 0x72 cpuid 1 exit(s), 123985 cycles "
+			       "(apart from the table)\n");
 	captured_free(&c);
 }
 
@@ -116,8 +138,8 @@ static void test_show_neighbor(void **state)
 
 	(void)state;
 	assert_int_equal(c.status, 0);
-	assert_contains(c.out, "\nneighbor  a VM beside L2: CPUID 3422281 in its own view, 13 in "
-			"L2's window, 3427979 in the host view: isolated\n");
+	assert_contains(c.out, "\nneighbor  a VM beside L2: CPUID 3422281 in its own view, 12 in "
+			"L2's workload window, 3427979 in the host view: isolated\n");
 	captured_free(&c);
 	c = SHOW(DATA "k61/cpuid.json");
 	assert_null(strstr(c.out, "neighbor"));
@@ -179,6 +201,33 @@ static void test_diff_golden_kernels(void **state)
 	c = DIFF("--json", DATA "k61/cpuid.json", DATA "k612/cpuid.json");
 	assert_int_equal(c.status, EXIT_MEASURED_FAILED);
 	assert_golden(c.out, "diff-k61-k612-cpuid.json");
+	captured_free(&c);
+}
+
+/*
+ * One run's result as an older exitscope wrote it (the probe's own read in
+ * the window) against the same run's now: the header says which side is
+ * raw, and the CPUID row differs by exactly that read.
+ */
+static void test_diff_older_against_workload(void **state)
+{
+	struct captured c = DIFF(DATA "raw/cpuid.json", "tests/data/runs/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_golden(c.out, "diff-raw-workload-cpuid.txt");
+	assert_contains(c.out, "exits                 raw (includes the probe's own reads: an older "
+			       "result) -> workload (the probe's own reads apart)\n");
+	assert_contains(c.out, "\n    0x72  cpuid                          100001       100000"
+			       "           -1     1.00\n");
+	captured_free(&c);
+	c = DIFF("--json", DATA "raw/cpuid.json", "tests/data/runs/cpuid.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\"exits\": {");
+	captured_free(&c);
+	/* Two older results: nothing between them to say. */
+	c = DIFF(DATA "k61/cpuid.json", DATA "k61-rerun/cpuid.json");
+	assert_null(strstr(c.out, "exits  "));
 	captured_free(&c);
 }
 
@@ -387,10 +436,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show_golden),
+		cmocka_unit_test(test_show_workload_window),
 		cmocka_unit_test(test_show_neighbor),
 		cmocka_unit_test(test_show_micro),
 		cmocka_unit_test(test_show_bad_input),
 		cmocka_unit_test(test_diff_golden_kernels),
+		cmocka_unit_test(test_diff_older_against_workload),
 		cmocka_unit_test(test_diff_unchanged_rerun),
 		cmocka_unit_test(test_diff_threshold),
 		cmocka_unit_test(test_diff_refuses_incomparable),

@@ -130,16 +130,19 @@ static void test_views_of_an_isolated_pair(void **state)
 	assert_int_equal(neighbor_parse(NEIGHBOR_DOC, &n, err, sizeof(err)), 0);
 	views(abi_workload("vm", true, 12), &v);
 	assert_int_equal(v.host_cpuid, 3060000);
-	assert_int_equal(v.l2_cpuid, 13);
+	/* The workload's window: the probe window's 13 less the probe's own read. */
+	assert_int_equal(v.l2_cpuid, 12);
+	assert_int_equal(v.l2_probe_cpuid, 1);
+	assert_true(v.l2_window_whole);
 	assert_true(v.l2_vm_scope);
 	assert_true(v.l2_caused_known);
-	assert_int_equal(v.l2_caused, 13);
+	assert_int_equal(v.l2_caused, 12);
 	assert_true(neighbor_isolated(&n, &v));
 	result = neighbor_json(&n, &v);
 	assert_non_null(result);
 	assert_int_equal(json_integer_value(json_object_get(result, "cpuid")), 47096);
 	assert_int_equal(json_integer_value(json_object_get(result, "host_cpuid")), 3060000);
-	assert_int_equal(json_integer_value(json_object_get(result, "l2_cpuid")), 13);
+	assert_int_equal(json_integer_value(json_object_get(result, "l2_cpuid")), 12);
 	assert_true(json_is_true(json_object_get(result, "isolated")));
 	assert_int_equal(json_object_size(result), 4);
 	json_decref(result);
@@ -150,6 +153,7 @@ static void test_not_isolated(void **state)
 {
 	struct neighbor_views v;
 	struct neighbor_doc n;
+	json_t *workload;
 	char err[256];
 
 	(void)state;
@@ -187,11 +191,18 @@ static void test_not_isolated(void **state)
 	n.cpuid++;
 	assert_false(neighbor_isolated(&n, &v));
 	n.cpuid--;
-	/* The host view lacks some of them. */
-	v.host_cpuid = n.cpuid + v.l2_cpuid - 1;
+	/* The host view lacks some of them: the probe's own read is L2's too. */
+	v.host_cpuid = n.cpuid + v.l2_cpuid;
 	assert_false(neighbor_isolated(&n, &v));
 	v.host_cpuid++;
 	assert_true(neighbor_isolated(&n, &v));
+	/* A probe window without all of the probe's own reads: the counters missed some. */
+	workload = abi_workload("vm", true, 0);
+	neighbor_views_read(EXSC_ISA_SVM, &before, &after, &l2, workload, 14, &v);
+	json_decref(workload);
+	assert_false(v.l2_window_whole);
+	assert_int_equal(v.l2_cpuid, 0);
+	assert_false(neighbor_isolated(&n, &v));
 	/* A neighbor that never ran shows nothing. */
 	n = (struct neighbor_doc){ .cpuid = 0 };
 	assert_false(neighbor_isolated(&n, &v));

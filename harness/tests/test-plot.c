@@ -102,6 +102,8 @@ static void test_write_files(void **state)
 {
 	struct fixture *f = *state;
 	struct plot_opts opts = { .top = 3, .svg = "unused.svg" };
+	struct result_error err;
+	struct result own;
 	char why[256], *text;
 
 	assert_int_equal(plot_write(f->results, 2, &opts, f->dir, why, sizeof(why)), 0);
@@ -118,6 +120,19 @@ static void test_write_files(void **state)
 	assert_contains(text, "'reasons.dat' using 5:xtic(1)");
 	assert_contains(text, "plot 'samples-0.dat' using 1:2 title '6.1.192 (3f9a1c07d2e4)', "
 			      "'samples-1.dat' using 1:2");
+	/* Older results: their windows include the probe's reads, and the titles say so. */
+	assert_contains(text, "set title 'exits by reason, workload window (log scale); an older "
+			      "result includes the probe reads'\n");
+	assert_contains(text, "set title 'exits per second between samples (all reasons; an older "
+			      "result includes the probe reads)'\n");
+	free(text);
+	/* A result with the probe's own reads apart. */
+	assert_int_equal(result_load("tests/data/runs/cpuid.json", &own, &err), 0);
+	assert_int_equal(plot_write(&own, 1, &opts, f->dir, why, sizeof(why)), 0);
+	result_free(&own);
+	text = read_in(f, "chart.gp");
+	assert_contains(text, "set title 'exits by reason, workload window (log scale); the probe "
+			      "reads apart'\n");
 	free(text);
 	text = read_in(f, "samples-1.dat");
 	assert_contains(text, "1.000 909.0\n");

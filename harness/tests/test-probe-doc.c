@@ -126,6 +126,20 @@ static void test_a_run_with_samples_passes(void **state)
 	json_decref(j);
 }
 
+/* own: the probe's own CPUID exits among a sample's total; optional, since older probes lack it. */
+static void test_samples_may_say_their_own(void **state)
+{
+	json_t *j = load("run-cpuid-vmx"), *early = sample(0, 3), *late = sample(10, 800);
+
+	(void)state;
+	json_object_set_new(early, "own", json_integer(3));
+	json_object_set_new(late, "own", json_integer(0));
+	json_object_set_new(j, "samples", json_pack("[o, o, o]", early, late, sample(20, 900)));
+	json_object_set_new(j, "sample_ms", json_integer(10));
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	json_decref(j);
+}
+
 /* @j, broken by the caller, must fail with @expected and an error containing @says. */
 static void assert_refused(json_t *j, int expected, const char *says)
 {
@@ -194,6 +208,22 @@ static void test_a_negative_count_is_named(void **state)
 	json_object_set_new(j, "samples", json_pack("[o]", sample(5, -2)));
 	json_object_set_new(j, "sample_ms", json_integer(1));
 	assert_refused(j, -EINVAL, "samples[0].total is negative (-2)");
+	j = load("run-cpuid-vmx");
+	json_object_set_new(j, "samples", json_pack("[o]", sample(5, 2)));
+	json_object_set_new(json_array_get(at(j, "samples"), 0), "own", json_integer(-1));
+	json_object_set_new(j, "sample_ms", json_integer(1));
+	assert_refused(j, -EINVAL, "samples[0].own is negative (-1)");
+	/* The probe's own exits are among the total: never more than it. */
+	j = load("run-cpuid-vmx");
+	json_object_set_new(j, "samples", json_pack("[o]", sample(5, 2)));
+	json_object_set_new(json_array_get(at(j, "samples"), 0), "own", json_integer(3));
+	json_object_set_new(j, "sample_ms", json_integer(1));
+	assert_refused(j, -EINVAL, "samples[0].own is 3, more than the sample's total 2");
+	j = load("run-cpuid-vmx");
+	json_object_set_new(j, "samples", json_pack("[o]", sample(5, 2)));
+	json_object_set_new(json_array_get(at(j, "samples"), 0), "own", json_string("1"));
+	json_object_set_new(j, "sample_ms", json_integer(1));
+	assert_refused(j, -EINVAL, "samples[0].own is a string, not a counter");
 }
 
 static void test_a_wrong_type_is_named(void **state)
@@ -275,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_a_recorded_snapshot_passes),
 		cmocka_unit_test(test_a_recorded_run_passes),
 		cmocka_unit_test(test_a_run_with_samples_passes),
+		cmocka_unit_test(test_samples_may_say_their_own),
 		cmocka_unit_test(test_a_missing_key_is_named),
 		cmocka_unit_test(test_an_unknown_key_is_named),
 		cmocka_unit_test(test_a_negative_count_is_named),

@@ -285,8 +285,8 @@ static void test_report_same_scenario_twice(void **state)
 		skip();	/* no gnuplot */
 	}
 	assert_int_equal(util_read_file(path, &text, NULL), 0);
-	assert_contains(text, "| [cpuid-rerun](#cpuid-rerun) | 1008797 |");
-	assert_contains(text, "| [cpuid](#cpuid) | 1008738 |");
+	assert_contains(text, "| [cpuid-rerun](#cpuid-rerun) | 1008797 (raw) |");
+	assert_contains(text, "| [cpuid](#cpuid) | 1008738 (raw) |");
 	assert_contains(text, "## cpuid-rerun\n\nScenario cpuid, from cpuid-rerun.json.");
 	assert_contains(text, "](cpuid-rerun.svg)");
 	assert_contains(text, "](cpuid.svg)");

@@ -32,6 +32,15 @@ reason_count() {
 	jq -r --arg name "$1" '[.exits.by_reason[] | select(.name == $name) | .count] | add // 0' "$RESULT"
 }
 
+# assert_probe_own_apart: the probe's own reads are out of the workload window, in probe_own:
+# probe_cpuid_exits of them, all CPUID exits (one row, none at 0).
+assert_probe_own_apart() {
+	run jq -e '.probe_own.total == .probe_cpuid_exits and
+		(.probe_own.by_reason | length) == (if .probe_cpuid_exits > 0 then 1 else 0 end) and
+		(.probe_own as $own | all($own.by_reason[]; .count == $own.total))' "$RESULT"
+	assert_success
+}
+
 assert_result_checked() {
 	assert [ -s "$RESULT" ]
 	run jq -e '.schema == "exitscope/result/v1" and .oracle.match == true and .attempts >= 1' "$RESULT"
