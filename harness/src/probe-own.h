@@ -29,9 +29,10 @@ uint64_t probe_own_cycles(uint64_t cycles, uint64_t own, uint64_t count);
  * probe_own_cycles() of that reason's cycles from its cycles and the total's;
  * a reason left at 0 is dropped.  Returns what was taken, a window of the
  * same shape: {total: own, cycles, by_reason: [the CPUID row]}, no row when
- * @own is 0.  NULL with @err set when the window holds fewer CPUID exits,
- * exits or cycles than it gives up (the counters missed some of the probe's
- * reads), or when out of memory.
+ * @own is 0; the total's cycles stop at zero when they fall short of the
+ * share (they are read at another moment than the reason's).  NULL with @err
+ * set when the window holds fewer CPUID exits or exits than it gives up (the
+ * counters missed some of the probe's reads), or when out of memory.
  */
 json_t *probe_own_split(enum exsc_isa isa, json_t *exits, uint64_t own, char *err,
 			size_t errsize);

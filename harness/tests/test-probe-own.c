@@ -114,6 +114,11 @@ static void test_split_refuses_a_window_short_of_the_reads(void **state)
 	assert_non_null(strstr(err, "holds 10 CPUID exit(s) and 110 in all, fewer than the "
 				    "probe's own 11 reads"));
 	assert_true(json_equal(exits, before));
+	/* The total's cycles short of the reason's share: they stop at zero, no failure. */
+	json_object_set_new(exits, "cycles", json_integer(100));
+	json_decref(probe_own_split(EXSC_ISA_SVM, exits, 4, err, sizeof(err)));
+	assert_int_equal(get(exits, "cycles"), 0);
+	assert_int_equal(get(exits, "total"), 106);
 	/* VMX's CPUID is reason 10: an SVM window has none of it. */
 	assert_null(probe_own_split(EXSC_ISA_VMX, exits, 1, err, sizeof(err)));
 	json_decref(before);
