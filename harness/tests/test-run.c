@@ -466,6 +466,18 @@ static void test_record_round_trip_and_strictness(void **state)
 	assert_int_equal(run_record_write(tmpl, &rec), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
 	assert_memory_equal(&rec, &back, sizeof(rec));
+	/* The events L0 saw, to the millisecond; a record without them is an older one. */
+	assert_int_equal(back.n_events, 0);
+	run_record_event(&rec, "l0-start", 0);
+	run_record_event(&rec, "start", 5.2504);
+	run_record_event(&rec, "done", 470.0006);
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.n_events, 3);
+	assert_string_equal(back.events[1].name, "start");
+	assert_float_equal(back.events[1].t_s, 5.25, 1e-12);
+	assert_float_equal(back.events[2].t_s, 470.001, 1e-12);
+	assert_memory_equal(&rec, &back, sizeof(rec));
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
 	assert_int_equal(util_write_atomic(path, bad, strlen(bad)), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
@@ -473,6 +485,58 @@ static void test_record_round_trip_and_strictness(void **state)
 	unlink(path);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -ENOENT);
 	rmdir(tmpl);
+}
+
+/* run.json as written, with its events array replaced by @events: read, or why not. */
+static int record_with_events(const char *events, char *err, size_t size)
+{
+	struct run_record rec = { .attempt = 1, .started = 1764400000, .duration_s = 1,
+				  .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM }, back;
+	char tmpl[] = "/tmp/exitscope-test-events.XXXXXX", path[PATH_MAX];
+	json_t *doc;
+	int r;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(rec.scenario, sizeof(rec.scenario), "cpuid");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
+	doc = json_load_file(path, 0, NULL);
+	assert_non_null(doc);
+	json_object_set_new(doc, "events", json_loads(events, 0, NULL));
+	assert_non_null(json_object_get(doc, "events"));
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	r = run_record_read(tmpl, &back, err, size);
+	unlink(path);
+	rmdir(tmpl);
+	return r;
+}
+
+static void test_record_events_are_strict(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(record_with_events("[{\"name\": \"l0-start\", \"t_s\": 0}, "
+					    "{\"name\": \"start\", \"t_s\": 5.25}]",
+					    err, sizeof(err)), 0);
+	assert_int_equal(record_with_events("[]", err, sizeof(err)), 0);
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": 5, \"x\": 1}]",
+					    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events[0]"));
+	assert_int_equal(record_with_events("[{\"name\": \"\", \"t_s\": 5}]", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "events[0].name is empty"));
+	assert_int_equal(record_with_events("[{\"name\": \"a-name-longer-than-it-may-be\", "
+					    "\"t_s\": 5}]", err, sizeof(err)), -EINVAL);
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": 5}, "
+					    "{\"name\": \"done\", \"t_s\": 4}]",
+					    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events[1].t_s is 4, before"));
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": -1}]", err,
+					    sizeof(err)), -EINVAL);
+	assert_int_equal(record_with_events("{}", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events is not an array"));
 }
 
 static void test_one_exit_code_per_outcome(void **state)
@@ -516,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_neighbor_losses_are_not_l2s_triple_fault),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
+		cmocka_unit_test(test_record_events_are_strict),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
 		cmocka_unit_test(test_l1_isa_is_decided_once),
 	};
