@@ -305,6 +305,14 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
 			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size);
 
+/*
+ * Adds the result's "timeline" to @result: the events L0 saw (@rec), the
+ * status lines of @run_dir/status.log with L1's uptime, the probe's start
+ * and window (@ev).  Nothing is added when there is none of it.  0 or -ENOMEM.
+ */
+int run_timeline_apply(const char *run_dir, const struct run_record *rec,
+		       const struct run_evidence *ev, json_t *result);
+
 /* @result to @path as the result files are written (sorted, indented, atomic); -errno. */
 int run_result_write(const char *path, json_t *result);
 

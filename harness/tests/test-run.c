@@ -265,6 +265,145 @@ static void test_boot_of_a_vm_scope_run_starts_at_zero(void **state)
 	run_remove(dir);
 }
 
+/* Replaces @dir/@name with @text. */
+static void run_write(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+}
+
+/*
+ * cpuid.run as a run of today's exitscope would leave it: the agent's new
+ * status lines, the events L0 saw in run.json, and the probe's clocks in its
+ * document.  The times are made up, but consistent with the recording.
+ */
+static void timeline_edit(const char *dir, const char *const *names, size_t n)
+{
+	static const double t_s[] = { 0, 5.25, 18.5, 18.75, 19, 21.5, 474, 474.75, 475.5, 476 };
+	struct run_record rec;
+	char err[512];
+
+	run_write(dir, "status.log", "3.32 start\n16.49 libvirt-up\n16.70 l2-start\n"
+		  "16.93 virt-install\n19.41 l2-running\n471.90 l2-off\n472.76 l2-end rc=0\n"
+		  "473.38 done rc=0\n");
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++)
+		run_record_event(&rec, names[i], t_s[i]);
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	run_edit(dir, "l2-probe.out", "0,/^{$/s//{\\n  \"l2_uptime_s\": 401.37,\\n  \"window\": "
+		 "{\"tsc\": 31875000000, \"wall_ns\": 12750000000},/");
+}
+
+static const char *const timeline_names[] = { "l0-start", "start", "libvirt-up", "l2-start",
+					      "virt-install", "l2-running", "l2-off", "l2-end",
+					      "done", "l0-end" };
+
+/* @result's timeline event @i: its @key as a number, or -1 for null. */
+static double timeline_at(json_t *result, size_t i, const char *key)
+{
+	json_t *ev = json_array_get(json_object_get(json_object_get(result, "timeline"), "events"),
+				    i);
+	json_t *value = json_object_get(ev, key);
+
+	assert_non_null(value);
+	return json_is_null(value) ? -1 : json_number_value(value);
+}
+
+static const char *timeline_name(json_t *result, size_t i)
+{
+	json_t *events = json_object_get(json_object_get(result, "timeline"), "events");
+
+	return json_string_value(json_object_get(json_array_get(events, i), "name"));
+}
+
+/*
+ * The timeline joins three sources: L0's times from run.json, L1's uptimes
+ * from status.log and L2's from the probe; probe-start goes after L2 began
+ * running, and the window comes from the probe's clocks.  The result is
+ * tests/data/results/timeline/cpuid.json, which show and report read.
+ */
+static void test_timeline_joins_the_clocks(void **state)
+{
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result, *window;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, timeline_names, 10);
+	result = run_assemble_ok(dir, &ev);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(result, "timeline"),
+							 "events")), 11);
+	assert_string_equal(timeline_name(result, 0), "l0-start");
+	assert_float_equal(timeline_at(result, 0, "t_s"), 0, 0);
+	assert_float_equal(timeline_at(result, 0, "l1_uptime_s"), -1, 0);
+	assert_string_equal(timeline_name(result, 1), "start");
+	assert_float_equal(timeline_at(result, 1, "t_s"), 5.25, 1e-9);
+	assert_float_equal(timeline_at(result, 1, "l1_uptime_s"), 3.32, 1e-9);
+	assert_string_equal(timeline_name(result, 5), "l2-running");
+	assert_string_equal(timeline_name(result, 6), "probe-start");
+	assert_float_equal(timeline_at(result, 6, "t_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 6, "l1_uptime_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 6, "l2_uptime_s"), 401.37, 1e-9);
+	assert_string_equal(timeline_name(result, 7), "l2-off");
+	assert_float_equal(timeline_at(result, 7, "t_s"), 474, 1e-9);
+	assert_string_equal(timeline_name(result, 10), "l0-end");
+	assert_float_equal(timeline_at(result, 10, "t_s"), 476, 1e-9);
+	window = json_object_get(json_object_get(result, "timeline"), "window");
+	assert_float_equal(json_real_value(json_object_get(window, "wall_s")), 12.75, 1e-12);
+	assert_int_equal(json_integer_value(json_object_get(window, "tsc")), 31875000000);
+	if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+		assert_int_equal(run_result_write("tests/data/results/timeline/cpuid.json", result), 0);
+	{
+		char *text = result_text(result), *expected;
+
+		assert_int_equal(util_read_file("tests/data/results/timeline/cpuid.json", &expected,
+						NULL), 0);
+		assert_int_equal(strncmp(text, expected, strlen(text)), 0);
+		free(expected);
+		free(text);
+	}
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+/*
+ * L0's times pair with the status lines by order and name: where the two
+ * part (a record of another status.log), L0's time is null from there on.
+ * No status.log and no events: no timeline.
+ */
+static void test_timeline_pairs_by_name(void **state)
+{
+	static const char *const skewed[] = { "l0-start", "start", "libvirt-up", "virt-install",
+					      "l2-start" };
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, skewed, 5);
+	result = run_assemble_ok(dir, &ev);
+	assert_float_equal(timeline_at(result, 2, "t_s"), 18.5, 1e-9);
+	assert_string_equal(timeline_name(result, 3), "l2-start");
+	assert_float_equal(timeline_at(result, 3, "t_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 3, "l1_uptime_s"), 16.7, 1e-9);
+	assert_float_equal(timeline_at(result, 4, "t_s"), -1, 0);
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+	run_copy("reasons-svm", dir, sizeof(dir));
+	run_unlink(dir, "status.log");
+	result = run_assemble_ok(dir, &ev);
+	assert_null(json_object_get(result, "timeline"));
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 static enum run_outcome classify(const char *dir, const char *status_text)
 {
 	struct run_status st;
@@ -581,6 +720,8 @@ int main(void)
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
 		cmocka_unit_test(test_record_events_are_strict),
+		cmocka_unit_test(test_timeline_joins_the_clocks),
+		cmocka_unit_test(test_timeline_pairs_by_name),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
 		cmocka_unit_test(test_l1_isa_is_decided_once),
 	};
