@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -404,6 +405,54 @@ static void test_timeline_pairs_by_name(void **state)
 	run_remove(dir);
 }
 
+/*
+ * run_l1() with a stand-in for QEMU (first on PATH) that writes three status
+ * lines a second apart: L0 records each event once, in order, by its own clock
+ * since the spawn, within the poll's resolution, between l0-start and l0-end.
+ */
+static void test_l1_records_what_l0_saw(void **state)
+{
+	char dir[] = "/tmp/exitscope-test-l1.XXXXXX", path[PATH_MAX], status[PATH_MAX + 16];
+	char *old_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	const char *fake = "#!/bin/sh\nfor line in '1.00 start' '2.00 l2-start' '3.00 done rc=0'; do\n"
+			   "\techo \"$line\" >>\"$FAKE_STATUS\"; sleep 1\ndone\n";
+	volatile sig_atomic_t stop = 0;
+	struct l1_plan p = { .name = "cpuid", .run_dir = dir, .kernel_dir = dir, .l2_dir = dir,
+			     .accel = ACCEL_TCG, .l2_timeout_s = 60, .stop = &stop };
+	struct run_record rec = { .n_events = 3 };
+	struct run_status st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/qemu-system-x86_64", dir);
+	assert_int_equal(util_write_atomic(path, fake, strlen(fake)), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(status, sizeof(status), "%s/status.log", dir);
+	setenv("FAKE_STATUS", status, 1);
+	snprintf(path, sizeof(path), "%s:%s", dir, old_path);
+	setenv("PATH", path, 1);
+	assert_int_equal(run_l1(&p, &st, &rec), RUN_OK);
+	setenv("PATH", old_path, 1);
+	assert_int_equal(st.agent_rc, 0);
+	/* The attempt's own events: the three a record held before are gone. */
+	assert_int_equal(rec.n_events, 5);
+	assert_string_equal(rec.events[0].name, "l0-start");
+	assert_float_equal(rec.events[0].t_s, 0, 0);
+	assert_string_equal(rec.events[1].name, "start");
+	assert_string_equal(rec.events[2].name, "l2-start");
+	assert_string_equal(rec.events[3].name, "done");
+	assert_string_equal(rec.events[4].name, "l0-end");
+	for (size_t i = 1; i < 5; i++)
+		assert_true(rec.events[i].t_s >= rec.events[i - 1].t_s);
+	/* A second apart by the stand-in's clock; a 250 ms poll sees them 0.75 s apart at least. */
+	assert_true(rec.events[2].t_s - rec.events[1].t_s >= 0.5);
+	assert_true(rec.events[3].t_s - rec.events[2].t_s >= 0.5);
+	assert_true(rec.events[4].t_s < 30);
+	assert_true(rec.stage_s[STAGE_L1_BOOT] > 0 && rec.stage_s[STAGE_L2] >= 0.5);
+	free(old_path);
+	assert_int_equal(exec_run((char *const[]){ "rm", "-rf", dir, NULL }, NULL, NULL), 0);
+}
+
 static enum run_outcome classify(const char *dir, const char *status_text)
 {
 	struct run_status st;
@@ -722,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_record_events_are_strict),
 		cmocka_unit_test(test_timeline_joins_the_clocks),
 		cmocka_unit_test(test_timeline_pairs_by_name),
+		cmocka_unit_test(test_l1_records_what_l0_saw),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
 		cmocka_unit_test(test_l1_isa_is_decided_once),
 	};
