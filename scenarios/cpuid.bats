@@ -24,4 +24,9 @@ setup() {
 	assert_success
 	run jq -e '.workload.figures.iterations == 100000 and .l1.isa == "svm"' "$RESULT"
 	assert_success
+	# The timeline: L0's clock only goes forward, L2 measured its window, the probe ran in L2's life.
+	run jq -e '.timeline.window.wall_s > 0 and .timeline.window.tsc > 0 and ([.timeline.events[].t_s | numbers] | . == sort)' "$RESULT"
+	assert_success
+	run jq -e '[.timeline.events[].name] | .[0] == "l0-start" and .[-1] == "l0-end" and index("l2-running") != null and index("probe-start") > index("l2-running") and index("l2-off") > index("probe-start")' "$RESULT"
+	assert_success
 }

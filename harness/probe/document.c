@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The documents exitprobe prints (schema exitprobe/probe/v1). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exitscope/reasons.h"
@@ -78,16 +81,34 @@ static void run_doc_samples(json_t *doc, const struct probe_sampler *s)
 		json_object_set_new(doc, "samples_dropped", json_integer((json_int_t)s->dropped));
 }
 
-int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, struct workload_ctx *ctx,
-		  unsigned long sample_ms, json_t **doc)
+/*
+ * The window's length by L2's clocks, from just after the opening snapshot's
+ * last read to just before the closing one's first (the CPUID reason's own
+ * span); absent should either clock have gone backwards.
+ */
+static void run_doc_window(json_t *doc, const struct probe_clock *start,
+			   const struct probe_clock *end)
+{
+	if (end->ns < start->ns || end->tsc < start->tsc)
+		return;
+	json_object_set_new(doc, "window", json_pack("{s:I, s:I}",
+						     "wall_ns", (json_int_t)(end->ns - start->ns),
+						     "tsc", (json_int_t)(end->tsc - start->tsc)));
+}
+
+int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct exsc_info *info,
+		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc)
 {
 	struct probe_snapshot before, after;
+	struct probe_clock start, end;
 	struct probe_sampler sampler;
 	json_t *figures = json_object();
 	int r = 0;
 
 	*doc = NULL;
 	probe_snapshot_take(cpuid, info->isa, &before);
+	/* Between the snapshots, never inside one: a snapshot's reads are its own. */
+	clock_read(&start);
 	if (sample_ms && (r = sampler_init(&sampler, cpuid, info->isa, &before, sample_ms)) < 0)
 		goto out_figures;
 	if (sample_ms && (r = sampler_start(&sampler)) < 0)
@@ -95,6 +116,7 @@ int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, struct wor
 	r = workload_run(cpuid, ctx, figures);
 	if (sample_ms)
 		sampler_stop(&sampler);
+	clock_read(&end);
 	probe_snapshot_take(cpuid, info->isa, &after);
 	if (r < 0)
 		goto out_sampler;
@@ -103,6 +125,7 @@ int probe_run_doc(probe_cpuid_fn cpuid, const struct exsc_info *info, struct wor
 		     probe_window_cpuid_exits(sample_ms ? sampler.reads : 0));
 	/* Absolute, so the harness can tell L2's boot (L1's last read to this one) apart. */
 	json_object_set_new(*doc, "before", probe_snapshot_json(info->isa, &before));
+	run_doc_window(*doc, &start, &end);
 	if (sample_ms)
 		run_doc_samples(*doc, &sampler);
 out_sampler:
@@ -119,4 +142,21 @@ bool probe_run_passed(json_t *doc)
 
 	return !json_is_false(json_object_get(doc, "cpuid_exact")) &&
 	       !json_is_false(json_object_get(figures, "verified"));
+}
+
+int probe_uptime(const char *path, double *seconds)
+{
+	FILE *f = fopen(path, "r");
+	char line[64] = "", *end;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f))
+		r = -EINVAL;
+	fclose(f);
+	*seconds = strtod(line, &end);
+	if (r || end == line || (*end != ' ' && *end != '\n' && *end) || !(*seconds >= 0))
+		return -EINVAL;
+	return 0;
 }

@@ -16,6 +16,8 @@
 /* How long the console may take to send what was written before the window. */
 #define SETTLE_LIMIT_MS 5000
 
+/* L2's uptime when the probe started (/proc/uptime), or negative when unknown. */
+static double probe_started_s = -1;
 
 static void usage(FILE *out)
 {
@@ -67,7 +69,11 @@ static int doc_check(json_t *doc)
 
 static int emit(json_t *doc, const char *out)
 {
-	int r = doc_check(doc);
+	int r;
+
+	if (probe_started_s >= 0)
+		json_object_set_new(doc, "l2_uptime_s", json_real(probe_started_s));
+	r = doc_check(doc);
 
 	if (r < 0)
 		return EXIT_MEASURED_FAILED;
@@ -108,7 +114,7 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 		return EXIT_USAGE;
 	}
 	settled = probe_settle_console(SETTLE_LIMIT_MS);
-	r = probe_run_doc(probe_cpuid_hw, info, &ctx, cmd->sample_ms, &doc);
+	r = probe_run_doc(probe_cpuid_hw, probe_clock_hw, info, &ctx, cmd->sample_ms, &doc);
 	workload_release(&ctx);
 	/* Said after the window: a line before it would be in it. */
 	if (!settled)
@@ -131,6 +137,9 @@ static int probe_main(int argc, char **argv)
 	struct exsc_info info;
 	int r;
 
+	/* First, so that the document says when in L2's life the probe began. */
+	if (probe_uptime("/proc/uptime", &probe_started_s) < 0)
+		probe_started_s = -1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);

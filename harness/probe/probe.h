@@ -12,6 +12,19 @@
 typedef void (*probe_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
 void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
 
+/*
+ * One reading of L2's clocks: CLOCK_MONOTONIC, then the TSC (which under
+ * nesting is the virtual TSC L1's KVM gives L2).  Injectable like CPUID, so
+ * unit tests can say when the probe read them.  Neither read exits under
+ * kvm-clock or the TSC as L2's clocksource.
+ */
+struct probe_clock {
+	uint64_t ns;
+	uint64_t tsc;
+};
+typedef void (*probe_clock_fn)(struct probe_clock *out);
+void probe_clock_hw(struct probe_clock *out);
+
 /* Room for every reason an ISA defines (SVM's 175); snapshot.c checks it. */
 #define PROBE_MAX_REASONS 192
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <cpuid.h>
 #include <errno.h>
+#include <time.h>
+#include <x86intrin.h>
 
 #include "exitscope/reasons.h"
 #include "probe.h"
@@ -11,6 +13,15 @@ _Static_assert(PROBE_MAX_REASONS >= EXSC_SVM_SLOTS && PROBE_MAX_REASONS >= EXSC_
 void probe_cpuid_hw(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 {
 	__cpuid_count(leaf, subleaf, out->eax, out->ebx, out->ecx, out->edx);
+}
+
+void probe_clock_hw(struct probe_clock *out)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	out->ns = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+	out->tsc = __rdtsc();
 }
 
 int probe_detect(probe_cpuid_fn cpuid, struct exsc_info *info)

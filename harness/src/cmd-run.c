@@ -216,7 +216,7 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 		return o;
 	progress("run", "%s: attempt %d: L1 under %s, logs in %s", c->sc.name, c->rec.attempt,
 		 accel_name(c->rec.accel), c->run_dir);
-	o = run_l1(&p, st, c->rec.stage_s);
+	o = run_l1(&p, st, &c->rec);
 	c->rec.duration_s = util_now() - c->start;
 	if (run_record_write(c->run_dir, &c->rec) < 0)
 		fprintf(stderr, "exitscope: run: cannot update %s/%s\n", c->run_dir, RUN_RECORD_FILE);

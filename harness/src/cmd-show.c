@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope show: one result file as a per-reason table with its provenance. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "opts.h"
 #include "result.h"
 #include "text.h"
 
+struct show_opts {
+	bool timeline;
+};
+
+static const struct opt show_options[] = {
+	{ "timeline", 0, OPT_FLAG, offsetof(struct show_opts, timeline), NULL,
+	  "the run's timeline instead of the table: each event by L0's, L1's and L2's clocks, "
+	  "and the workload window's length", 0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
+};
+
 void show_usage(FILE *out)
 {
-	fprintf(out, "usage: exitscope show RESULT.json\n\n"
+	fprintf(out, "usage: exitscope show [--timeline] RESULT.json\n\n"
 		     "Prints the exits of the workload window, most frequent first: reason number\n"
 		     "(hex under SVM), name, count, share of all exits, TSC cycles from exit to the\n"
 		     "next entry, cycles per exit; the totals, the boot window's totals (if any), the\n"
@@ -21,7 +35,12 @@ void show_usage(FILE *out)
 		     "A micro guest's result adds its table, one row per action: the exits caused,\n"
 		     "what the CPUID leaves, debugfs and the tracepoint counted, cycles per exit and\n"
 		     "whether all four agree; then the actions not caused here, and errors.\n"
-		     "Exit 0, or 2 when the file is not a valid result.\n");
+		     "--timeline prints when each event of the run happened: L0's seconds since it\n"
+		     "spawned QEMU (first seen by a 250 ms poll), L1's uptime on the status line,\n"
+		     "L2's uptime for the probe's start, and the gap to the previous event by the\n"
+		     "first clock both share; then the workload window by L2's clocks.\n\noptions:\n");
+	opts_usage(out, show_options);
+	fprintf(out, "\nExit 0, or 2 when the file is not a valid result.\n");
 }
 
 static int show_by_count_desc(const void *x, const void *y)
@@ -35,7 +54,7 @@ static int show_by_count_desc(const void *x, const void *y)
 }
 
 /* A result's strings are data: text_term() keeps a terminal from acting on them. */
-static void show_provenance(const struct result *r)
+static void show_provenance(const struct result *r, bool window)
 {
 	char *params = json_dumps(r->workload.params,
 				  JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
@@ -47,8 +66,69 @@ static void show_provenance(const struct result *r)
 	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version));
 	printf("l1        %s\n", exsc_isa_name(r->isa));
 	printf("workload  %s %s\n", text_term(r->workload.name), text_term(params ? params : "?"));
-	printf("run       started %s, %.1f s\n\n", text_term(r->started_at), r->duration_s);
+	printf("run       started %s, %.1f s\n", text_term(r->started_at), r->duration_s);
+	if (window && r->timeline.window_present)
+		printf("window    %.6f s (wall, in L2)\n", r->timeline.window_wall_s);
+	putchar('\n');
 	free(params);
+}
+
+/* A clock's reading, or "-" when that clock did not see the event. */
+static void show_clock(double s, int decimals, int width)
+{
+	if (s < 0)
+		printf(" %*s", width, "-");
+	else
+		printf(" %*.*f", width, decimals, s);
+}
+
+/*
+ * The gap to the nearest earlier event that shares a clock with @i, by the
+ * first clock they share: L0's, then L1's, then L2's; "-" when none does.
+ */
+static void show_gap(const struct result_timeline *t, size_t i)
+{
+	static const char *const names[] = { "L0", "L1", "L2" };
+	const struct result_event *ev = &t->events[i];
+	const double now[3] = { ev->t_s, ev->l1_uptime_s, ev->l2_uptime_s };
+
+	for (size_t j = i; j-- > 0;) {
+		const struct result_event *prev = &t->events[j];
+		const double then[3] = { prev->t_s, prev->l1_uptime_s, prev->l2_uptime_s };
+
+		for (size_t c = 0; c < 3; c++) {
+			if (now[c] >= 0 && then[c] >= 0) {
+				printf(" %10.*f %s\n", c ? 2 : 3, now[c] - then[c], names[c]);
+				return;
+			}
+		}
+	}
+	printf(" %10s\n", "-");
+}
+
+static void show_timeline(const struct result *r)
+{
+	const struct result_timeline *t = &r->timeline;
+
+	if (!t->present) {
+		printf("timeline  none recorded: an older result\n");
+		return;
+	}
+	printf("timeline  L0: seconds since QEMU was spawned (seen every 0.25 s); L1, L2: uptime\n");
+	printf("  %-16s %10s %10s %10s %10s\n", "event", "L0 s", "L1 uptime", "L2 uptime", "gap");
+	for (size_t i = 0; i < t->nr_events; i++) {
+		printf("  %-16s", text_term(t->events[i].name));
+		show_clock(t->events[i].t_s, 3, 10);
+		show_clock(t->events[i].l1_uptime_s, 2, 10);
+		show_clock(t->events[i].l2_uptime_s, 2, 10);
+		show_gap(t, i);
+	}
+	if (t->window_present)
+		printf("window    %.6f s (wall, L2's CLOCK_MONOTONIC), TSC delta %llu (L2's TSC: "
+		       "virtual under nesting)\n", t->window_wall_s,
+		       (unsigned long long)t->window_tsc);
+	else
+		printf("window    not measured (the micro stage, a stock kernel or an older probe)\n");
 }
 
 static void show_row(enum exsc_isa isa, const struct result_reason *row, uint64_t total)
@@ -238,11 +318,14 @@ static void show_neighbor(const struct result *r)
 
 int cmd_show(int argc, char **argv)
 {
+	struct show_opts o = { 0 };
 	struct result_error err;
 	struct result r;
-	int ret;
+	int ret, n = opts_parse("show", show_options, argc, argv, &o);
 
-	if (argc != 2) {
+	if (n < 0)
+		return EXIT_USAGE;
+	if (n != 1) {
 		show_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -250,7 +333,12 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "exitscope: show: %s\n", err.text);
 		return EXIT_USAGE;
 	}
-	show_provenance(&r);
+	show_provenance(&r, !o.timeline);
+	if (o.timeline) {
+		show_timeline(&r);
+		result_free(&r);
+		return 0;
+	}
 	ret = show_table(&r);
 	if (r.boot_present)
 		printf("boot      %llu exits, %llu cycles (L2 start to the probe's first read)\n",

@@ -202,14 +202,46 @@ static int doc_samples(json_t *samples, json_t *sample_ms, json_t *dropped, stru
 	return 0;
 }
 
+/* window: {wall_ns, tsc}, the workload window by L2's own clocks; older probes lack it. */
+static int doc_clock_window(json_t *window, struct probe_doc *d, char *err, size_t errsize)
+{
+	json_t *wall_ns, *tsc;
+
+	if (!window)
+		return 0;
+	if (doc_unpack(window, "window", err, errsize, "{s:o, s:o}", "wall_ns", &wall_ns,
+		       "tsc", &tsc) ||
+	    window_counter(wall_ns, "window.wall_ns", &d->window_wall_ns, err, errsize) ||
+	    window_counter(tsc, "window.tsc", &d->window_tsc, err, errsize))
+		return -EINVAL;
+	d->has_window = true;
+	return 0;
+}
+
+/* l2_uptime_s: L2's uptime in seconds when the probe started; older probes lack it. */
+static int doc_uptime(json_t *uptime, struct probe_doc *d, char *err, size_t errsize)
+{
+	if (!uptime)
+		return 0;
+	if (doc_want(json_is_number(uptime), uptime, "l2_uptime_s", "a number", err, errsize))
+		return -EINVAL;
+	d->l2_uptime_s = json_number_value(uptime);
+	if (!(d->l2_uptime_s >= 0))
+		return window_fail(err, errsize, -EINVAL, "l2_uptime_s is %g, not an uptime",
+				   d->l2_uptime_s);
+	d->has_l2_uptime = true;
+	return 0;
+}
+
 static int doc_snapshot(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
-	json_t *schema, *abi_version, *l1, *counters;
+	json_t *schema, *abi_version, *l1, *counters, *uptime = NULL;
 
 	d->kind = PROBE_DOC_SNAPSHOT;
-	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o}", "schema", &schema,
-		       "abi_version", &abi_version, "l1", &l1, "counters", &counters) ||
-	    doc_head(abi_version, l1, d, err, errsize))
+	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o, s?o}",
+		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
+		       "counters", &counters, "l2_uptime_s", &uptime) ||
+	    doc_head(abi_version, l1, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
 		return -EINVAL;
 	return doc_window(counters, "counters", d->isa, &d->first, err, errsize);
 }
@@ -218,16 +250,19 @@ static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
 	json_t *schema, *abi_version, *l1, *before, *exits, *workload, *own;
 	json_t *exact = NULL, *sample_ms = NULL, *samples = NULL, *dropped = NULL;
+	json_t *window = NULL, *uptime = NULL;
 	int r;
 
 	d->kind = PROBE_DOC_RUN;
 	if (doc_unpack(doc, "run document", err, errsize,
-		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o}",
+		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o}",
 		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
 		       "before", &before, "exits", &exits, "workload", &workload,
 		       "probe_cpuid_exits", &own, "cpuid_exact", &exact, "sample_ms", &sample_ms,
-		       "samples", &samples, "samples_dropped", &dropped) ||
-	    doc_head(abi_version, l1, d, err, errsize))
+		       "samples", &samples, "samples_dropped", &dropped, "window", &window,
+		       "l2_uptime_s", &uptime) ||
+	    doc_head(abi_version, l1, d, err, errsize) ||
+	    doc_clock_window(window, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
 		return -EINVAL;
 	r = doc_window(before, "before", d->isa, &d->first, err, errsize);
 	if (!r)

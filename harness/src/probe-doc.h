@@ -5,16 +5,20 @@
  * the driver checks what it reads back from L2's status channel, so a
  * document one of them accepts the other does too.  Two kinds:
  *
- *   snapshot  {schema, abi_version, l1: {isa}, counters: W}
+ *   snapshot  {schema, abi_version, l1: {isa}, counters: W, l2_uptime_s?}
  *   run       {schema, abi_version, l1: {isa}, before: W, exits: W,
  *              workload: {name, params: {}, figures: {}}, probe_cpuid_exits,
- *              cpuid_exact?, sample_ms?, samples?, samples_dropped?}
+ *              cpuid_exact?, sample_ms?, samples?, samples_dropped?,
+ *              window?: {wall_ns, tsc}, l2_uptime_s?}
  *
  * W is a window (window.h).  "counters" and "before" hold absolute counters,
  * the probe's first read; "exits" the window over the workload as deltas,
  * the probe's own reads (probe_cpuid_exits) among them.  samples
  * is [{t_ms, total, own?, by_reason: {name: count}}], sample_ms comes with
  * it; own (optional) is how many of total are the probe's own CPUID exits.
+ * window (optional, absent from older probes) is the workload window's
+ * length by L2's CLOCK_MONOTONIC and its TSC delta; l2_uptime_s (optional)
+ * L2's uptime when the probe started.
  *
  * Helpers here do not print: probe_doc_parse() leaves one line in @err that
  * names the key at fault, for the caller to print.
@@ -57,6 +61,11 @@ struct probe_doc {
 	json_t *samples;		/* run --samples: the array; NULL without */
 	uint64_t sample_ms;		/* with samples: their interval, else 0 */
 	uint64_t samples_dropped;	/* samples not taken once the limit was reached */
+	bool has_window;		/* a run's "window", which older probes lack: */
+	uint64_t window_wall_ns;	/* ... its length by L2's CLOCK_MONOTONIC */
+	uint64_t window_tsc;		/* ... and by L2's TSC (virtual under nesting) */
+	bool has_l2_uptime;		/* "l2_uptime_s", which older probes lack: */
+	double l2_uptime_s;		/* ... L2's uptime when the probe started */
 };
 
 /*

@@ -13,7 +13,10 @@ static void report_window(const struct result *r, struct report_facts *f)
 	json_t *seconds = r->workload.figures ? json_object_get(r->workload.figures, "seconds")
 					      : NULL;
 
-	if (r->nr_samples >= 2) {
+	if (r->timeline.window_present && r->timeline.window_wall_s > 0) {
+		f->window = REPORT_WINDOW_WALL;
+		f->seconds = r->timeline.window_wall_s;
+	} else if (r->nr_samples >= 2) {
 		json_t *first = json_array_get(r->samples, 0);
 		json_t *last = json_array_get(r->samples, r->nr_samples - 1);
 
@@ -238,8 +241,12 @@ void report_write_scenario(FILE *out, const struct report_entry *e)
 	fprintf(out, "- exits in the workload window: %llu", (unsigned long long)f->total);
 	report_window_note(out, r);
 	fputc('\n', out);
-	fprintf(out, "- exits per second: %.1f over %.1f s (%s)\n", f->per_second, f->seconds,
-		report_window_text(f->window));
+	if (f->window == REPORT_WINDOW_WALL)
+		fprintf(out, "- exits per second: %.1f over the workload window, %.3f s (its wall "
+			     "time in L2)\n", f->per_second, f->seconds);
+	else
+		fprintf(out, "- exits per second: %.1f over %.1f s (%s)\n", f->per_second, f->seconds,
+			report_window_text(f->window));
 	fputs("- most frequent: ", out);
 	if (f->most) {
 		report_reason(out, r->isa, f->most);

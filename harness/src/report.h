@@ -15,7 +15,8 @@
 
 /* Where the length of the workload window came from, best first. */
 enum report_window {
-	REPORT_WINDOW_SAMPLES,	/* the span of the samples: measured */
+	REPORT_WINDOW_WALL,	/* timeline.window.wall_s: the window's own length, by L2's clock */
+	REPORT_WINDOW_SAMPLES,	/* the span of the samples: measured, within the window */
 	REPORT_WINDOW_FIGURES,	/* workload.figures.seconds: what the workload was asked for */
 	REPORT_WINDOW_RUN,	/* duration_s: the whole run, boot included */
 };

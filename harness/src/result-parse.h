@@ -39,6 +39,9 @@ int result_parse_neighbor(json_t *obj, struct result *r, struct result_error *er
 /* The optional "micro" block (@obj NULL when absent) into r->micro. */
 int result_parse_micro(json_t *obj, struct result *r, struct result_error *err);
 
+/* The optional "timeline" (@obj NULL when absent), after the micro block. */
+int result_parse_timeline(json_t *obj, struct result *r, struct result_error *err);
+
 /* Frees what result_parse_micro() allocated. */
 void result_micro_free(struct result_micro *m);
 

@@ -306,13 +306,14 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 	if (result_unpack(doc, "", err,
 			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s?o, s:o, s:I, s?o, s?o, "
-			  "s?o, s?o}",
+			  "s?o, s?o, s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
 			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
-			  "neighbor", &blocks[8], "micro", &blocks[9], "probe_own", &blocks[10]))
+			  "neighbor", &blocks[8], "micro", &blocks[9], "probe_own", &blocks[10],
+			  "timeline", &blocks[11]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -330,7 +331,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[11] = { NULL };
+	json_t *blocks[12] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -344,7 +345,7 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_check_window(r, &r->exits, "exits", err) ||
 	    result_parse_boot(blocks[5], r, err) ||
 	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err) ||
-	    result_parse_micro(blocks[9], r, err) ||
+	    result_parse_micro(blocks[9], r, err) || result_parse_timeline(blocks[11], r, err) ||
 	    result_parse_probe_own(blocks[10], r, err) ||
 	    result_parse_neighbor(blocks[8], r, err)) {
 		result_free(r);
@@ -368,6 +369,7 @@ void result_free(struct result *r)
 	free(r->exits.by_reason);
 	free(r->boot.by_reason);
 	free(r->probe_own.by_reason);
+	free(r->timeline.events);
 	result_micro_free(&r->micro);
 	json_decref(r->doc);
 	memset(r, 0, sizeof(*r));

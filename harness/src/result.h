@@ -73,6 +73,24 @@ struct result_micro {
 	struct result_micro_note *unsupported, *errors;
 };
 
+/* An event of the timeline; a clock that did not see it is negative (null in the file). */
+struct result_event {
+	const char *name;
+	double t_s;		/* L0's seconds since QEMU was spawned */
+	double l1_uptime_s;	/* L1's uptime on its status line */
+	double l2_uptime_s;	/* L2's uptime: probe-start */
+};
+
+/* When the run happened, by three clocks (docs/design.md, "The timeline"). */
+struct result_timeline {
+	bool present;		/* older results have none */
+	size_t nr_events;
+	struct result_event *events;	/* in order */
+	bool window_present;	/* the probe measured its window: not the micro stage, older probes */
+	double window_wall_s;	/* the workload window by L2's CLOCK_MONOTONIC */
+	uint64_t window_tsc;	/* ... and by L2's TSC */
+};
+
 /*
  * Strings and json_t pointers borrow from @doc, which the struct owns: they
  * live until result_free().
@@ -128,6 +146,7 @@ struct result {
 		bool isolated;
 	} neighbor;
 	struct result_micro micro;
+	struct result_timeline timeline;
 };
 
 /*

@@ -214,6 +214,10 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 	else
 		result = result_json(run_dir, &rec, ev, kernel, &verdict->oracle_match, err, size);
 	json_decref(kernel);
+	if (result && run_timeline_apply(run_dir, &rec, ev, result) < 0) {
+		json_decref(result);
+		result = NULL;
+	}
 	if (result && result_validate(result, &rerr) < 0) {
 		snprintf(err, size, "the assembled result is not valid: %s", rerr.text);
 		json_decref(result);

@@ -87,12 +87,30 @@ static void l1_dump_state(const struct l1_plan *p, pid_t qemu)
 			 p->name, out);
 }
 
-static void status_read(const char *path, struct run_status *st)
+/* What L0 saw of one boot: each status event's first sighting, by L0's clock. */
+struct l1_watch {
+	double spawned;		/* util_now() as QEMU was spawned */
+	size_t events;		/* status events recorded so far */
+	struct run_record *rec;
+};
+
+/* Room is kept for l0-start and l0-end. */
+static void status_events_note(struct l1_watch *w, const char *text)
+{
+	struct run_status_event ev[RUN_EVENTS_MAX - 2];
+	size_t n = run_status_events(text, ev, RUN_EVENTS_MAX - 2);
+
+	for (; w->events < n; w->events++)
+		run_record_event(w->rec, ev[w->events].name, util_now() - w->spawned);
+}
+
+static void status_read(const char *path, struct run_status *st, struct l1_watch *w)
 {
 	char *text = NULL;
 
 	if (util_read_file(path, &text, NULL) == 0) {
 		run_status_parse(text, st);
+		status_events_note(w, text);
 		free(text);
 	}
 }
@@ -103,18 +121,18 @@ static void status_read(const char *path, struct run_status *st)
  * -EPIPE when QEMU ended before the agent did.  QEMU is gone on return.
  */
 static int l1_follow(const struct l1_plan *p, pid_t pid, struct run_status *st,
-		     double stage_s[STAGE_COUNT])
+		     struct l1_watch *w)
 {
 	char status_path[PATH_MAX + 16];
 	enum run_stage seen = STAGE_L1_BOOT;
-	double stage_start = util_now();
+	double stage_start = util_now(), *stage_s = w->rec->stage_s;
 
 	util_pathf(status_path, sizeof(status_path), "%s/status.log", p->run_dir);
 	run_status_parse("", st);
 	for (;;) {
 		bool exited = exec_exited(pid);
 
-		status_read(status_path, st);
+		status_read(status_path, st, w);
 		if (st->stage != seen) {
 			stage_s[seen] = util_now() - stage_start;
 			progress("run", "%s: %s took %.1f s", p->name, stage_name(p, seen), stage_s[seen]);
@@ -192,13 +210,16 @@ static enum run_outcome l1_failed(const struct l1_plan *p, int r, const struct r
 	return RUN_L1_LOST;
 }
 
-enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
-			double stage_s[STAGE_COUNT])
+enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st, struct run_record *rec)
 {
+	struct l1_watch w = { .rec = rec };
 	char log[PATH_MAX + 16];
 	struct strv argv = { 0 };
 	pid_t pid;
 	int r;
+
+	rec->n_events = 0;
+	memset(rec->stage_s, 0, sizeof(rec->stage_s));
 
 	/* Bochs's own log is bochs.log (its configuration says so); this one its output. */
 	util_pathf(log, sizeof(log), "%s/%s", p->run_dir,
@@ -208,6 +229,7 @@ enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
 		strv_free(&argv);
 		return RUN_ENVIRONMENT;
 	}
+	w.spawned = util_now();
 	pid = exec_spawn(argv.v, log);
 	strv_free(&argv);
 	if (pid < 0) {
@@ -215,6 +237,8 @@ enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
 			p->accel == ACCEL_BOCHS ? "Bochs" : "QEMU", strerror((int)-pid));
 		return RUN_ENVIRONMENT;
 	}
-	r = l1_follow(p, pid, st, stage_s);
+	run_record_event(rec, "l0-start", 0);
+	r = l1_follow(p, pid, st, &w);
+	run_record_event(rec, "l0-end", util_now() - w.spawned);
 	return r ? l1_failed(p, r, st) : RUN_OK;
 }

@@ -12,12 +12,39 @@
 #include "run.h"
 #include "util.h"
 
+void run_record_event(struct run_record *rec, const char *name, double t_s)
+{
+	struct run_event *ev = &rec->events[rec->n_events];
+
+	if (rec->n_events >= RUN_EVENTS_MAX)
+		return;
+	snprintf(ev->name, sizeof(ev->name), "%s", name);
+	/* To the millisecond: the polls are 250 ms apart, and run.json stays readable. */
+	ev->t_s = (double)(long long)(t_s * 1000 + 0.5) / 1000;
+	rec->n_events++;
+}
+
+/* [{name, t_s}], or NULL before L1 ran. */
+static json_t *run_events_json(const struct run_record *rec)
+{
+	json_t *events;
+
+	if (!rec->n_events)
+		return NULL;
+	events = json_array();
+	for (size_t i = 0; i < rec->n_events; i++)
+		json_array_append_new(events, json_pack("{s:s, s:f}", "name", rec->events[i].name,
+							"t_s", rec->events[i].t_s));
+	return events;
+}
+
 static json_t *run_record_json(const struct run_record *rec)
 {
+	json_t *doc, *events = run_events_json(rec);
 	char when[32];
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	return json_pack("{s:s, s:i, s:s, s:f, s:{s:f, s:f, s:f}, s:{s:s, s:s, s:s}, s:s, s:s,"
+	doc = json_pack("{s:s, s:i, s:s, s:f, s:{s:f, s:f, s:f}, s:{s:s, s:s, s:s}, s:s, s:s,"
 			 " s:{s:s, s:s}}",
 			 "scenario", rec->scenario, "attempt", rec->attempt, "started_at", when,
 			 "duration_s", rec->duration_s,
@@ -27,6 +54,10 @@ static json_t *run_record_json(const struct run_record *rec)
 			 "qemu_version", rec->qemu_version,
 			 "l1_isa", exsc_isa_name(rec->isa), "kernel", rec->kernel_id,
 			 "images", "l1", rec->l1_image, "l2", rec->l2_image);
+	if (doc && events)
+		json_object_set(doc, "events", events);
+	json_decref(events);
+	return doc;
 }
 
 int run_record_write(const char *dir, const struct run_record *rec)
@@ -74,9 +105,51 @@ static int run_record_fill(struct run_record *rec, const char *scenario, const c
 	return 0;
 }
 
+/* One event: a name that fits, a time not before the one before it. */
+static int run_event_read(json_t *item, size_t i, struct run_record *rec, char *err, size_t size)
+{
+	struct run_event *ev = &rec->events[i];
+	json_error_t jerr;
+	const char *name;
+
+	if (json_unpack_ex(item, &jerr, JSON_STRICT, "{s:s, s:F}", "name", &name, "t_s", &ev->t_s))
+		snprintf(err, size, "events[%zu]: %s", i, jerr.text);
+	else if (!*name || field_copy(ev->name, sizeof(ev->name), name))
+		snprintf(err, size, "events[%zu].name is empty or longer than %d bytes", i,
+			 RUN_EVENT_NAME - 1);
+	else if (!(ev->t_s >= (i ? rec->events[i - 1].t_s : 0)))
+		snprintf(err, size, "events[%zu].t_s is %g, before the event before it (or 0)", i,
+			 ev->t_s);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+/* "events": optional, since an older exitscope did not write it. */
+static int run_events_read(json_t *events, struct run_record *rec, char *err, size_t size)
+{
+	json_t *item;
+	size_t i;
+
+	if (!events)
+		return 0;
+	if (!json_is_array(events) || json_array_size(events) > RUN_EVENTS_MAX) {
+		snprintf(err, size, "events is not an array of at most %d", RUN_EVENTS_MAX);
+		return -EINVAL;
+	}
+	json_array_foreach(events, i, item) {
+		if (run_event_read(item, i, rec, err, size))
+			return -EINVAL;
+		rec->n_events = i + 1;
+	}
+	return 0;
+}
+
 int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size)
 {
 	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2;
+	json_t *events = NULL;
+	char why[256];
 	char path[PATH_MAX + 16];
 	json_error_t jerr;
 	json_t *doc;
@@ -95,17 +168,20 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 	}
 	r = json_unpack_ex(doc, &jerr, JSON_STRICT,
 			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s}, s:s, s:s,"
-			   " s:{s:s, s:s}}",
+			   " s:{s:s, s:s}, s?o}",
 			   "scenario", &scenario, "attempt", &rec->attempt, "started_at", &when,
 			   "duration_s", &rec->duration_s,
 			   "stages", "l1-boot", &rec->stage_s[STAGE_L1_BOOT], "l2", &rec->stage_s[STAGE_L2],
 			   "done", &rec->stage_s[STAGE_DONE],
 			   "host", "accel", &accel, "cpu_vendor", &vendor, "qemu_version", &qemu,
-			   "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2);
+			   "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
+			   "events", &events);
 	if (r < 0)
 		snprintf(err, size, "%s: %s", path, jerr.text);
 	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)))
 		snprintf(err, size, "%s: a value is out of range (time, accelerator, ISA or id)", path);
+	else if ((r = run_events_read(events, rec, why, sizeof(why))))
+		snprintf(err, size, "%s: %s", path, why);
 	json_decref(doc);
 	return r < 0 ? -EINVAL : 0;
 }

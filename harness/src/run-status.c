@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The agent's status lines and the stages they mark (docs/design.md, "Status port"). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
@@ -25,6 +26,40 @@ void run_status_parse(const char *text, struct run_status *st)
 		}
 		text = *eol ? eol + 1 : eol;
 	}
+}
+
+/* "<uptime> <name>[ details]\n": the uptime a non-negative number, one blank, a name. */
+static bool status_event(const char *line, const char *eol, struct run_status_event *ev)
+{
+	const char *name;
+	char *end;
+	size_t len;
+
+	if (*eol != '\n' || *line < '0' || *line > '9')
+		return false;
+	ev->l1_uptime_s = strtod(line, &end);
+	if (end >= eol || *end != ' ')
+		return false;
+	name = end + 1;
+	len = strcspn(name, " \n");
+	if (!len)
+		return false;
+	snprintf(ev->name, sizeof(ev->name), "%.*s", (int)len, name);
+	return true;
+}
+
+size_t run_status_events(const char *text, struct run_status_event *ev, size_t max)
+{
+	size_t n = 0;
+
+	while (*text && n < max) {
+		const char *eol = strchrnul(text, '\n');
+
+		if (status_event(text, eol, &ev[n]))
+			n++;
+		text = *eol ? eol + 1 : eol;
+	}
+	return n;
 }
 
 const char *run_stage_name(enum run_stage stage)

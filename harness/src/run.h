@@ -91,6 +91,18 @@ enum run_stage {
 	STAGE_COUNT
 };
 
+/*
+ * An event of the attempt as L0 saw it: "l0-start" (QEMU spawned, 0 s),
+ * each status line's event when a poll first found it (POLL_MS apart, so
+ * up to 0.25 s late), "l0-end" (QEMU gone).  docs/design.md, "The timeline".
+ */
+#define RUN_EVENT_NAME 24
+#define RUN_EVENTS_MAX 40
+struct run_event {
+	char name[RUN_EVENT_NAME];
+	double t_s;		/* seconds since L0 spawned QEMU, to the millisecond */
+};
+
 /* Everything about an attempt that is not in out/: enough to assemble with nothing else. */
 struct run_record {
 	char scenario[32];
@@ -105,6 +117,8 @@ struct run_record {
 	char kernel_id[KERNEL_ID_LEN + 1];
 	char l1_image[IMAGE_ID_LEN + 1];
 	char l2_image[IMAGE_ID_LEN + 1];
+	size_t n_events;		/* 0 in a record written before L1 ran, or by an older exitscope */
+	struct run_event events[RUN_EVENTS_MAX];	/* in the order L0 saw them */
 };
 
 #define RUN_RECORD_FILE "run.json"
@@ -113,8 +127,14 @@ struct run_record {
 /* Writes @dir/run.json atomically; -errno. */
 int run_record_write(const char *dir, const struct run_record *rec);
 
-/* Reads @dir/run.json strictly: -ENOENT, or -EINVAL with @err naming what is wrong. */
+/*
+ * Reads @dir/run.json strictly: -ENOENT, or -EINVAL with @err naming what is
+ * wrong.  "events" is optional: an older exitscope did not write it.
+ */
 int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size);
+
+/* Appends event @name at @t_s seconds (rounded to the millisecond); ignored when full. */
+void run_record_event(struct run_record *rec, const char *name, double t_s);
 
 /*
  * The kernel id of the one @results/<id>/@scenario.run/ that holds a run.json:
@@ -169,6 +189,19 @@ struct run_status {
 
 /* Folds the status port's text into @st (pure; the grammar is in docs/design.md). */
 void run_status_parse(const char *text, struct run_status *st);
+
+/* A status line as an event of the timeline: its name and L1's uptime on it. */
+struct run_status_event {
+	char name[RUN_EVENT_NAME];	/* the event's first word: "start", "l2-end" */
+	double l1_uptime_s;
+};
+
+/*
+ * The events of @text's complete lines that have the grammar's form, in
+ * order, at most @max into @ev (pure): how many.  A line is one event
+ * whether the driver parses it or not; longer names are cut.
+ */
+size_t run_status_events(const char *text, struct run_status_event *ev, size_t max);
 const char *run_stage_name(enum run_stage stage);
 /* The log, in the run directory, a person should read when @stage went wrong. */
 const char *run_stage_log(enum run_stage stage);
@@ -189,10 +222,10 @@ struct l1_plan {
  * Boots L1 and follows it until it powers off, each stage under its
  * timeout; QEMU is gone on return.  RUN_OK once the agent finished (@st has
  * its rc), RUN_TIMEOUT (after dumping L1's state), RUN_L1_LOST,
- * RUN_INTERRUPTED or RUN_ENVIRONMENT.  @stage_s gets each stage's seconds.
+ * RUN_INTERRUPTED or RUN_ENVIRONMENT.  @rec gets each stage's seconds and
+ * the events L0 saw, replacing an earlier attempt's.
  */
-enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st,
-			double stage_s[STAGE_COUNT]);
+enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st, struct run_record *rec);
 
 /* ---- evidence --------------------------------------------------------- */
 
@@ -271,6 +304,14 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
  */
 json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
 			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size);
+
+/*
+ * Adds the result's "timeline" to @result: the events L0 saw (@rec), the
+ * status lines of @run_dir/status.log with L1's uptime, the probe's start
+ * and window (@ev).  Nothing is added when there is none of it.  0 or -ENOMEM.
+ */
+int run_timeline_apply(const char *run_dir, const struct run_record *rec,
+		       const struct run_evidence *ev, json_t *result);
 
 /* @result to @path as the result files are written (sorted, indented, atomic); -errno. */
 int run_result_write(const char *path, json_t *result);

@@ -175,6 +175,52 @@ static void test_show_micro(void **state)
 	captured_free(&c);
 }
 
+/*
+ * --timeline: each event by the clocks that saw it, the gap by the first
+ * clock shared with an earlier event, and the window by L2's clocks.
+ * Without it, one line of the window's length beside the usual table.
+ */
+static void test_show_timeline(void **state)
+{
+	struct captured c = SHOW("--timeline", DATA "timeline/cpuid.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.err, "");
+	assert_golden(c.out, "show-timeline-cpuid.txt");
+	assert_contains(c.out, "\n  l2-running           21.500      19.41          -      2.500 L0\n"
+			       "  probe-start               -          -     401.37          -\n"
+			       "  l2-off              474.000     471.90          -    452.500 L0\n");
+	assert_contains(c.out, "\nwindow    12.750000 s (wall, L2's CLOCK_MONOTONIC), TSC delta "
+			       "31875000000 (L2's TSC: virtual under nesting)\n");
+	assert_null(strstr(c.out, "exits in the workload window"));
+	captured_free(&c);
+	c = SHOW(DATA "timeline/cpuid.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\nrun       started 2026-11-29T11:02:05Z, 476.1 s\n"
+			       "window    12.750000 s (wall, in L2)\n\nexits in the workload window");
+	assert_null(strstr(c.out, "l0-start"));
+	captured_free(&c);
+	/* An older result's: L1's uptimes from its status.log, gaps by them; no window. */
+	c = SHOW("tests/data/runs/reasons-svm.json", "--timeline");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\n  start                     -       1.15          -          -\n"
+			       "  done                      -       5.59          -       4.44 L1\n"
+			       "window    not measured");
+	captured_free(&c);
+	c = SHOW("--timeline", DATA "k61/cpuid.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "\ntimeline  none recorded: an older result\n");
+	captured_free(&c);
+	c = SHOW(DATA "k61/cpuid.json");
+	assert_null(strstr(c.out, "window    "));
+	captured_free(&c);
+	c = SHOW("--timeline");
+	assert_int_equal(c.status, EXIT_USAGE);
+	assert_contains(c.err, "usage: exitscope show [--timeline] RESULT.json");
+	captured_free(&c);
+}
+
 static void test_show_bad_input(void **state)
 {
 	struct captured c = SHOW(DATA "bad/truncated.json");
@@ -439,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_show_workload_window),
 		cmocka_unit_test(test_show_neighbor),
 		cmocka_unit_test(test_show_micro),
+		cmocka_unit_test(test_show_timeline),
 		cmocka_unit_test(test_show_bad_input),
 		cmocka_unit_test(test_diff_golden_kernels),
 		cmocka_unit_test(test_diff_older_against_workload),

@@ -5,6 +5,7 @@
  * (tests/data/probe/NAME.json).  A mismatch leaves what was printed in
  * build/tests/NAME.actual, to diff and, once understood, to copy over.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "document.h"
@@ -60,6 +62,22 @@ static void replay_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 	assert_int_equal(leaf, replay.leaf[replay.next]);
 	assert_int_equal(subleaf, replay.subleaf[replay.next]);
 	*out = replay.regs[replay.next++];
+}
+
+/* Two readings 0.25 ms and 750000 TSC ticks apart; where in the replay each was taken. */
+static struct {
+	size_t nr;
+	size_t at[2];
+} clocks;
+
+static void fake_clock(struct probe_clock *out)
+{
+	static const struct probe_clock readings[2] = { { 5000000000u, 10000 },
+							{ 5000250000u, 760000 } };
+
+	assert_true(clocks.nr < 2);
+	clocks.at[clocks.nr] = replay.next;
+	*out = readings[clocks.nr++];
 }
 
 static char *slurp(const char *path)
@@ -121,6 +139,33 @@ static void assert_golden(json_t *doc, const char *name)
 	free(printed);
 }
 
+static void test_uptime_is_the_first_number(void **state)
+{
+	char path[] = "/tmp/exitscope-test-uptime-XXXXXX";
+	double s = -1;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("12.34 45.67\n", f);
+	fclose(f);
+	assert_int_equal(probe_uptime(path, &s), 0);
+	assert_float_equal(s, 12.34, 1e-9);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("up 3 days\n", f);
+	fclose(f);
+	assert_int_equal(probe_uptime(path, &s), -EINVAL);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("-1.5 2.0\n", f);
+	fclose(f);
+	assert_int_equal(probe_uptime(path, &s), -EINVAL);
+	unlink(path);
+	assert_int_equal(probe_uptime(path, &s), -ENOENT);
+}
+
 static void test_snapshot_of_an_svm_host(void **state)
 {
 	struct exsc_info info;
@@ -147,9 +192,18 @@ static void test_run_cpuid_on_a_vmx_host(void **state)
 	replay_load("tests/data/probe/run-cpuid-vmx.tuples");
 	assert_int_equal(probe_detect(replay_cpuid, &info), 0);
 	assert_int_equal(workload_ctx_init(&ctx, workload_find("cpuid"), &args), 0);
-	assert_int_equal(probe_run_doc(replay_cpuid, &info, &ctx, 0, &doc), 0);
+	clocks.nr = 0;
+	assert_int_equal(probe_run_doc(replay_cpuid, fake_clock, &info, &ctx, 0, &doc), 0);
 	assert_int_equal(replay.next, replay.nr);
 	assert_int_equal(replay.other, 1000);
+	/*
+	 * The clocks are read between the snapshots, never inside one: after the
+	 * detection and the whole opening snapshot, before the closing one's first.
+	 */
+	assert_int_equal(clocks.nr, 2);
+	assert_int_equal(clocks.at[0], 1 + probe_snapshot_reads(EXSC_ISA_VMX));
+	assert_int_equal(clocks.at[1], clocks.at[0]);
+	assert_int_equal(replay.nr - clocks.at[1], probe_snapshot_reads(EXSC_ISA_VMX));
 	assert_golden(doc, "run-cpuid-vmx");
 	assert_valid(doc, PROBE_DOC_RUN);
 	assert_true(probe_run_passed(doc));
@@ -160,6 +214,7 @@ static void test_run_cpuid_on_a_vmx_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uptime_is_the_first_number),
 		cmocka_unit_test(test_snapshot_of_an_svm_host),
 		cmocka_unit_test(test_run_cpuid_on_a_vmx_host),
 	};

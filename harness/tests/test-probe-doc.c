@@ -101,6 +101,34 @@ static void test_a_recorded_run_passes(void **state)
 	assert_true(doc->cpuid_exact);
 	assert_null(doc->samples);
 	assert_int_equal(doc->sample_ms, 0);
+	assert_true(doc->has_window);
+	assert_int_equal(doc->window_wall_ns, 250000);
+	assert_int_equal(doc->window_tsc, 750000);
+	assert_false(doc->has_l2_uptime);
+	json_decref(j);
+}
+
+/* window and l2_uptime_s are optional: older probes wrote neither. */
+static void test_the_clocks_are_optional(void **state)
+{
+	json_t *j = load("run-cpuid-vmx");
+
+	(void)state;
+	json_object_del(j, "window");
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	assert_false(doc->has_window);
+	assert_int_equal(doc->window_wall_ns, 0);
+	json_object_set_new(j, "l2_uptime_s", json_real(12.5));
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	assert_true(doc->has_l2_uptime);
+	assert_float_equal(doc->l2_uptime_s, 12.5, 0);
+	json_decref(j);
+	j = load("snapshot-svm");
+	json_object_set_new(j, "l2_uptime_s", json_integer(7));
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	assert_true(doc->has_l2_uptime);
+	assert_float_equal(doc->l2_uptime_s, 7, 0);
+	assert_false(doc->has_window);
 	json_decref(j);
 }
 
@@ -280,6 +308,26 @@ static void test_values_out_of_place_are_named(void **state)
 	j = load("run-cpuid-vmx");
 	json_object_set_new(j, "sample_ms", json_integer(10));
 	assert_refused(j, -EINVAL, "sample_ms without samples");
+	/* The clocks: a window of two counters, an uptime that is one. */
+	j = load("run-cpuid-vmx");
+	json_object_set_new(at(j, "window"), "tsc", json_integer(-5));
+	assert_refused(j, -EINVAL, "window.tsc is negative");
+	j = load("run-cpuid-vmx");
+	json_object_del(at(j, "window"), "wall_ns");
+	assert_refused(j, -EINVAL, "window: Object item not found: wall_ns");
+	j = load("run-cpuid-vmx");
+	json_object_set_new(at(j, "window"), "wall_s", json_real(0.1));
+	assert_refused(j, -EINVAL, "window: 1 object item(s) left unpacked: wall_s");
+	j = load("run-cpuid-vmx");
+	json_object_set_new(j, "l2_uptime_s", json_string("12.5"));
+	assert_refused(j, -EINVAL, "l2_uptime_s is a string, not a number");
+	j = load("snapshot-svm");
+	json_object_set_new(j, "l2_uptime_s", json_real(-1));
+	assert_refused(j, -EINVAL, "l2_uptime_s is -1, not an uptime");
+	/* A snapshot has no workload, so no window. */
+	j = load("snapshot-svm");
+	json_object_set_new(j, "window", json_pack("{s:i, s:i}", "wall_ns", 1, "tsc", 1));
+	assert_refused(j, -EINVAL, "window");
 	j = load("run-cpuid-vmx");
 	json_object_set_new(j, "samples", json_array());
 	assert_refused(j, -EINVAL, "samples without sample_ms");
@@ -304,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_recorded_snapshot_passes),
 		cmocka_unit_test(test_a_recorded_run_passes),
+		cmocka_unit_test(test_the_clocks_are_optional),
 		cmocka_unit_test(test_a_run_with_samples_passes),
 		cmocka_unit_test(test_samples_may_say_their_own),
 		cmocka_unit_test(test_a_missing_key_is_named),

@@ -263,7 +263,7 @@ static void test_run_with_samples_stays_exact(void **state)
 
 	(void)state;
 	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 1, &doc), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, probe_clock_hw, &info, &ctx, 1, &doc), 0);
 	samples = json_object_get(doc, "samples");
 	/* One sample when the thread starts and one after it stops, at least. */
 	assert_true(json_array_size(samples) >= 2);
@@ -295,7 +295,7 @@ static void test_run_without_samples(void **state)
 
 	(void)state;
 	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 0, &doc), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, probe_clock_hw, &info, &ctx, 0, &doc), 0);
 	assert_null(json_object_get(doc, "samples"));
 	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
 			 PROBE_WINDOW_CPUID_EXITS);
@@ -325,7 +325,7 @@ static void test_run_reports_an_inexact_cpuid_count(void **state)
 
 	(void)state;
 	assert_int_equal(workload_ctx_init(&ctx, &w, &args), 0);
-	assert_int_equal(probe_run_doc(model_cpuid, &info, &ctx, 0, &doc), 0);
+	assert_int_equal(probe_run_doc(model_cpuid, probe_clock_hw, &info, &ctx, 0, &doc), 0);
 	assert_true(json_is_false(json_object_get(doc, "cpuid_exact")));
 	assert_false(probe_run_passed(doc));
 	json_decref(doc);

@@ -104,6 +104,48 @@ static void test_facts_figures_and_ties(void **state)
 	json_decref(r.workload.figures);
 }
 
+/*
+ * The window's own length by L2's clock, when the probe measured it: before
+ * the samples' span (within the window) and the run's duration (with boot).
+ */
+static void test_facts_from_the_window(void **state)
+{
+	struct report_facts f;
+	struct result r;
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+	json_t *samples;
+	char why[256];
+
+	(void)state;
+	facts_of(DATA "timeline/cpuid.json", &r, &f);
+	assert_int_equal(f.window, REPORT_WINDOW_WALL);
+	assert_float_equal(f.seconds, 12.75, 1e-12);
+	assert_float_equal(f.per_second, (double)r.exits.total / 12.75, 1e-9);
+	report_write_scenario(out, &(struct report_entry){ &r, &f, "cpuid", NULL, NULL });
+	fclose(out);
+	assert_contains(text, "- exits per second: 8109.8 over the workload window, 12.750 s (its "
+			      "wall time in L2)\n");
+	free(text);
+	/* Samples span less than the window: the window's length still wins. */
+	samples = json_pack("[{s:i, s:i}, {s:i, s:i}]", "t_ms", 0, "total", 0, "t_ms", 2000,
+			    "total", 50);
+	r.samples = samples;
+	r.nr_samples = 2;
+	assert_int_equal(report_facts(&r, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.window, REPORT_WINDOW_WALL);
+	/* Without the window, what report did before: here the samples' span. */
+	r.timeline.window_present = false;
+	assert_int_equal(report_facts(&r, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.window, REPORT_WINDOW_SAMPLES);
+	assert_float_equal(f.seconds, 2.0, 1e-12);
+	r.samples = NULL;
+	r.nr_samples = 0;
+	json_decref(samples);
+	result_free(&r);
+}
+
 static void test_section_text(void **state)
 {
 	struct report_facts f;
@@ -359,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_facts_without_samples),
 		cmocka_unit_test(test_facts_with_samples),
 		cmocka_unit_test(test_facts_figures_and_ties),
+		cmocka_unit_test(test_facts_from_the_window),
 		cmocka_unit_test(test_section_text),
 		cmocka_unit_test(test_section_micro),
 		cmocka_unit_test(test_report_golden),

@@ -335,6 +335,93 @@ static void test_validate_time(void **state)
 }
 
 /* A directory or a FIFO is not a result: said so, and a FIFO is never waited on. */
+static json_t *timeline_doc(void)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(DATA "timeline/cpuid.json", 0, &jerr);
+
+	assert_non_null(doc);
+	return doc;
+}
+
+/* Event @i of @doc's timeline, to break. */
+static json_t *timeline_event(json_t *doc, size_t i)
+{
+	return json_array_get(json_object_get(json_object_get(doc, "timeline"), "events"), i);
+}
+
+/* The timeline: optional, each clock a number or null and only going forward. */
+static void test_validate_timeline(void **state)
+{
+	struct result_error err;
+	struct result r;
+	json_t *doc;
+
+	(void)state;
+	assert_int_equal(result_load(DATA "timeline/cpuid.json", &r, &err), 0);
+	assert_true(r.timeline.present);
+	assert_int_equal(r.timeline.nr_events, 11);
+	assert_string_equal(r.timeline.events[0].name, "l0-start");
+	assert_float_equal(r.timeline.events[0].t_s, 0, 0);
+	assert_true(r.timeline.events[0].l1_uptime_s < 0);
+	assert_float_equal(r.timeline.events[1].l1_uptime_s, 3.32, 1e-9);
+	assert_string_equal(r.timeline.events[6].name, "probe-start");
+	assert_true(r.timeline.events[6].t_s < 0);
+	assert_float_equal(r.timeline.events[6].l2_uptime_s, 401.37, 1e-9);
+	assert_true(r.timeline.events[7].l2_uptime_s < 0);
+	assert_true(r.timeline.window_present);
+	assert_float_equal(r.timeline.window_wall_s, 12.75, 1e-12);
+	assert_int_equal(r.timeline.window_tsc, 31875000000);
+	result_free(&r);
+	/* Without one, as older results are. */
+	assert_int_equal(result_load(DATA "k612/cpuid.json", &r, &err), 0);
+	assert_false(r.timeline.present);
+	assert_false(r.timeline.window_present);
+	result_free(&r);
+	doc = timeline_doc();
+	json_object_del(json_object_get(doc, "timeline"), "window");
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_true(r.timeline.present);
+	assert_false(r.timeline.window_present);
+	result_free(&r);
+	json_decref(doc);
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 3), "t_s", json_real(1.5));
+	assert_invalid(doc, -EINVAL, "timeline.events[3].t_s is 1.5, before an earlier event's 18.5");
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 8), "l1_uptime_s", json_real(3));
+	assert_invalid(doc, -EINVAL, "timeline.events[8].l1_uptime_s is 3, before");
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 2), "t_s", json_string("18.5"));
+	assert_invalid(doc, -EINVAL, "timeline.events[2].t_s is not a non-negative number or null");
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 6), "l2_uptime_s", json_null());
+	assert_invalid(doc, -EINVAL, "timeline.events[6].l2_uptime_s is not a non-negative number");
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 1), "t_s", json_real(-0.5));
+	assert_invalid(doc, -EINVAL, "timeline.events[1].t_s is not a non-negative number");
+	doc = timeline_doc();
+	json_object_del(timeline_event(doc, 1), "l1_uptime_s");
+	assert_invalid(doc, -EINVAL, "timeline.events[1]: Object item not found: l1_uptime_s");
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 1), "name", json_string(""));
+	assert_invalid(doc, -EINVAL, "timeline.events[1].name is empty");
+	doc = timeline_doc();
+	json_object_set_new(json_object_get(json_object_get(doc, "timeline"), "window"), "tsc",
+			    json_integer(-1));
+	assert_invalid(doc, -EINVAL, "timeline.window.tsc is negative");
+	doc = timeline_doc();
+	json_object_set_new(json_object_get(doc, "timeline"), "start", json_true());
+	assert_invalid(doc, -EINVAL, "timeline: 1 object item(s) left unpacked: start");
+	/* Only a probe measures a window: not the micro stage. */
+	doc = json_load_file(DATA "micro/svm.json", 0, NULL);
+	assert_non_null(doc);
+	json_object_set_new(doc, "timeline", json_pack("{s:[], s:{s:f, s:i}}", "events", "window",
+						       "wall_s", 1.0, "tsc", 2));
+	assert_invalid(doc, -EINVAL, "timeline.window is there, but a micro stage's result has no "
+		       "probe window");
+}
+
 static void test_load_not_a_file(void **state)
 {
 	char dir[] = "/tmp/exitscope-test-result.XXXXXX", fifo[64];
@@ -403,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_validate_totals),
 		cmocka_unit_test(test_validate_stock_totals),
 		cmocka_unit_test(test_validate_time),
+		cmocka_unit_test(test_validate_timeline),
 		cmocka_unit_test(test_load_not_a_file),
 		cmocka_unit_test(test_load_count_above_int64),
 		cmocka_unit_test(test_reason_label),

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -265,6 +266,193 @@ static void test_boot_of_a_vm_scope_run_starts_at_zero(void **state)
 	run_remove(dir);
 }
 
+/* Replaces @dir/@name with @text. */
+static void run_write(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+}
+
+/*
+ * cpuid.run as a run of today's exitscope would leave it: the agent's new
+ * status lines, the events L0 saw in run.json, and the probe's clocks in its
+ * document.  The times are made up, but consistent with the recording.
+ */
+static void timeline_edit(const char *dir, const char *const *names, size_t n)
+{
+	static const double t_s[] = { 0, 5.25, 18.5, 18.75, 19, 21.5, 474, 474.75, 475.5, 476 };
+	struct run_record rec;
+	char err[512];
+
+	run_write(dir, "status.log", "3.32 start\n16.49 libvirt-up\n16.70 l2-start\n"
+		  "16.93 virt-install\n19.41 l2-running\n471.90 l2-off\n472.76 l2-end rc=0\n"
+		  "473.38 done rc=0\n");
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++)
+		run_record_event(&rec, names[i], t_s[i]);
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	run_edit(dir, "l2-probe.out", "0,/^{$/s//{\\n  \"l2_uptime_s\": 401.37,\\n  \"window\": "
+		 "{\"tsc\": 31875000000, \"wall_ns\": 12750000000},/");
+}
+
+static const char *const timeline_names[] = { "l0-start", "start", "libvirt-up", "l2-start",
+					      "virt-install", "l2-running", "l2-off", "l2-end",
+					      "done", "l0-end" };
+
+/* @result's timeline event @i: its @key as a number, or -1 for null. */
+static double timeline_at(json_t *result, size_t i, const char *key)
+{
+	json_t *ev = json_array_get(json_object_get(json_object_get(result, "timeline"), "events"),
+				    i);
+	json_t *value = json_object_get(ev, key);
+
+	assert_non_null(value);
+	return json_is_null(value) ? -1 : json_number_value(value);
+}
+
+static const char *timeline_name(json_t *result, size_t i)
+{
+	json_t *events = json_object_get(json_object_get(result, "timeline"), "events");
+
+	return json_string_value(json_object_get(json_array_get(events, i), "name"));
+}
+
+/*
+ * The timeline joins three sources: L0's times from run.json, L1's uptimes
+ * from status.log and L2's from the probe; probe-start goes after L2 began
+ * running, and the window comes from the probe's clocks.  The result is
+ * tests/data/results/timeline/cpuid.json, which show and report read.
+ */
+static void test_timeline_joins_the_clocks(void **state)
+{
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result, *window;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, timeline_names, 10);
+	result = run_assemble_ok(dir, &ev);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(result, "timeline"),
+							 "events")), 11);
+	assert_string_equal(timeline_name(result, 0), "l0-start");
+	assert_float_equal(timeline_at(result, 0, "t_s"), 0, 0);
+	assert_float_equal(timeline_at(result, 0, "l1_uptime_s"), -1, 0);
+	assert_string_equal(timeline_name(result, 1), "start");
+	assert_float_equal(timeline_at(result, 1, "t_s"), 5.25, 1e-9);
+	assert_float_equal(timeline_at(result, 1, "l1_uptime_s"), 3.32, 1e-9);
+	assert_string_equal(timeline_name(result, 5), "l2-running");
+	assert_string_equal(timeline_name(result, 6), "probe-start");
+	assert_float_equal(timeline_at(result, 6, "t_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 6, "l1_uptime_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 6, "l2_uptime_s"), 401.37, 1e-9);
+	assert_string_equal(timeline_name(result, 7), "l2-off");
+	assert_float_equal(timeline_at(result, 7, "t_s"), 474, 1e-9);
+	assert_string_equal(timeline_name(result, 10), "l0-end");
+	assert_float_equal(timeline_at(result, 10, "t_s"), 476, 1e-9);
+	window = json_object_get(json_object_get(result, "timeline"), "window");
+	assert_float_equal(json_real_value(json_object_get(window, "wall_s")), 12.75, 1e-12);
+	assert_int_equal(json_integer_value(json_object_get(window, "tsc")), 31875000000);
+	if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+		assert_int_equal(run_result_write("tests/data/results/timeline/cpuid.json", result), 0);
+	{
+		char *text = result_text(result), *expected;
+
+		assert_int_equal(util_read_file("tests/data/results/timeline/cpuid.json", &expected,
+						NULL), 0);
+		assert_int_equal(strncmp(text, expected, strlen(text)), 0);
+		free(expected);
+		free(text);
+	}
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+/*
+ * L0's times pair with the status lines by order and name: where the two
+ * part (a record of another status.log), L0's time is null from there on.
+ * No status.log and no events: no timeline.
+ */
+static void test_timeline_pairs_by_name(void **state)
+{
+	static const char *const skewed[] = { "l0-start", "start", "libvirt-up", "virt-install",
+					      "l2-start" };
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, skewed, 5);
+	result = run_assemble_ok(dir, &ev);
+	assert_float_equal(timeline_at(result, 2, "t_s"), 18.5, 1e-9);
+	assert_string_equal(timeline_name(result, 3), "l2-start");
+	assert_float_equal(timeline_at(result, 3, "t_s"), -1, 0);
+	assert_float_equal(timeline_at(result, 3, "l1_uptime_s"), 16.7, 1e-9);
+	assert_float_equal(timeline_at(result, 4, "t_s"), -1, 0);
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+	run_copy("reasons-svm", dir, sizeof(dir));
+	run_unlink(dir, "status.log");
+	result = run_assemble_ok(dir, &ev);
+	assert_null(json_object_get(result, "timeline"));
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+/*
+ * run_l1() with a stand-in for QEMU (first on PATH) that writes three status
+ * lines a second apart: L0 records each event once, in order, by its own clock
+ * since the spawn, within the poll's resolution, between l0-start and l0-end.
+ */
+static void test_l1_records_what_l0_saw(void **state)
+{
+	char dir[] = "/tmp/exitscope-test-l1.XXXXXX", path[PATH_MAX], status[PATH_MAX + 16];
+	char *old_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	const char *fake = "#!/bin/sh\nfor line in '1.00 start' '2.00 l2-start' '3.00 done rc=0'; do\n"
+			   "\techo \"$line\" >>\"$FAKE_STATUS\"; sleep 1\ndone\n";
+	volatile sig_atomic_t stop = 0;
+	struct l1_plan p = { .name = "cpuid", .run_dir = dir, .kernel_dir = dir, .l2_dir = dir,
+			     .accel = ACCEL_TCG, .l2_timeout_s = 60, .stop = &stop };
+	struct run_record rec = { .n_events = 3 };
+	struct run_status st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/qemu-system-x86_64", dir);
+	assert_int_equal(util_write_atomic(path, fake, strlen(fake)), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(status, sizeof(status), "%s/status.log", dir);
+	setenv("FAKE_STATUS", status, 1);
+	snprintf(path, sizeof(path), "%s:%s", dir, old_path);
+	setenv("PATH", path, 1);
+	assert_int_equal(run_l1(&p, &st, &rec), RUN_OK);
+	setenv("PATH", old_path, 1);
+	assert_int_equal(st.agent_rc, 0);
+	/* The attempt's own events: the three a record held before are gone. */
+	assert_int_equal(rec.n_events, 5);
+	assert_string_equal(rec.events[0].name, "l0-start");
+	assert_float_equal(rec.events[0].t_s, 0, 0);
+	assert_string_equal(rec.events[1].name, "start");
+	assert_string_equal(rec.events[2].name, "l2-start");
+	assert_string_equal(rec.events[3].name, "done");
+	assert_string_equal(rec.events[4].name, "l0-end");
+	for (size_t i = 1; i < 5; i++)
+		assert_true(rec.events[i].t_s >= rec.events[i - 1].t_s);
+	/* A second apart by the stand-in's clock; a 250 ms poll sees them 0.75 s apart at least. */
+	assert_true(rec.events[2].t_s - rec.events[1].t_s >= 0.5);
+	assert_true(rec.events[3].t_s - rec.events[2].t_s >= 0.5);
+	assert_true(rec.events[4].t_s < 30);
+	assert_true(rec.stage_s[STAGE_L1_BOOT] > 0 && rec.stage_s[STAGE_L2] >= 0.5);
+	free(old_path);
+	assert_int_equal(exec_run((char *const[]){ "rm", "-rf", dir, NULL }, NULL, NULL), 0);
+}
+
 static enum run_outcome classify(const char *dir, const char *status_text)
 {
 	struct run_status st;
@@ -466,6 +654,18 @@ static void test_record_round_trip_and_strictness(void **state)
 	assert_int_equal(run_record_write(tmpl, &rec), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
 	assert_memory_equal(&rec, &back, sizeof(rec));
+	/* The events L0 saw, to the millisecond; a record without them is an older one. */
+	assert_int_equal(back.n_events, 0);
+	run_record_event(&rec, "l0-start", 0);
+	run_record_event(&rec, "start", 5.2504);
+	run_record_event(&rec, "done", 470.0006);
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.n_events, 3);
+	assert_string_equal(back.events[1].name, "start");
+	assert_float_equal(back.events[1].t_s, 5.25, 1e-12);
+	assert_float_equal(back.events[2].t_s, 470.001, 1e-12);
+	assert_memory_equal(&rec, &back, sizeof(rec));
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
 	assert_int_equal(util_write_atomic(path, bad, strlen(bad)), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
@@ -473,6 +673,58 @@ static void test_record_round_trip_and_strictness(void **state)
 	unlink(path);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -ENOENT);
 	rmdir(tmpl);
+}
+
+/* run.json as written, with its events array replaced by @events: read, or why not. */
+static int record_with_events(const char *events, char *err, size_t size)
+{
+	struct run_record rec = { .attempt = 1, .started = 1764400000, .duration_s = 1,
+				  .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM }, back;
+	char tmpl[] = "/tmp/exitscope-test-events.XXXXXX", path[PATH_MAX];
+	json_t *doc;
+	int r;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(rec.scenario, sizeof(rec.scenario), "cpuid");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
+	doc = json_load_file(path, 0, NULL);
+	assert_non_null(doc);
+	json_object_set_new(doc, "events", json_loads(events, 0, NULL));
+	assert_non_null(json_object_get(doc, "events"));
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	r = run_record_read(tmpl, &back, err, size);
+	unlink(path);
+	rmdir(tmpl);
+	return r;
+}
+
+static void test_record_events_are_strict(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(record_with_events("[{\"name\": \"l0-start\", \"t_s\": 0}, "
+					    "{\"name\": \"start\", \"t_s\": 5.25}]",
+					    err, sizeof(err)), 0);
+	assert_int_equal(record_with_events("[]", err, sizeof(err)), 0);
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": 5, \"x\": 1}]",
+					    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events[0]"));
+	assert_int_equal(record_with_events("[{\"name\": \"\", \"t_s\": 5}]", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "events[0].name is empty"));
+	assert_int_equal(record_with_events("[{\"name\": \"a-name-longer-than-it-may-be\", "
+					    "\"t_s\": 5}]", err, sizeof(err)), -EINVAL);
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": 5}, "
+					    "{\"name\": \"done\", \"t_s\": 4}]",
+					    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events[1].t_s is 4, before"));
+	assert_int_equal(record_with_events("[{\"name\": \"start\", \"t_s\": -1}]", err,
+					    sizeof(err)), -EINVAL);
+	assert_int_equal(record_with_events("{}", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "events is not an array"));
 }
 
 static void test_one_exit_code_per_outcome(void **state)
@@ -516,6 +768,10 @@ int main(void)
 		cmocka_unit_test(test_neighbor_losses_are_not_l2s_triple_fault),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
+		cmocka_unit_test(test_record_events_are_strict),
+		cmocka_unit_test(test_timeline_joins_the_clocks),
+		cmocka_unit_test(test_timeline_pairs_by_name),
+		cmocka_unit_test(test_l1_records_what_l0_saw),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
 		cmocka_unit_test(test_l1_isa_is_decided_once),
 	};

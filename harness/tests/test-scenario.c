@@ -146,6 +146,36 @@ static void test_status_lines_move_the_stage(void **state)
 	assert_string_equal(st.error, "libvirt libvirtd did not answer");
 }
 
+/* Every complete line of the status grammar is an event of the timeline, with L1's uptime. */
+static void test_status_lines_are_events(void **state)
+{
+	struct run_status_event ev[8];
+	struct run_status st;
+	const char *text = "3.32 start\n16.70 l2-start\n16.93 virt-install\n19.41 l2-running\n"
+			   "not a status line\n20.0 \n824.40 neighbor-end rc=0 exitmicro: lost\n"
+			   "825.46 a-name-much-longer-than-the-field\n826.0 done rc=0";
+
+	(void)state;
+	assert_int_equal(run_status_events(text, ev, 8), 6);
+	assert_string_equal(ev[0].name, "start");
+	assert_float_equal(ev[0].l1_uptime_s, 3.32, 1e-9);
+	assert_string_equal(ev[3].name, "l2-running");
+	assert_float_equal(ev[3].l1_uptime_s, 19.41, 1e-9);
+	/* The name is the first word; the details are not part of it. */
+	assert_string_equal(ev[4].name, "neighbor-end");
+	assert_float_equal(ev[4].l1_uptime_s, 824.4, 1e-9);
+	assert_int_equal(strlen(ev[5].name), RUN_EVENT_NAME - 1);
+	assert_true(!strncmp(ev[5].name, "a-name-much-longer", 18));
+	/* At most as many as asked for, the first ones. */
+	assert_int_equal(run_status_events(text, ev, 2), 2);
+	assert_string_equal(ev[1].name, "l2-start");
+	assert_int_equal(run_status_events("", ev, 8), 0);
+	/* The new events leave the stage to start and done. */
+	run_status_parse(text, &st);
+	assert_int_equal(st.stage, STAGE_L2);
+	assert_int_equal(st.agent_rc, -1);
+}
+
 static void test_micro_args_name_k_and_the_actions(void **state)
 {
 	static const char *const bad[] = { "0", "-1 cpuid", "10x", "4294967296", "10 CPUID",
@@ -182,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
 		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),
 		cmocka_unit_test(test_status_lines_move_the_stage),
+		cmocka_unit_test(test_status_lines_are_events),
 		cmocka_unit_test(test_micro_args_name_k_and_the_actions),
 	};
 
