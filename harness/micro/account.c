@@ -5,6 +5,7 @@
 #include <asm/vmx.h>
 
 #include "account.h"
+#include "exitscope/micro-verdict.h"
 #include "exitscope/reasons.h"
 
 static uint32_t reason_io(enum exsc_isa isa)
@@ -84,8 +85,7 @@ int micro_verdict(enum exsc_isa isa, uint32_t reason, const struct micro_sample 
 		r = delta(s->cycles_before, s->cycles_after, 0, &v->cycles);
 	if (r)
 		return r;
-	v->exact = v->cpuid == (int64_t)s->caused && v->debugfs == (int64_t)s->caused &&
-		   v->traced == (int64_t)s->caused;
+	v->exact = micro_views_exact((int64_t)s->caused, v->cpuid, v->debugfs, v->traced);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "document.h"
+#include "exitscope/micro-verdict.h"
 #include "exitscope/reasons.h"
 
 static enum exsc_isa doc_isa(json_t *doc)
@@ -92,12 +93,13 @@ int micro_doc_add_error(json_t *doc, const char *action, const char *error)
 bool micro_doc_finish(json_t *doc, double seconds)
 {
 	json_t *reasons = json_object_get(doc, "reasons"), *entry;
-	bool exact = json_array_size(reasons) > 0 &&
-		     json_array_size(json_object_get(doc, "errors")) == 0;
-	size_t i;
+	size_t i, nr_exact = 0;
+	bool exact;
 
 	json_array_foreach(reasons, i, entry)
-		exact = exact && json_is_true(json_object_get(entry, "exact"));
+		nr_exact += json_is_true(json_object_get(entry, "exact"));
+	exact = micro_run_exact(json_array_size(reasons), nr_exact,
+				json_array_size(json_object_get(doc, "errors")));
 	json_object_set_new(doc, "exact", json_boolean(exact));
 	json_object_set_new(doc, "seconds", json_real(seconds));
 	return exact;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exitscope/micro-verdict.h"
 #include "micro-doc.h"
 
 /* An action measured reads the counters twice from inside its guest (micro/account.h). */
@@ -38,8 +39,7 @@ static int entry_unpack(json_t *entry, struct micro_entry *e, char *err, size_t 
 		snprintf(err, size, "reasons[%zu] (%s): a value is out of range", i, e->action);
 		return -EINVAL;
 	}
-	if (!e->exact != !(e->caused == e->cpuid && e->caused == e->debugfs &&
-			   e->caused == e->traced)) {
+	if (!e->exact != !micro_views_exact(e->caused, e->cpuid, e->debugfs, e->traced)) {
 		snprintf(err, size, "reasons[%zu] (%s): \"exact\" is %s but the counts say otherwise", i,
 			 e->action, e->exact ? "true" : "false");
 		return -EINVAL;
@@ -104,23 +104,21 @@ static int top_unpack(json_t *doc, enum exsc_isa *isa, int *exact, char *err, si
 
 int micro_doc_check(json_t *doc, enum exsc_isa *isa_out, char *err, size_t size)
 {
+	json_t *reasons = json_object_get(doc, "reasons"), *entry;
 	struct micro_entry e;
 	enum exsc_isa isa;
-	bool all_exact;
-	json_t *entry;
-	size_t i;
+	size_t i, nr_exact = 0;
 	int exact, r = top_unpack(doc, &isa, &exact, err, size);
 
 	if (r < 0 || (r = lists_check(doc, err, size)) < 0)
 		return r;
-	all_exact = json_array_size(json_object_get(doc, "reasons")) > 0 &&
-		    json_array_size(json_object_get(doc, "errors")) == 0;
-	json_array_foreach(json_object_get(doc, "reasons"), i, entry) {
+	json_array_foreach(reasons, i, entry) {
 		if ((r = entry_unpack(entry, &e, err, size, i)) < 0)
 			return r;
-		all_exact = all_exact && e.exact;
+		nr_exact += e.exact;
 	}
-	if (!exact != !all_exact) {
+	if (!exact != !micro_run_exact(json_array_size(reasons), nr_exact,
+				       json_array_size(json_object_get(doc, "errors")))) {
 		snprintf(err, size, "\"exact\" is %s but the reasons and errors say otherwise",
 			 exact ? "true" : "false");
 		return -EINVAL;

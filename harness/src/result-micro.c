@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitscope/micro-verdict.h"
 #include "result-parse.h"
 
 static int micro_reason_number(json_int_t value, const char *where, uint32_t *out,
@@ -42,7 +43,7 @@ static int micro_reason(json_t *item, const char *where, struct result_micro_rea
 	out->debugfs = debugfs;
 	out->traced = traced;
 	out->exact = exact;
-	same = cpuid == caused && debugfs == caused && traced == caused;
+	same = micro_views_exact(caused, cpuid, debugfs, traced);
 	if (out->exact != same)
 		return result_fail(err, -EINVAL, "%s.exact is %s, but caused %lld, cpuid %lld, "
 				   "debugfs %lld, traced %lld are %s", where,
@@ -155,7 +156,7 @@ int result_parse_micro(json_t *obj, struct result *r, struct result_error *err)
 			&m->nr_unsupported, err) ||
 	    micro_notes(errors, "errors", micro_error, &m->errors, &m->nr_errors, err))
 		return -EINVAL;
-	earned = m->nr_reasons && m->nr_exact == m->nr_reasons && !m->nr_errors;
+	earned = micro_run_exact(m->nr_reasons, m->nr_exact, m->nr_errors);
 	if (m->exact != earned)
 		return result_fail(err, -EINVAL, "micro.exact is %s, but %zu of %zu reasons are "
 				   "exact with %zu error(s); exact needs at least one reason, all "
