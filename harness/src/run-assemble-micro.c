@@ -7,7 +7,7 @@
  * views.  Nothing here prints.
  */
 #include <stdio.h>
-#include <time.h>
+#include <stdlib.h>
 
 #include "result.h"
 #include "run.h"
@@ -25,40 +25,42 @@ static json_t *micro_workload(json_t *doc)
 			 "seconds", json_object_get(doc, "seconds"));
 }
 
-static json_t *micro_host(const struct run_record *rec)
-{
-	return json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
-			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
-}
-
 json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
 			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size)
 {
-	static struct exit_table counted, traced;
 	const char *release = json_string_value(json_object_get(kernel, "release"));
-	json_t *exits, *oracle;
-	char when[32];
+	/* Two tables of EXIT_TABLE_MAX rows: too large for the stack. */
+	struct micro_tables {
+		struct exit_table counted, traced;
+	} *t = calloc(1, sizeof(*t));
+	json_t *exits, *oracle, *body, *result = NULL;
 
+	if (!t)
+		return NULL;
 	if (ev->micro_isa != rec->isa) {
 		snprintf(err, size, "exitmicro ran on %s but L1 runs %s (%s)",
 			 exsc_isa_name(ev->micro_isa), exsc_isa_name(rec->isa), accel_name(rec->accel));
-		return NULL;
+		goto out;
 	}
-	if (micro_doc_tables(ev->micro_doc, &counted, &traced) < 0) {
+	if (micro_doc_tables(ev->micro_doc, &t->counted, &t->traced) < 0) {
 		snprintf(err, size, "exitmicro's document names more reasons than a window holds");
-		return NULL;
+		goto out;
 	}
 	verdict->micro = true;
 	verdict->micro_exact = json_is_true(json_object_get(ev->micro_doc, "exact"));
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	exits = window_json(rec->isa, &counted);
-	oracle = oracle_json(rec->isa, release, exits, &traced, &verdict->oracle_match);
-	snprintf(err, size, "out of memory assembling the result");
-	return json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:I, s:o}",
-			 "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
-			 "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
-			 "host", micro_host(rec), "l1", "isa", exsc_isa_name(rec->isa),
-			 "workload", micro_workload(ev->micro_doc), "exits", exits, "oracle", oracle,
-			 "probe_cpuid_exits", (json_int_t)micro_doc_own_cpuid(ev->micro_doc),
+	exits = window_json(rec->isa, &t->counted);
+	oracle = oracle_json(rec->isa, release, exits, &t->traced, &verdict->oracle_match);
+	body = json_pack("{s:o, s:o, s:o, s:I, s:o}", "workload", micro_workload(ev->micro_doc),
+			 "exits", exits, "oracle", oracle, "probe_cpuid_exits",
+			 (json_int_t)micro_doc_own_cpuid(ev->micro_doc),
 			 "micro", micro_doc_result(ev->micro_doc));
+	result = run_result_head(rec, kernel);
+	if (!result || !body || json_object_update(result, body)) {
+		json_decref(result);
+		result = NULL;
+	}
+	json_decref(body);
+out:
+	free(t);
+	return result;
 }

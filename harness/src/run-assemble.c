@@ -118,30 +118,38 @@ static int probe_own_apply(const char *run_dir, const struct run_record *rec,
 	return samples && !json_object_set_new(result, "samples", samples) ? 0 : -ENOMEM;
 }
 
+json_t *run_result_head(const struct run_record *rec, json_t *kernel)
+{
+	char when[32];
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
+	return json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:{s:s, s:s, s:s}, s:{s:s}}",
+			 "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
+			 "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
+			 "host", "accel", accel_name(rec->accel), "cpu_vendor", rec->cpu_vendor,
+			 "qemu_version", rec->qemu_version, "l1", "isa", exsc_isa_name(rec->isa));
+}
+
 static json_t *result_json(const char *run_dir, const struct run_record *rec,
 			   const struct run_evidence *ev, json_t *kernel, bool *match, char *err,
 			   size_t size)
 {
-	json_t *exits, *boot, *l1_window, *oracle, *host, *result;
-	char when[32];
+	json_t *exits, *boot, *l1_window, *oracle, *body, *result = run_result_head(rec, kernel);
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
 	windows_json(rec, ev, &exits, &boot, &l1_window);
 	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
 			     &ev->hist, match);
 	json_decref(l1_window);
-	host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
-			 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
-	result = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}, s:o, s:o, s:o, s:o, s:I}",
-			   "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
-			   "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
-			   "host", host, "l1", "isa", exsc_isa_name(rec->isa),
-			   "workload", workload_json(rec, ev), "exits", exits, "boot", boot,
-			   "oracle", oracle, "probe_cpuid_exits",
-			   (json_int_t)(ev->probe ? ev->doc.probe_cpuid_exits : 0));
-	/* json_pack() has taken exits, boot and oracle: they live as long as result. */
-	if (!result)
+	body = json_pack("{s:o, s:o, s:o, s:o, s:I}", "workload", workload_json(rec, ev),
+			 "exits", exits, "boot", boot, "oracle", oracle, "probe_cpuid_exits",
+			 (json_int_t)(ev->probe ? ev->doc.probe_cpuid_exits : 0));
+	/* The result holds exits, boot and oracle from here: they live as long as it does. */
+	if (!result || !body || json_object_update(result, body)) {
+		json_decref(body);
+		json_decref(result);
 		return NULL;
+	}
+	json_decref(body);
 	if (ev->probe && ev->doc.samples)
 		json_object_set(result, "samples", ev->doc.samples);
 	if (probe_own_apply(run_dir, rec, ev, exits, result, err, size)) {

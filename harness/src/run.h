@@ -298,6 +298,13 @@ json_t *run_assemble(const char *run_dir, const struct run_evidence *ev,
 		     struct run_verdict *verdict, char *err, size_t size);
 
 /*
+ * What every result opens with: schema, scenario, started_at, duration_s,
+ * attempts, @kernel (a reference taken), host and l1 from @rec.  NULL on
+ * ENOMEM.
+ */
+json_t *run_result_head(const struct run_record *rec, json_t *kernel);
+
+/*
  * run_assemble()'s micro stage: the result from exitmicro's document in @ev
  * (checked), with @kernel (borrowed) and @rec.  NULL with @err on ENOMEM or
  * when the document's ISA is not L1's.
