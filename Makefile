@@ -48,7 +48,11 @@ diff: all
 	$(EXITSCOPE) diff $(A) $(B)
 
 # Benchmarks write JSON under results/bench/; they are not part of make test.
-bench: bench-kernel
+bench: bench-cost bench-kernel
+
+# What counting costs one exit: stock vs patched vs the tracepoint ways.
+bench-cost: all
+	scripts/bench-cost.sh $(or $(SERIES),6.1)
 
 bench-kernel: all
 	scripts/bench-kernel.sh
@@ -64,4 +68,4 @@ check-patch: deps
 clean:
 	$(MAKE) -C harness clean
 
-.PHONY: all deps test prebuild lint test-nested scenario diff bench bench-kernel soak check-patch clean
+.PHONY: all deps test prebuild lint test-nested scenario diff bench bench-cost bench-kernel soak check-patch clean

@@ -11,8 +11,8 @@
  * Sequence (layout.h has the ports and the mailbox):
  *   discovery leaf -> MB_INFO, signal DISCOVERED (the host fills the mailbox)
  *   touch every page, read the MSR, run the operation once, signal READY
- *   the window: CPUID read of MB_REASON, the operation MB_COUNT times,
- *   CPUID read again, signal DONE
+ *   the window: CPUID read of MB_REASON, the operation MB_COUNT times
+ *   between two TSC reads, CPUID read again, signal DONE
  *   resumed after DONE, the window again (exitmicro spin's batches)
  */
 #include "layout.h"
@@ -64,8 +64,15 @@ window:
 	mov	%ecx, MB(MB_BEFORE) + 8
 	mov	%edx, MB(MB_BEFORE) + 12
 
+	/* RDTSC exits on neither ISA (KVM offsets it), so it times the operations alone. */
+	rdtsc
+	mov	%eax, MB(MB_TSC_BEFORE)
+	mov	%edx, MB(MB_TSC_BEFORE) + 4
 	mov	MB(MB_COUNT), %rdi
 	call	dispatch
+	rdtsc
+	mov	%eax, MB(MB_TSC_AFTER)
+	mov	%edx, MB(MB_TSC_AFTER) + 4
 
 	mov	MB(MB_REASON), %ecx
 	mov	$LEAF_REASON, %eax

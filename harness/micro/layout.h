@@ -47,6 +47,8 @@
 #define MB_FAULTS		0x58	/* guest: exceptions its #UD/#GP handlers resumed from */
 #define MB_FAULT_VECTOR		0x60	/* guest: the vector that reached MICRO_PORT_FAULT */
 #define MB_FAULT_RIP		0x68	/* guest: the first word on that handler's stack */
+#define MB_TSC_BEFORE		0x70	/* guest: its TSC just before the window's operations */
+#define MB_TSC_AFTER		0x78	/* guest: ... and just after them */
 
 /*
  * The guest operations, in the order of guest.S's dispatch table.  Each runs

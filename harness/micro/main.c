@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cost.h"
 #include "document.h"
 #include "exitscope/reasons.h"
 #include "measure.h"
@@ -27,6 +28,7 @@ static void usage(FILE *out)
 		"usage: exitmicro [--timeout S] [--counters FILE] [--tracefs DIR] K [ACTION...]\n"
 		"       exitmicro list\n"
 		"       exitmicro spin SECONDS\n"
+		"       exitmicro cost [--timeout S] [--windows W] [--tracefs DIR] N\n"
 		"Runs each ACTION (default: every one) K times in a fresh VM of this host's KVM\n"
 		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact,\n"
 		"and the debugfs cycles of the window.\n"
@@ -36,7 +38,12 @@ static void usage(FILE *out)
 		"seconds, vm}, cpuid as its own debugfs file kvm/<pid>-<fd>/exitscope counts it\n"
 		"(a VM lost on the way is counted too, and replaced).  Exit 0 when that is\n"
 		"batches_cpuid + own_cpuid (up to lost_cpuid_max more), 1 when not, 2 usage,\n"
-		"3 environment.\n",
+		"3 environment.\n"
+		"cost: one VM executes N CPUIDs between two reads of its TSC, W windows (default 5)\n"
+		"each with no tracing, with the kvm_exit event enabled, and with a hist trigger on\n"
+		"it; any KVM, stock or patched.  Prints {schema, n, windows, clock, exitscope, isa,\n"
+		"release, modes: {plain, event, hist: {ticks, per_exit: {median, min, max}}}}.\n"
+		"Exit 0, 2 usage, 3 environment.\n",
 		MICRO_SPIN_BATCH);
 }
 
@@ -168,6 +175,19 @@ static int environment_error(const struct micro_run *run, int err)
 	return 3;
 }
 
+/* Prints and frees a subcommand's document; -ENOMEM (after saying so) when it is NULL. */
+static int print_doc(const char *cmd, json_t *doc, int precision)
+{
+	if (!doc) {
+		fprintf(stderr, "exitmicro: %s: out of memory\n", cmd);
+		return -ENOMEM;
+	}
+	json_dumpf(doc, stdout, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(precision));
+	putchar('\n');
+	json_decref(doc);
+	return 0;
+}
+
 static volatile sig_atomic_t spin_stop;
 
 /* A batch ends in well under a second; one that hangs must not outlast the stop for long. */
@@ -205,7 +225,6 @@ static int spin_error(const struct micro_spin *s, int err)
 static int cmd_spin(int argc, char **argv)
 {
 	static struct micro_spin s = { .debugfs = "/sys/kernel/debug", .stop = &spin_stop };
-	json_t *doc;
 	int r;
 
 	if (argc != 2 || micro_spin_parse_seconds(argv[1], &s.seconds)) {
@@ -220,16 +239,49 @@ static int cmd_spin(int argc, char **argv)
 	if (s.lost)
 		fprintf(stderr, "exitmicro: spin: %llu VM(s) lost on the way and replaced; the last: %s\n",
 			(unsigned long long)s.lost, s.lost_why);
-	doc = micro_spin_doc(&s);
-	if (!doc) {
-		fprintf(stderr, "exitmicro: spin: out of memory\n");
+	/* Six digits say more than a spin's length means; jansson would print 17. */
+	if (print_doc("spin", micro_spin_doc(&s), 6))
+		return 3;
+	return micro_spin_exact(&s) ? 0 : 1;
+}
+
+static int cost_options(int argc, char **argv, struct micro_cost *c)
+{
+	uint64_t v;
+	int i = 1;
+
+	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (!strcmp(argv[i], "--timeout") && !parse_u64(argv[i + 1], 86400, &v))
+			c->timeout_s = (unsigned int)v;
+		else if (!strcmp(argv[i], "--windows") &&
+			 !parse_u64(argv[i + 1], MICRO_COST_WINDOWS_MAX, &v))
+			c->windows = (unsigned int)v;
+		else if (!strcmp(argv[i], "--tracefs"))
+			c->tracefs = argv[i + 1];
+		else
+			return -EINVAL;
+	}
+	return i + 1 == argc && !parse_u64(argv[i], MICRO_COST_N_MAX, &c->n) ? 0 : -EINVAL;
+}
+
+static int cmd_cost(int argc, char **argv)
+{
+	static struct micro_cost c = { .windows = 5, .timeout_s = 600,
+				       .tracefs = "/sys/kernel/tracing" };
+	int r;
+
+	if (cost_options(argc, argv, &c)) {
+		usage(stderr);
+		return 2;
+	}
+	r = micro_cost_run(&c);
+	if (r) {
+		fprintf(stderr, "exitmicro: cost: %s: %s; run as root in L1 with KVM and tracefs\n",
+			c.failed ? c.failed : "?", strerror(-r));
 		return 3;
 	}
-	/* Six digits say more than a spin's length means; jansson would print 17. */
-	json_dumpf(doc, stdout, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-	putchar('\n');
-	json_decref(doc);
-	return micro_spin_exact(&s) ? 0 : 1;
+	/* Per-exit figures are ticks over N: eight digits keep every tick of a window. */
+	return print_doc("cost", micro_cost_doc(&c), 8) ? 3 : 0;
 }
 
 int main(int argc, char **argv)
@@ -249,6 +301,8 @@ int main(int argc, char **argv)
 		return list_actions();
 	if (argc >= 2 && !strcmp(argv[1], "spin"))
 		return cmd_spin(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "cost"))
+		return cmd_cost(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &run, &tracefs);
 	if (first < 0) {
 		usage(stderr);

@@ -14,6 +14,7 @@ static const struct cmd commands[] = {
 	{ "diff", cmd_diff, diff_usage, "what moved between two results or two result folders" },
 	{ "plot", cmd_plot, plot_usage, "results as an SVG chart (gnuplot)" },
 	{ "report", cmd_report, report_usage, "a folder of results as Markdown with charts" },
+	{ "bench", cmd_bench, bench_usage, "what one exit costs a kernel, with and without tracing" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -42,6 +42,35 @@ bool scenario_is_micro(const struct scenario *s)
 	return !strcmp(s->stage, "micro");
 }
 
+/* A positive decimal number up to @max at *@p, ending at a space or the end; *@p moves past it. */
+static int micro_number(const char **p, unsigned long long max, unsigned long long *value)
+{
+	char *end;
+
+	if (**p < '1' || **p > '9')
+		return -EINVAL;
+	*value = strtoull(*p, &end, 10);
+	if (*value > max || (*end && *end != ' '))
+		return -EINVAL;
+	*p = end + strspn(end, " ");
+	return 0;
+}
+
+/* "cost N [W]": exitmicro cost, N CPUIDs per window, W windows per mode (exitmicro's default). */
+static int micro_cost_args(const struct scenario *s, const char *p, char *args, size_t size)
+{
+	unsigned long long n_cpuid, windows = 0;
+	int n;
+
+	if (micro_number(&p, UINT32_MAX, &n_cpuid) || (*p && micro_number(&p, 100, &windows)) || *p)
+		return -EINVAL;
+	n = snprintf(args, size, "exitmicro.mode=cost exitmicro.k=%llu exitmicro.timeout=%u",
+		     n_cpuid, s->timeout_s);
+	if (n >= 0 && (size_t)n < size && windows)
+		n += snprintf(args + n, size - (size_t)n, " exitmicro.windows=%llu", windows);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int scenario_micro_args(const struct scenario *s, char *args, size_t size)
 {
 	const char *p = s->probe, *actions;
@@ -49,6 +78,8 @@ int scenario_micro_args(const struct scenario *s, char *args, size_t size)
 	unsigned long long k;
 	int n;
 
+	if (!strncmp(p, "cost ", 5))
+		return micro_cost_args(s, p + 5, args, size);
 	if (*p < '1' || *p > '9')
 		return -EINVAL;
 	k = strtoull(p, &end, 10);

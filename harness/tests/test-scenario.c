@@ -202,6 +202,27 @@ static void test_micro_args_name_k_and_the_actions(void **state)
 	assert_false(scenario_is_micro(&s));
 }
 
+static void test_micro_args_of_the_cost_benchmark(void **state)
+{
+	static const char *const bad[] = { "cost", "cost 0", "cost 100 0", "cost 100 101",
+					   "cost 100 5 5", "cost x", "cost 4294967296", "cost 10 cpuid" };
+	struct scenario s = { .stage = "micro", .timeout_s = 600, .probe = "cost 100000" };
+	char args[128];
+
+	(void)state;
+	assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), 0);
+	assert_string_equal(args, "exitmicro.mode=cost exitmicro.k=100000 exitmicro.timeout=600");
+	snprintf(s.probe, sizeof(s.probe), "cost 1000 7");
+	assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), 0);
+	assert_string_equal(args, "exitmicro.mode=cost exitmicro.k=1000 exitmicro.timeout=600 "
+			    "exitmicro.windows=7");
+	assert_int_equal(scenario_micro_args(&s, args, 60), -ENAMETOOLONG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(s.probe, sizeof(s.probe), "%s", bad[i]);
+		assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), -EINVAL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_status_lines_move_the_stage),
 		cmocka_unit_test(test_status_lines_are_events),
 		cmocka_unit_test(test_micro_args_name_k_and_the_actions),
+		cmocka_unit_test(test_micro_args_of_the_cost_benchmark),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
