@@ -48,11 +48,15 @@ diff: all
 	$(EXITSCOPE) diff $(A) $(B)
 
 # Benchmarks write JSON under results/bench/; they are not part of make test.
-bench: bench-cost bench-kernel
+bench: bench-cost bench-stages bench-kernel
 
 # What counting costs one exit: stock vs patched vs the tracepoint ways.
 bench-cost: all
 	scripts/bench-cost.sh $(or $(SERIES),6.1)
+
+# Where a warm run's time goes: N runs of a scenario, each timeline gap's spread.
+bench-stages: all
+	scripts/bench-stages.sh $(or $(N),5) $(or $(NAME),cpuid)
 
 bench-kernel: all
 	scripts/bench-kernel.sh
@@ -68,4 +72,4 @@ check-patch: deps
 clean:
 	$(MAKE) -C harness clean
 
-.PHONY: all deps test prebuild lint test-nested scenario diff bench bench-cost bench-kernel soak check-patch clean
+.PHONY: all deps test prebuild lint test-nested scenario diff bench bench-cost bench-stages bench-kernel soak check-patch clean
