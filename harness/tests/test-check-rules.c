@@ -341,6 +341,39 @@ static void test_stock_kernel_gets_the_no_map_verdict(void **state)
 	free(run);
 }
 
+/* Background exits the tracepoint saw too are no failure; a tracepoint short of the caused is. */
+static void test_tracepoint_is_the_reference(void **state)
+{
+	struct check_caused caused[] = { { 12, 100, true, 103 } };
+	struct run *run = run_new();
+	const struct check_verdict *v;
+
+	(void)state;
+	model_reset(exsc_map_find("b"), EXSC_ISA_VMX);
+	run->in = (struct check_input){ .map = model.map, .isa = EXSC_ISA_VMX,
+					.cpuid = model_cpuid, .window = &run->window,
+					.caused = caused, .nr_caused = 1 };
+	check_window_begin(model.map, EXSC_ISA_VMX, model_cpuid, &run->window);
+	model_cause(12, 103);
+	check_window_end(model.map, EXSC_ISA_VMX, model_cpuid, &run->window);
+	assert_int_equal(check_grade(&run->in, &run->report), 0);
+	assert_non_null(find(&run->report, CHECK_RULE_COUNT, CHECK_PASS));
+	/* Not exercised without an anchor or a timed round trip. */
+	assert_non_null(find(&run->report, CHECK_RULE_SELF, CHECK_SKIP));
+	assert_non_null(find(&run->report, CHECK_RULE_SPAN, CHECK_SKIP));
+	caused[0].traced = 90;
+	assert_int_equal(check_grade(&run->in, &run->report), 0);
+	v = find(&run->report, CHECK_RULE_COUNT, CHECK_FAIL);
+	assert_non_null(v);
+	assert_non_null(strstr(v->cause, "harness"));
+	caused[0].traced = 103;
+	caused[0].caused = 103;
+	caused[0].has_traced = false;
+	assert_int_equal(check_grade(&run->in, &run->report), 0);
+	assert_int_equal(check_failures(&run->report), 0);
+	free(run);
+}
+
 static void test_bad_input_is_refused(void **state)
 {
 	static const struct check_caused undefined[] = { { 35, 1, false, 0 } };
@@ -445,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_32_bit_wrap_missing),
 		cmocka_unit_test(test_another_map_gets_one_verdict),
 		cmocka_unit_test(test_stock_kernel_gets_the_no_map_verdict),
+		cmocka_unit_test(test_tracepoint_is_the_reference),
 		cmocka_unit_test(test_bad_input_is_refused),
 		cmocka_unit_test(test_sweep_covers_the_ecx_range),
 		cmocka_unit_test(test_output_json_and_table),
