@@ -41,8 +41,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", exsc_map_get((enum exsc_map_id)i)->name,
 			exsc_map_get((enum exsc_map_id)i)->summary);
 	fprintf(out, "\nNumbers are decimal digits only.  Exit 0 ok, 1 a check failed, 2 bad usage or\n"
-		     "the workload's device is missing, 3 not an exitscope kernel or standard output\n"
-		     "cannot be written.\n");
+		     "the workload's device is missing, 3 not an exitscope kernel (with --abi a|b|c:\n"
+		     "that map's total did not move) or standard output cannot be written.\n");
 }
 
 static int detect_or_explain(const struct probe_cmd *cmd, struct exsc_info *info)
