@@ -277,6 +277,25 @@ static void test_cycles_around_the_handler_only(void **state)
 	free(run);
 }
 
+/* Updates lost to a race (counters shared between CPUs without care): counts fall short. */
+static void test_lost_updates(void **state)
+{
+	struct run *run = run_new();
+	const struct check_verdict *v;
+
+	(void)state;
+	model_reset(exsc_map_find("a"), EXSC_ISA_SVM);
+	model.lost_updates = true;
+	assert_int_equal(run_grade(run, "a"), 0);
+	v = only_fails(run, CHECK_RULE_COUNT, NULL);
+	assert_int_equal(v->reason, 0x72);
+	/* Every short reason, the fastpath's among them, is blamed on the race. */
+	for (size_t i = 0; i < run->report.n; i++)
+		if (run->report.v[i].status == CHECK_FAIL)
+			assert_non_null(strstr(run->report.v[i].cause, "per-CPU"));
+	free(run);
+}
+
 /* A 32-bit field that saturates: the wrap rule, and the count of that reason, fail. */
 static void test_32_bit_wrap_missing(void **state)
 {
@@ -481,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_no_self_count),
 		cmocka_unit_test(test_cycles_zero),
 		cmocka_unit_test(test_cycles_around_the_handler_only),
+		cmocka_unit_test(test_lost_updates),
 		cmocka_unit_test(test_32_bit_wrap_missing),
 		cmocka_unit_test(test_another_map_gets_one_verdict),
 		cmocka_unit_test(test_stock_kernel_gets_the_no_map_verdict),

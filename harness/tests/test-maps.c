@@ -96,6 +96,46 @@ static void test_counter_reads_per_map(void **state)
 	assert_int_equal(exsc_map_counter_reads(exsc_map_find("c"), true), 2);
 }
 
+/* Every CPUID a snapshot executes, in order. */
+static struct exsc_regs seen[512];
+static size_t nr_seen;
+
+static void recording_cpuid(uint32_t leaf, uint32_t sub, struct exsc_regs *out)
+{
+	if (nr_seen < sizeof(seen) / sizeof(seen[0]))
+		seen[nr_seen] = (struct exsc_regs){ leaf, sub, 0, 0 };
+	nr_seen++;
+	model_cpuid(leaf, sub, out);
+}
+
+/* Through exitscope's map a snapshot issues exactly the CPUIDs it always did. */
+static void test_exitscope_snapshot_reads_as_before(void **state)
+{
+	struct probe_snapshot s;
+	uint32_t codes[EXSC_VMX_SLOTS];
+	size_t n = exsc_defined_reasons(EXSC_ISA_VMX, codes, EXSC_VMX_SLOTS), k = 0;
+
+	(void)state;
+	model_reset(exsc_map_find("exitscope"), EXSC_ISA_VMX);
+	nr_seen = 0;
+	assert_int_equal(probe_snapshot_take(recording_cpuid, EXSC_ISA_VMX, &s), n + 3);
+	assert_int_equal(nr_seen, n + 3);
+	assert_int_equal(seen[k].eax, EXSC_LEAF_REASON);
+	assert_int_equal(seen[k++].ebx, VMX_CPUID);
+	for (size_t i = 0; i < n; i++, k++) {
+		assert_int_equal(seen[k].eax, EXSC_LEAF_REASON);
+		assert_int_equal(seen[k].ebx, codes[i]);
+	}
+	assert_int_equal(seen[k].eax, EXSC_LEAF_TOTAL);
+	assert_int_equal(seen[k++].ebx, 0);
+	assert_int_equal(seen[k].eax, EXSC_LEAF_REASON);
+	assert_int_equal(seen[k].ebx, VMX_CPUID);
+	/* The counts it read are the model's: CPUID's first read counted itself. */
+	assert_int_equal(s.cpuid_first, 1);
+	assert_int_equal(s.cpuid_last, n + 3);
+	assert_int_equal(s.total.count, n + 2);
+}
+
 static void test_probe_detects_a_map_without_discovery(void **state)
 {
 	struct exsc_info info;
@@ -232,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_exitscope_map_decodes_like_the_abi),
 		cmocka_unit_test(test_counts_of_32_bit_maps_wrap),
 		cmocka_unit_test(test_counter_reads_per_map),
+		cmocka_unit_test(test_exitscope_snapshot_reads_as_before),
 		cmocka_unit_test(test_probe_detects_a_map_without_discovery),
 		cmocka_unit_test(test_probe_window_through_map_b),
 		cmocka_unit_test(test_probe_document_names_the_map),
