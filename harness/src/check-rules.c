@@ -444,7 +444,7 @@ int check_grade(const struct check_input *in, struct check_report *r)
 
 	r->n = 0;
 	r->answered = NULL;
-	if (!in->map || !in->cpuid || !in->window ||
+	if (!in->map || !in->cpuid || !in->window || in->nr_caused > CHECK_MAX_REASONS ||
 	    (in->isa != EXSC_ISA_VMX && in->isa != EXSC_ISA_SVM))
 		return -EINVAL;
 	for (size_t k = 0; k < in->nr_caused; k++)

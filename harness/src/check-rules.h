@@ -138,7 +138,9 @@ bool check_map_answers(const struct exsc_map *map, enum exsc_isa isa, exsc_cpuid
 /*
  * Grades @in into @report.  When the named map does not answer, the report
  * is one verdict, "map": another map answers (report->answered), or none
- * does.  0, or -EINVAL for an input it cannot grade (no map, ISA or CPUID).
+ * does.  0, or -EINVAL for an input it cannot grade (no map, ISA, CPUID or
+ * window; more than CHECK_MAX_REASONS caused rows; a caused reason the
+ * manual does not define).
  */
 int check_grade(const struct check_input *in, struct check_report *report);
 

@@ -320,6 +320,7 @@ static void test_32_bit_wrap_missing(void **state)
 static void test_another_map_gets_one_verdict(void **state)
 {
 	struct run *run = run_new();
+	json_t *doc;
 
 	(void)state;
 	model_reset(exsc_map_find("b"), EXSC_ISA_VMX);
@@ -329,6 +330,11 @@ static void test_another_map_gets_one_verdict(void **state)
 	assert_int_equal(run->report.v[0].status, CHECK_FAIL);
 	assert_string_equal(run->report.v[0].got, "map b");
 	assert_ptr_equal(run->report.answered, exsc_map_find("b"));
+	doc = check_report_json(&run->in, &run->report);
+	assert_string_equal(json_string_value(json_object_get(doc, "map")), "c");
+	assert_string_equal(json_string_value(json_object_get(doc, "answered")), "b");
+	assert_int_equal(json_integer_value(json_object_get(doc, "failures")), 1);
+	json_decref(doc);
 	/* And the other way round, and map A's kernel asked for exitscope's. */
 	model_reset(exsc_map_find("c"), EXSC_ISA_SVM);
 	assert_int_equal(run_grade(run, "b"), 0);
@@ -409,6 +415,8 @@ static void test_bad_input_is_refused(void **state)
 	run->in = (struct check_input){ .map = model.map, .isa = EXSC_ISA_VMX,
 					.cpuid = model_cpuid, .window = &run->window,
 					.caused = undefined, .nr_caused = 1 };
+	assert_int_equal(check_grade(&run->in, &run->report), -EINVAL);
+	run->in.nr_caused = CHECK_MAX_REASONS + 1;
 	assert_int_equal(check_grade(&run->in, &run->report), -EINVAL);
 	run->in.nr_caused = 0;
 	run->in.isa = EXSC_ISA_NONE;
