@@ -113,7 +113,7 @@ static void check_self_count(probe_cpuid_fn cpuid, enum exsc_isa isa, json_t *ch
 static int abi_check_run(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
 	json_t *checks = json_array();
-	struct exsc_info info = { 0, EXSC_ISA_NONE, 0, EXSC_SCOPE_VM };
+	struct exsc_info info = { 0, EXSC_ISA_NONE, 0, EXSC_SCOPE_VM, NULL };
 	enum exsc_scope scope = EXSC_SCOPE_VM;
 	struct exsc_regs info_regs;
 	uint32_t code;

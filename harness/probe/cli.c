@@ -13,6 +13,7 @@
 struct cli_raw {
 	const char *pos[3];	/* command, workload, number */
 	int npos;
+	const char *abi, *isa;
 	const char *samples, *path, *pio;
 	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
@@ -32,11 +33,16 @@ static int cli_number(const char *text, unsigned long min, unsigned long max,
 /* The options, declared once: parsed by cli_split(), printed by probe_cli_usage(). */
 static const struct {
 	const char *name, *meta, *help;
+	bool run_only;
 } cli_options[] = {
-	{ "--out", "PATH", "also write the JSON, framed, to PATH (a file or a virtio-serial port)" },
-	{ "--samples", "MS", "run: read the total and the top reasons every MS ms (1 to 3600000)" },
-	{ "--path", "FILE", "run io: the scratch file, which must not exist" },
-	{ "--pio", "K", "run io: K more writes to port 0x80" },
+	{ "--out", "PATH", "also write the JSON, framed, to PATH (a file or a virtio-serial port)",
+	  false },
+	{ "--abi", "MAP", "the CPUID leaf map to read: exitscope (default), a, b or c", false },
+	{ "--isa", "ISA", "with --abi a|b|c: vmx or svm (default: from the CPU vendor)", false },
+	{ "--samples", "MS", "run: read the total and the top reasons every MS ms (1 to 3600000)",
+	  true },
+	{ "--path", "FILE", "run io: the scratch file, which must not exist", true },
+	{ "--pio", "K", "run io: K more writes to port 0x80", true },
 };
 
 #define CLI_NR_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
@@ -55,12 +61,13 @@ void probe_cli_usage(FILE *out)
 static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const char *name,
 			       size_t len, size_t *index)
 {
-	const char **values[] = { &cmd->out, &raw->samples, &raw->path, &raw->pio };
+	const char **values[] = { &cmd->out, &raw->abi, &raw->isa, &raw->samples, &raw->path,
+				  &raw->pio };
 
 	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
 		if (strlen(cli_options[i].name) == len && !strncmp(name, cli_options[i].name, len)) {
 			*index = i;
-			if (i > 0 && !raw->run_only)
+			if (cli_options[i].run_only && !raw->run_only)
 				raw->run_only = cli_options[i].name;
 			return values[i];
 		}
@@ -160,9 +167,35 @@ static int cli_run(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 	return cli_run_options(raw, cmd, err);
 }
 
+/* --abi and --isa, for every command. */
+static int cli_map(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
+{
+	cmd->map = exsc_map_find(raw->abi ? raw->abi : "exitscope");
+	if (!cmd->map) {
+		fprintf(err, "exitprobe: --abi needs MAP, one of %s, not '%s'\n", exsc_map_names(),
+			raw->abi);
+		return -EINVAL;
+	}
+	if (raw->isa && cmd->map->discovery) {
+		fprintf(err, "exitprobe: --isa is for --abi a, b or c; map %s names its ISA itself\n",
+			cmd->map->name);
+		return -EINVAL;
+	}
+	if (raw->isa && (exsc_isa_parse(raw->isa, &cmd->isa) || cmd->isa == EXSC_ISA_NONE)) {
+		fprintf(err, "exitprobe: --isa needs vmx or svm, not '%s'\n", raw->isa);
+		return -EINVAL;
+	}
+	if (cmd->w && !strcmp(cmd->w->name, "abi") && !cmd->map->discovery) {
+		fprintf(err, "exitprobe: run abi checks exitscope's own ABI, not map %s\n",
+			cmd->map->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 {
-	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL };
+	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL, NULL, NULL };
 	int r;
 
 	memset(cmd, 0, sizeof(*cmd));
@@ -170,8 +203,10 @@ int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 	if (r < 0)
 		return r;
 	cmd->name = raw.npos ? raw.pos[0] : "";
-	if (!strcmp(cmd->name, "run"))
-		return cli_run(&raw, cmd, err);
+	if (!strcmp(cmd->name, "run")) {
+		r = cli_run(&raw, cmd, err);
+		return r < 0 ? r : cli_map(&raw, cmd, err);
+	}
 	if (strcmp(cmd->name, "detect") && strcmp(cmd->name, "snapshot")) {
 		fprintf(err, "exitprobe: unknown command '%s'\n", cmd->name);
 		return -ENOENT;
@@ -181,5 +216,5 @@ int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 			raw.npos > 1 ? raw.pos[1] : raw.run_only);
 		return -EINVAL;
 	}
-	return 0;
+	return cli_map(&raw, cmd, err);
 }

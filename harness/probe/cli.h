@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "exitscope/maps.h"
 #include "workloads.h"
 
 /* The bounds of run --samples MS: a sample per millisecond to one an hour. */
@@ -17,6 +18,8 @@ struct probe_cmd {
 	struct workload_args args;
 	unsigned long sample_ms;	/* run --samples; 0 without */
 	const char *out;		/* --out PATH */
+	const struct exsc_map *map;	/* --abi MAP: exitscope's unless named */
+	enum exsc_isa isa;		/* --isa, with a map without discovery; NONE: not given */
 };
 
 /*

@@ -16,8 +16,11 @@ static json_t *doc_new(const struct exsc_info *info)
 				"abi_version", (int)info->abi_version,
 				"l1", "isa", exsc_isa_name(info->isa));
 
+	/* A map without a discovery leaf is assumed, and the document says which. */
+	if (doc && !probe_map(info)->discovery)
+		json_object_set_new(doc, "abi_map", json_string(probe_map(info)->name));
 	/* Whose exits these are, so L0 knows what the absolute counters start from. */
-	if (doc && info->abi_version >= 2)
+	else if (doc && info->abi_version >= 2)
 		json_object_set_new(json_object_get(doc, "l1"), "scope",
 				    json_string(exsc_scope_name(info->scope)));
 	return doc;
@@ -28,7 +31,7 @@ json_t *probe_snapshot_doc(probe_cpuid_fn cpuid, const struct exsc_info *info)
 	struct probe_snapshot s;
 	json_t *doc = doc_new(info);
 
-	probe_snapshot_take(cpuid, info->isa, &s);
+	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &s);
 	json_object_set_new(doc, "counters", probe_snapshot_json(info->isa, &s));
 	return doc;
 }
@@ -106,7 +109,7 @@ int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct 
 	int r = 0;
 
 	*doc = NULL;
-	probe_snapshot_take(cpuid, info->isa, &before);
+	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &before);
 	/* Between the snapshots, never inside one: a snapshot's reads are its own. */
 	clock_read(&start);
 	if (sample_ms && (r = sampler_init(&sampler, cpuid, info->isa, &before, sample_ms)) < 0)
@@ -117,7 +120,7 @@ int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct 
 	if (sample_ms)
 		sampler_stop(&sampler);
 	clock_read(&end);
-	probe_snapshot_take(cpuid, info->isa, &after);
+	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &after);
 	if (r < 0)
 		goto out_sampler;
 	*doc = doc_new(info);

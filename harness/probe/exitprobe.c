@@ -21,9 +21,10 @@ static double probe_started_s = -1;
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: exitprobe detect\n"
-		     "       exitprobe snapshot [--out PATH]\n"
-		     "       exitprobe run WORKLOAD [N] [--samples MS] [--out PATH]\n"
+	fprintf(out, "usage: exitprobe detect [--abi MAP [--isa ISA]]\n"
+		     "       exitprobe snapshot [--abi MAP [--isa ISA]] [--out PATH]\n"
+		     "       exitprobe run WORKLOAD [N] [--abi MAP [--isa ISA]] [--samples MS] "
+		     "[--out PATH]\n"
 		     "       exitprobe run io [MIB] [--path FILE] [--pio K] [--samples MS] "
 		     "[--out PATH]\n\nworkloads:\n");
 	workload_list(out);
@@ -34,16 +35,28 @@ static void usage(FILE *out)
 		     "counted in probe_cpuid_exits.  --out frames the JSON by " EXSC_FRAME_BEGIN "/END\n"
 		     "lines.\n\noptions:\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
 	probe_cli_usage(out);
+	fprintf(out, "\nmaps (--abi MAP; reason = ECX; a, b and c have no discovery leaf, 32-bit\n"
+		     "counts, and their documents say \"abi_map\"; run abi is exitscope's only):\n");
+	for (int i = 0; i < EXSC_MAP_COUNT; i++)
+		fprintf(out, "  %-10s %s\n", exsc_map_get((enum exsc_map_id)i)->name,
+			exsc_map_get((enum exsc_map_id)i)->summary);
 	fprintf(out, "\nNumbers are decimal digits only.  Exit 0 ok, 1 a check failed, 2 bad usage or\n"
-		     "the workload's device is missing, 3 not an exitscope kernel or standard output\n"
-		     "cannot be written.\n");
+		     "the workload's device is missing, 3 not an exitscope kernel (with --abi a|b|c:\n"
+		     "that map's total did not move) or standard output cannot be written.\n");
 }
 
-static int detect_or_explain(struct exsc_info *info)
+static int detect_or_explain(const struct probe_cmd *cmd, struct exsc_info *info)
 {
-	int r = probe_detect(probe_cpuid_hw, info);
+	int r = probe_detect_map(probe_cpuid_hw, cmd->map, cmd->isa, info);
 
-	if (r == -ENODEV)
+	if (r == -ENODEV && !cmd->map->discovery)
+		fprintf(stderr, "exitprobe: the total of map %s (CPUID 0x%08x) did not move across two "
+				"reads: this kernel does not answer map %s\n", cmd->map->name,
+			cmd->map->field[EXSC_FIELD_TOTAL_COUNT].leaf, cmd->map->name);
+	else if (r == -ENXIO)
+		fprintf(stderr, "exitprobe: the CPU vendor names neither VMX nor SVM; say which "
+				"with --isa vmx|svm\n");
+	else if (r == -ENODEV)
 		fprintf(stderr, "exitprobe: this hypervisor is not an exitscope kernel "
 				"(CPUID 0x%08x has no EXSC signature)\n", EXSC_LEAF_INFO);
 	else if (r < 0)
@@ -156,8 +169,13 @@ static int probe_main(int argc, char **argv)
 			usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (detect_or_explain(&info) < 0)
+	if (detect_or_explain(&cmd, &info) < 0)
 		return EXIT_ENVIRONMENT;
+	if (!strcmp(cmd.name, "detect") && !cmd.map->discovery) {
+		printf("map %s (assumed: it has no discovery leaf), %s, %u-bit counts\n",
+		       cmd.map->name, exsc_isa_name(info.isa), cmd.map->count_bits);
+		return 0;
+	}
 	if (!strcmp(cmd.name, "detect")) {
 		printf("exitscope ABI %u, %s, %u reason slots\n", info.abi_version,
 		       exsc_isa_name(info.isa), info.nr_slots);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "exitscope/abi.h"
+#include "exitscope/maps.h"
 
 /* The CPUID instruction, injectable so unit tests can replay recorded tuples. */
 typedef void (*probe_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out);
@@ -41,6 +42,7 @@ static inline uint64_t probe_window_cpuid_exits(uint64_t sampler_reads)
 }
 
 struct probe_snapshot {
+	const struct exsc_map *map;	/* the leaf map it was read through */
 	size_t nr;
 	uint32_t code[PROBE_MAX_REASONS];
 	struct exsc_counter counter[PROBE_MAX_REASONS];
@@ -51,17 +53,42 @@ struct probe_snapshot {
 
 /* CPUID instructions one snapshot executes: every reason, the total, the CPUID slot twice. */
 size_t probe_snapshot_reads(enum exsc_isa isa);
+/* The same through @map, where a reason's count and cycles may take two reads. */
+size_t probe_snapshot_reads_map(const struct exsc_map *map, enum exsc_isa isa);
+
+/* The map @info's counters are read through: exitscope's unless --abi named another. */
+const struct exsc_map *probe_map(const struct exsc_info *info);
 
 /* -ENODEV: not an exitscope kernel; -EPROTO: a signature with a bad ISA. */
 int probe_detect(probe_cpuid_fn cpuid, struct exsc_info *info);
-/* Returns the CPUID instructions it executed, probe_snapshot_reads(@isa). */
+
+/*
+ * Through @map: exitscope's is probe_detect(); a map without a discovery
+ * leaf is assumed, with @isa (EXSC_ISA_NONE: the CPU vendor's), and must show
+ * a total that moves across two reads (-ENODEV when it does not; -ENXIO for
+ * a vendor that names no ISA).  @info then has ABI version 0, the host's
+ * scope and @map.
+ */
+int probe_detect_map(probe_cpuid_fn cpuid, const struct exsc_map *map, enum exsc_isa isa,
+		     struct exsc_info *info);
+/* Through exitscope's map; returns the CPUID instructions it executed, probe_snapshot_reads(@isa). */
 size_t probe_snapshot_take(probe_cpuid_fn cpuid, enum exsc_isa isa, struct probe_snapshot *s);
+/* Through @map; returns probe_snapshot_reads_map(@map, @isa). */
+size_t probe_snapshot_take_map(probe_cpuid_fn cpuid, const struct exsc_map *map,
+			       enum exsc_isa isa, struct probe_snapshot *s);
 /*
  * Reason @i's count from @before to @after; the CPUID reason from before's last
  * read to after's first, the tightest window the probe can have.
  */
 uint64_t probe_delta_count(enum exsc_isa isa, const struct probe_snapshot *before,
 			   const struct probe_snapshot *after, size_t i);
+
+/*
+ * The total's delta, less the @reads - 1 CPUIDs of the snapshots' own that
+ * fall between the two total reads (each snapshot executed @reads).
+ */
+uint64_t probe_delta_total(const struct probe_snapshot *before, const struct probe_snapshot *after,
+			   size_t reads);
 
 /*
  * The per-reason deltas from @before to @after as an "exits" object.  The

@@ -26,7 +26,7 @@ json_t *probe_delta_json(enum exsc_isa isa, const struct probe_snapshot *before,
 	 * the probe's own.  Taken out, the total covers the same window as the
 	 * per-reason counts: from before's last read to after's first.
 	 */
-	t.total = after->total.count - before->total.count - (probe_snapshot_reads(isa) - 1);
+	t.total = probe_delta_total(before, after, probe_snapshot_reads_map(after->map, isa));
 	t.cycles = after->total.cycles - before->total.cycles;
 	return window_json(isa, &t);
 }

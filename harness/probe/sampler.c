@@ -72,11 +72,11 @@ void sampler_take(struct probe_sampler *s)
 	t_ms = sampler_ms_since(&s->start);
 	/* The earlier samples' reads and this one's first, which counts itself. */
 	own = probe_window_cpuid_exits(s->reads);
-	reads = probe_snapshot_take(s->cpuid, s->isa, &now);
+	reads = probe_snapshot_take_map(s->cpuid, s->before->map, s->isa, &now);
 	s->reads += reads;
 	/* As the window's total: from the start's last read to this sample's first. */
 	json_array_append_new(s->samples, json_pack("{s:I, s:I, s:I, s:o}", "t_ms", (json_int_t)t_ms,
-		"total", (json_int_t)(now.total.count - s->before->total.count - (reads - 1)),
+		"total", (json_int_t)probe_delta_total(s->before, &now, reads),
 		"own", (json_int_t)own, "by_reason", sampler_top(s, &now)));
 }
 

@@ -74,17 +74,45 @@ static int doc_scope(json_t *scope, struct probe_doc *d, char *err, size_t errsi
 	return 0;
 }
 
-static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *err,
-		    size_t errsize)
+/*
+ * abi_map: absent for exitscope's map (ABI.md); present, "a", "b" or "c",
+ * when exitprobe --abi read another map, which has no discovery leaf: then
+ * abi_version is 0 and there is no scope (such counters are taken as the
+ * host's, as under ABI 1).
+ */
+static int doc_map(json_t *abi_map, uint64_t version, struct probe_doc *d, char *err,
+		   size_t errsize)
+{
+	const char *name = json_string_value(abi_map);
+
+	if (!abi_map)
+		return version == 0 ? window_fail(err, errsize, -EINVAL,
+						  "abi_version is 0, not an ABI version") : 0;
+	if (doc_want(json_is_string(abi_map), abi_map, "abi_map", "a string", err, errsize))
+		return -EINVAL;
+	d->map = exsc_map_find(name);
+	if (!d->map || d->map->discovery)
+		return window_fail(err, errsize, -EINVAL, "abi_map is \"%s\", not a, b or c", name);
+	if (version != 0)
+		return window_fail(err, errsize, -EINVAL,
+				   "abi_version is %llu, but a document of map %s has none (0)",
+				   (unsigned long long)version, name);
+	return 0;
+}
+
+static int doc_head(json_t *abi_version, json_t *abi_map, json_t *l1, struct probe_doc *d,
+		    char *err, size_t errsize)
 {
 	json_t *isa, *scope = NULL;
 	uint64_t version;
 
 	if (window_counter(abi_version, "abi_version", &version, err, errsize))
 		return -EINVAL;
-	if (version == 0 || version > UINT32_MAX)
+	if (version > UINT32_MAX)
 		return window_fail(err, errsize, -EINVAL, "abi_version is %llu, not an ABI version",
 				(unsigned long long)version);
+	if (doc_map(abi_map, version, d, err, errsize))
+		return -EINVAL;
 	d->abi_version = (uint32_t)version;
 	if (doc_unpack(l1, "l1", err, errsize, "{s:o, s?o}", "isa", &isa, "scope", &scope) ||
 	    doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
@@ -92,6 +120,13 @@ static int doc_head(json_t *abi_version, json_t *l1, struct probe_doc *d, char *
 	if (exsc_isa_parse(json_string_value(isa), &d->isa) || d->isa == EXSC_ISA_NONE)
 		return window_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
 				json_string_value(isa));
+	if (d->map && scope)
+		return window_fail(err, errsize, -EINVAL, "l1.scope is there, but map %s has no scope",
+				   d->map->name);
+	if (d->map) {
+		d->scope = EXSC_SCOPE_HOST;
+		return 0;
+	}
 	return doc_scope(scope, d, err, errsize);
 }
 
@@ -235,13 +270,13 @@ static int doc_uptime(json_t *uptime, struct probe_doc *d, char *err, size_t err
 
 static int doc_snapshot(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
-	json_t *schema, *abi_version, *l1, *counters, *uptime = NULL;
+	json_t *schema, *abi_version, *l1, *counters, *uptime = NULL, *abi_map = NULL;
 
 	d->kind = PROBE_DOC_SNAPSHOT;
-	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o, s?o}",
+	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o, s?o, s?o}",
 		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
-		       "counters", &counters, "l2_uptime_s", &uptime) ||
-	    doc_head(abi_version, l1, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
+		       "counters", &counters, "l2_uptime_s", &uptime, "abi_map", &abi_map) ||
+	    doc_head(abi_version, abi_map, l1, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
 		return -EINVAL;
 	return doc_window(counters, "counters", d->isa, &d->first, err, errsize);
 }
@@ -250,18 +285,18 @@ static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
 	json_t *schema, *abi_version, *l1, *before, *exits, *workload, *own;
 	json_t *exact = NULL, *sample_ms = NULL, *samples = NULL, *dropped = NULL;
-	json_t *window = NULL, *uptime = NULL;
+	json_t *window = NULL, *uptime = NULL, *abi_map = NULL;
 	int r;
 
 	d->kind = PROBE_DOC_RUN;
 	if (doc_unpack(doc, "run document", err, errsize,
-		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o}",
+		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o, s?o}",
 		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
 		       "before", &before, "exits", &exits, "workload", &workload,
 		       "probe_cpuid_exits", &own, "cpuid_exact", &exact, "sample_ms", &sample_ms,
 		       "samples", &samples, "samples_dropped", &dropped, "window", &window,
-		       "l2_uptime_s", &uptime) ||
-	    doc_head(abi_version, l1, d, err, errsize) ||
+		       "l2_uptime_s", &uptime, "abi_map", &abi_map) ||
+	    doc_head(abi_version, abi_map, l1, d, err, errsize) ||
 	    doc_clock_window(window, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
 		return -EINVAL;
 	r = doc_window(before, "before", d->isa, &d->first, err, errsize);

@@ -5,8 +5,8 @@
  * the driver checks what it reads back from L2's status channel, so a
  * document one of them accepts the other does too.  Two kinds:
  *
- *   snapshot  {schema, abi_version, l1: {isa}, counters: W, l2_uptime_s?}
- *   run       {schema, abi_version, l1: {isa}, before: W, exits: W,
+ *   snapshot  {schema, abi_version, abi_map?, l1: {isa}, counters: W, l2_uptime_s?}
+ *   run       {schema, abi_version, abi_map?, l1: {isa}, before: W, exits: W,
  *              workload: {name, params: {}, figures: {}}, probe_cpuid_exits,
  *              cpuid_exact?, sample_ms?, samples?, samples_dropped?,
  *              window?: {wall_ns, tsc}, l2_uptime_s?}
@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "exitscope/abi.h"
+#include "exitscope/maps.h"
 #include "window.h"
 
 #define PROBE_DOC_SCHEMA "exitscope/probe/v1"
@@ -50,7 +51,8 @@ struct probe_doc {
 	enum probe_doc_kind kind;
 	uint32_t abi_version;
 	enum exsc_isa isa;		/* l1.isa: vmx or svm */
-	enum exsc_scope scope;		/* l1.scope; ABI 1: the host's */
+	enum exsc_scope scope;		/* l1.scope; ABI 1 and maps a, b, c: the host's */
+	const struct exsc_map *map;	/* abi_map: NULL for exitscope's, else a, b or c */
 	struct exit_table first;	/* absolute: a run's "before", a snapshot's "counters" */
 	struct exit_table exits;	/* a run's workload window; empty for a snapshot */
 	json_t *workload;		/* {name, params, figures}; NULL for a snapshot */

@@ -79,7 +79,7 @@ static void test_host_facts_move_reasons(void **state)
 
 static json_t *new_doc(void)
 {
-	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
 
 	return micro_doc_new(&info, 1000, "6.1.192");
 }

@@ -254,7 +254,7 @@ static void test_run_with_samples_stays_exact(void **state)
 {
 	const struct workload *w = workload_find("cpuid");
 	const struct workload_args args = { .n = 200000 };
-	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
 	struct workload_ctx ctx;
 	struct probe_doc *parsed;
 	json_t *doc, *samples;
@@ -289,7 +289,7 @@ static void test_run_without_samples(void **state)
 {
 	const struct workload *w = workload_find("cpuid");
 	const struct workload_args args = { .n = 10 };
-	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
 	struct workload_ctx ctx;
 	json_t *doc;
 
@@ -319,7 +319,7 @@ static void test_run_reports_an_inexact_cpuid_count(void **state)
 {
 	const struct workload w = { .name = "cpuid", .param = "N", .run = workload_one_too_many };
 	const struct workload_args args = { .n = 10 };
-	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
 	struct workload_ctx ctx;
 	json_t *doc;
 

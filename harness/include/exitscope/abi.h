@@ -52,11 +52,15 @@ struct exsc_counter {
 	uint64_t cycles;
 };
 
+struct exsc_map;
+
 struct exsc_info {
-	uint32_t abi_version;
+	uint32_t abi_version;	/* 0 when read through a map without a discovery leaf */
 	enum exsc_isa isa;
 	uint32_t nr_slots;
 	enum exsc_scope scope;	/* whose exits the counters are; ABI 1: the host's */
+	/* The leaf map the counters are read through (exitscope/maps.h); NULL: exitscope's. */
+	const struct exsc_map *map;
 };
 
 /*
