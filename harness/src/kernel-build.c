@@ -25,7 +25,7 @@ struct kernel_build {
 	bool stock;
 	char root[PATH_MAX];	/* the exitscope checkout */
 	char tree[PATH_MAX];	/* the kernel source to build */
-	char work[PATH_MAX];	/* build dir and logs, kept for incremental builds */
+	char work[PATH_MAX];	/* build dir and logs: one per series, or per --source tree */
 	char out[PATH_MAX];	/* the published kernel */
 	char identity[2048];
 	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
@@ -224,7 +224,12 @@ static int kernel_resolve(struct kernel_build *b)
 		util_sha256_hex(b->tree, strlen(b->tree), hex);
 		util_pathf(b->work, sizeof(b->work), "%s/kernels/.build-tree-%.12s", cache, hex);
 	} else {
-		util_pathf(b->work, sizeof(b->work), "%s/kernels/.build-%s", cache, b->id);
+		/*
+		 * One directory per series, whatever the kernel: its sources and
+		 * objects then have the same paths in every build, so ccache finds
+		 * the objects a patch or a config option did not change.
+		 */
+		util_pathf(b->work, sizeof(b->work), "%s/kernels/.build-%s", cache, b->series);
 	}
 	return 0;
 }
@@ -247,6 +252,29 @@ static int kernel_step(struct kernel_build *b, char *const argv[], const char *c
 	return 0;
 }
 
+/*
+ * The series' work directory as kernel @b->id left it, or emptied when
+ * another kernel used it last (work/id says which): an interrupted build of
+ * the same kernel goes on from its tree, another one starts afresh.
+ */
+static int kernel_claim_work(struct kernel_build *b)
+{
+	char marker[PATH_MAX + 8], src[PATH_MAX + 8], build[PATH_MAX + 8], *last = NULL;
+	char *const wipe[] = { "rm", "-rf", src, build, NULL };
+	bool same;
+
+	util_pathf(marker, sizeof(marker), "%s/id", b->work);
+	util_pathf(src, sizeof(src), "%s/src", b->work);
+	util_pathf(build, sizeof(build), "%s/build", b->work);
+	same = util_read_file(marker, &last, NULL) == 0 && !strcmp(last, b->id);
+	free(last);
+	if (same)
+		return 0;
+	if (exec_run(wipe, NULL, NULL))
+		return -EIO;
+	return util_write_atomic(marker, b->id, strlen(b->id));
+}
+
 /* A hard-linked copy of the pristine tree with the series applied (GNU patch replaces files). */
 static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 {
@@ -261,6 +289,10 @@ static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 	if (b->source_dir) {
 		util_pathf(src, size, "%s", b->tree);
 		return 0;
+	}
+	if (!exec_dry_run && kernel_claim_work(b) < 0) {
+		fprintf(stderr, "exitscope: cannot empty %s for kernel %s\n", b->work, b->id);
+		return -EIO;
 	}
 	util_pathf(src, size, "%s/src", b->work);
 	if (stat(src, &st) == 0)
@@ -400,8 +432,8 @@ static int kernel_build_locked(struct kernel_build *b)
 }
 
 /*
- * Two builds of one kernel would share its build directory: the second
- * waits for the first and then finds its kernel in the cache.
+ * Two builds of one series share its build directory: the second waits for
+ * the first, and then finds its kernel in the cache or builds it.
  */
 static int kernel_build_run(struct kernel_build *b)
 {
