@@ -13,7 +13,7 @@
 struct cli_raw {
 	const char *pos[3];	/* command, workload, number */
 	int npos;
-	const char *samples, *path, *pio;
+	const char *samples, *path, *pio, *repeat;
 	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
 
@@ -37,6 +37,7 @@ static const struct {
 	{ "--samples", "MS", "run: read the total and the top reasons every MS ms (1 to 3600000)" },
 	{ "--path", "FILE", "run io: the scratch file, which must not exist" },
 	{ "--pio", "K", "run io: K more writes to port 0x80" },
+	{ "--repeat", "N", "run: measure the workload's window N times in a row (1 to 100)" },
 };
 
 #define CLI_NR_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
@@ -55,7 +56,7 @@ void probe_cli_usage(FILE *out)
 static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const char *name,
 			       size_t len, size_t *index)
 {
-	const char **values[] = { &cmd->out, &raw->samples, &raw->path, &raw->pio };
+	const char **values[] = { &cmd->out, &raw->samples, &raw->path, &raw->pio, &raw->repeat };
 
 	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
 		if (strlen(cli_options[i].name) == len && !strncmp(name, cli_options[i].name, len)) {
@@ -121,6 +122,16 @@ static int cli_run_options(const struct cli_raw *raw, struct probe_cmd *cmd, FIL
 		fprintf(err, "exitprobe: --samples needs a workload to sample, not boot\n");
 		return -EINVAL;
 	}
+	if (raw->repeat && !cmd->w) {
+		fprintf(err, "exitprobe: --repeat needs a workload's window to repeat, not boot\n");
+		return -EINVAL;
+	}
+	if (raw->repeat &&
+	    cli_number(raw->repeat, CLI_REPEAT_MIN, CLI_REPEAT_MAX, &cmd->repeat) < 0) {
+		fprintf(err, "exitprobe: --repeat needs N, a whole number from %d to %d, not '%s'\n",
+			CLI_REPEAT_MIN, CLI_REPEAT_MAX, raw->repeat);
+		return -EINVAL;
+	}
 	if (raw->samples &&
 	    cli_number(raw->samples, CLI_SAMPLES_MIN, CLI_SAMPLES_MAX, &cmd->sample_ms) < 0) {
 		fprintf(err, "exitprobe: --samples needs MS, a whole number from %d to %d, not '%s'\n",
@@ -162,10 +173,11 @@ static int cli_run(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 {
-	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL };
+	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL, NULL };
 	int r;
 
 	memset(cmd, 0, sizeof(*cmd));
+	cmd->repeat = 1;
 	r = cli_split(argc, argv, &raw, cmd, err);
 	if (r < 0)
 		return r;
