@@ -350,6 +350,45 @@ static void test_run_repeated_windows_are_each_exact(void **state)
 	workload_release(&ctx);
 }
 
+/*
+ * --repeat with --samples: each window is sampled alike, so each counts its
+ * own sampler's reads in its probe_cpuid_exits and stays exact; the samples
+ * kept are the first window's.
+ */
+static void test_run_repeated_with_samples(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 50000 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST };
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	struct workload_ctx ctx;
+	json_t *doc, *win;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_non_null(parsed);
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc_repeat(model_cpuid, probe_clock_hw, &info, &ctx, 1, 2, &doc),
+			 0);
+	json_array_foreach(json_object_get(json_object_get(doc, "repeat"), "windows"), i, win) {
+		json_int_t own = json_integer_value(json_object_get(win, "probe_cpuid_exits"));
+
+		/* At least two samples a window, each a whole snapshot, and the closing read. */
+		assert_true(own >= 1 + 2 * (json_int_t)probe_snapshot_reads(EXSC_ISA_SVM));
+		assert_int_equal(reason_count(json_object_get(win, "exits"), SVM_CPUID), 50000 + own);
+		assert_true(json_is_true(json_object_get(win, "cpuid_exact")));
+	}
+	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
+			 1 + json_array_size(json_object_get(doc, "samples")) *
+				     probe_snapshot_reads(EXSC_ISA_SVM));
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	free(parsed);
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
 /* --repeat 1 writes exactly what a run without it writes: no "repeat". */
 static void test_run_repeat_one_is_one_run(void **state)
 {
@@ -440,6 +479,7 @@ int main(void)
 		cmocka_unit_test_setup(test_run_reports_an_inexact_cpuid_count, model_reset),
 		cmocka_unit_test_setup(test_run_repeated_windows_are_each_exact, model_reset),
 		cmocka_unit_test_setup(test_run_repeat_one_is_one_run, model_reset),
+		cmocka_unit_test_setup(test_run_repeated_with_samples, model_reset),
 		cmocka_unit_test(test_emit_frames_the_document),
 	};
 
