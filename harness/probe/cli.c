@@ -14,7 +14,7 @@ struct cli_raw {
 	const char *pos[3];	/* command, workload, number */
 	int npos;
 	const char *abi, *isa;
-	const char *samples, *path, *pio;
+	const char *samples, *path, *pio, *repeat;
 	const char *run_only;	/* the first of them given, for detect and snapshot */
 };
 
@@ -43,6 +43,8 @@ static const struct {
 	  true },
 	{ "--path", "FILE", "run io: the scratch file, which must not exist", true },
 	{ "--pio", "K", "run io: K more writes to port 0x80", true },
+	{ "--repeat", "N", "run: measure the workload's window N times in a row (1 to 100)",
+	  true },
 };
 
 #define CLI_NR_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
@@ -62,7 +64,7 @@ static const char **cli_option(struct cli_raw *raw, struct probe_cmd *cmd, const
 			       size_t len, size_t *index)
 {
 	const char **values[] = { &cmd->out, &raw->abi, &raw->isa, &raw->samples, &raw->path,
-				  &raw->pio };
+				  &raw->pio, &raw->repeat };
 
 	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
 		if (strlen(cli_options[i].name) == len && !strncmp(name, cli_options[i].name, len)) {
@@ -126,6 +128,16 @@ static int cli_run_options(const struct cli_raw *raw, struct probe_cmd *cmd, FIL
 	}
 	if (raw->samples && !cmd->w) {
 		fprintf(err, "exitprobe: --samples needs a workload to sample, not boot\n");
+		return -EINVAL;
+	}
+	if (raw->repeat && !cmd->w) {
+		fprintf(err, "exitprobe: --repeat needs a workload's window to repeat, not boot\n");
+		return -EINVAL;
+	}
+	if (raw->repeat &&
+	    cli_number(raw->repeat, CLI_REPEAT_MIN, CLI_REPEAT_MAX, &cmd->repeat) < 0) {
+		fprintf(err, "exitprobe: --repeat needs N, a whole number from %d to %d, not '%s'\n",
+			CLI_REPEAT_MIN, CLI_REPEAT_MAX, raw->repeat);
 		return -EINVAL;
 	}
 	if (raw->samples &&
@@ -195,10 +207,11 @@ static int cli_map(const struct cli_raw *raw, struct probe_cmd *cmd, FILE *err)
 
 int probe_cli_parse(int argc, char **argv, struct probe_cmd *cmd, FILE *err)
 {
-	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct cli_raw raw = { { NULL, NULL, NULL }, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	int r;
 
 	memset(cmd, 0, sizeof(*cmd));
+	cmd->repeat = 1;
 	r = cli_split(argc, argv, &raw, cmd, err);
 	if (r < 0)
 		return r;

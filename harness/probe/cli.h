@@ -12,11 +12,16 @@
 #define CLI_SAMPLES_MIN	1
 #define CLI_SAMPLES_MAX	3600000
 
+/* The bounds of run --repeat N: windows measured one after the other in one boot. */
+#define CLI_REPEAT_MIN	1
+#define CLI_REPEAT_MAX	100
+
 struct probe_cmd {
 	const char *name;		/* "detect", "snapshot" or "run" */
 	const struct workload *w;	/* run: the workload; NULL for boot */
 	struct workload_args args;
 	unsigned long sample_ms;	/* run --samples; 0 without */
+	unsigned long repeat;		/* run --repeat; 1 without */
 	const char *out;		/* --out PATH */
 	const struct exsc_map *map;	/* --abi MAP: exitscope's unless named */
 	enum exsc_isa isa;		/* --isa, with a map without discovery; NONE: not given */

@@ -63,6 +63,7 @@ static json_t *run_workload_json(const struct workload_ctx *ctx, json_t *figures
 			 "figures", figures);
 }
 
+/* Takes @exits' reference; @figures stays the caller's. */
 static void run_doc_fill(json_t *doc, const struct exsc_info *info,
 			 const struct workload_ctx *ctx, json_t *figures, json_t *exits,
 			 uint64_t own)
@@ -76,12 +77,13 @@ static void run_doc_fill(json_t *doc, const struct exsc_info *info,
 	json_object_set_new(doc, "exits", exits);
 }
 
-static void run_doc_samples(json_t *doc, const struct probe_sampler *s)
+static void run_doc_samples(json_t *doc, unsigned long sample_ms, json_t *samples,
+			    unsigned long dropped)
 {
-	json_object_set_new(doc, "sample_ms", json_integer((json_int_t)s->interval_ms));
-	json_object_set(doc, "samples", s->samples);
-	if (s->dropped)
-		json_object_set_new(doc, "samples_dropped", json_integer((json_int_t)s->dropped));
+	json_object_set_new(doc, "sample_ms", json_integer((json_int_t)sample_ms));
+	json_object_set(doc, "samples", samples);
+	if (dropped)
+		json_object_set_new(doc, "samples_dropped", json_integer((json_int_t)dropped));
 }
 
 /*
@@ -99,52 +101,149 @@ static void run_doc_window(json_t *doc, const struct probe_clock *start,
 						     "tsc", (json_int_t)(end->tsc - start->tsc)));
 }
 
-int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct exsc_info *info,
-		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc)
-{
+/* One measured window: the snapshots around it, its clocks, figures and samples. */
+struct run_window {
 	struct probe_snapshot before, after;
 	struct probe_clock start, end;
+	json_t *figures;
+	json_t *samples;		/* with sampling: the array, owned; else NULL */
+	uint64_t sampler_reads;		/* the sampler's CPUIDs, in the window */
+	unsigned long dropped;
+};
+
+static void run_window_free(struct run_window *rw)
+{
+	json_decref(rw->figures);
+	json_decref(rw->samples);
+	rw->figures = rw->samples = NULL;
+}
+
+/* Snapshot, the workload (sampled every @sample_ms ms when not 0), snapshot; -errno. */
+static int run_window_measure(probe_cpuid_fn cpuid, probe_clock_fn clock_read,
+			      const struct exsc_info *info, struct workload_ctx *ctx,
+			      unsigned long sample_ms, struct run_window *rw)
+{
 	struct probe_sampler sampler;
-	json_t *figures = json_object();
 	int r = 0;
 
-	*doc = NULL;
-	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &before);
+	rw->figures = json_object();
+	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &rw->before);
 	/* Between the snapshots, never inside one: a snapshot's reads are its own. */
-	clock_read(&start);
-	if (sample_ms && (r = sampler_init(&sampler, cpuid, info->isa, &before, sample_ms)) < 0)
-		goto out_figures;
+	clock_read(&rw->start);
+	if (sample_ms && (r = sampler_init(&sampler, cpuid, info->isa, &rw->before, sample_ms)) < 0)
+		return r;
 	if (sample_ms && (r = sampler_start(&sampler)) < 0)
 		goto out_sampler;
-	r = workload_run(cpuid, ctx, figures);
+	r = workload_run(cpuid, ctx, rw->figures);
 	if (sample_ms)
 		sampler_stop(&sampler);
-	clock_read(&end);
-	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &after);
-	if (r < 0)
-		goto out_sampler;
-	*doc = doc_new(info);
-	run_doc_fill(*doc, info, ctx, figures, probe_delta_json(info->isa, &before, &after),
-		     probe_window_cpuid_exits(sample_ms ? sampler.reads : 0));
-	/* Absolute, so the harness can tell L2's boot (L1's last read to this one) apart. */
-	json_object_set_new(*doc, "before", probe_snapshot_json(info->isa, &before));
-	run_doc_window(*doc, &start, &end);
-	if (sample_ms)
-		run_doc_samples(*doc, &sampler);
+	clock_read(&rw->end);
+	probe_snapshot_take_map(cpuid, probe_map(info), info->isa, &rw->after);
+	if (sample_ms && !r) {
+		rw->samples = json_incref(sampler.samples);
+		rw->sampler_reads = sampler.reads;
+		rw->dropped = sampler.dropped;
+	}
 out_sampler:
 	if (sample_ms)
 		sampler_destroy(&sampler);
-out_figures:
-	json_decref(figures);
 	return r;
+}
+
+/* One window of a repeated run: {exits, probe_cpuid_exits, figures, cpuid_exact?, window?}. */
+static json_t *run_window_json(const struct exsc_info *info, const struct workload_ctx *ctx,
+			       const struct run_window *rw)
+{
+	json_t *exits = probe_delta_json(info->isa, &rw->before, &rw->after);
+	uint64_t own = probe_window_cpuid_exits(rw->sampler_reads);
+	json_t *w = json_pack("{s:o, s:I, s:O}", "exits", exits, "probe_cpuid_exits",
+			      (json_int_t)own, "figures", rw->figures);
+
+	if (w && !strcmp(ctx->w->name, "cpuid"))
+		json_object_set_new(w, "cpuid_exact",
+				    json_boolean(cpuid_exact(exits, reasons_cpuid(info->isa),
+							     ctx->args.n, own)));
+	if (w)
+		run_doc_window(w, &rw->start, &rw->end);
+	return w;
+}
+
+/*
+ * The first window is the document's, as a run of one window writes it; with
+ * more, "repeat" holds every window, the first among them, and cpuid_exact
+ * is every window's verdict.
+ */
+static void run_doc_repeat(json_t *doc, json_t *windows)
+{
+	size_t i;
+	json_t *w;
+	bool exact = true;
+
+	json_array_foreach(windows, i, w)
+		exact = exact && !json_is_false(json_object_get(w, "cpuid_exact"));
+	if (json_object_get(doc, "cpuid_exact"))
+		json_object_set_new(doc, "cpuid_exact", json_boolean(exact));
+	json_object_set_new(doc, "repeat", json_pack("{s:I, s:O}", "n",
+						     (json_int_t)json_array_size(windows),
+						     "windows", windows));
+}
+
+int probe_run_doc_repeat(probe_cpuid_fn cpuid, probe_clock_fn clock_read,
+			 const struct exsc_info *info, struct workload_ctx *ctx,
+			 unsigned long sample_ms, unsigned long repeat, json_t **doc)
+{
+	struct run_window *rw = calloc(1, sizeof(*rw));
+	json_t *windows = json_array();
+	int r = rw && windows ? 0 : -ENOMEM;
+
+	*doc = NULL;
+	for (unsigned long i = 0; !r && i < (repeat ? repeat : 1); i++) {
+		r = run_window_measure(cpuid, clock_read, info, ctx, sample_ms, rw);
+		if (!r && !i) {
+			*doc = doc_new(info);
+			run_doc_fill(*doc, info, ctx, rw->figures,
+				     probe_delta_json(info->isa, &rw->before, &rw->after),
+				     probe_window_cpuid_exits(rw->sampler_reads));
+			/* Absolute, so the harness can tell L2's boot (L1's last read to this one) apart. */
+			json_object_set_new(*doc, "before", probe_snapshot_json(info->isa, &rw->before));
+			run_doc_window(*doc, &rw->start, &rw->end);
+			if (sample_ms)
+				run_doc_samples(*doc, sample_ms, rw->samples, rw->dropped);
+		}
+		if (!r && repeat > 1 && json_array_append_new(windows, run_window_json(info, ctx, rw)))
+			r = -ENOMEM;
+		run_window_free(rw);
+	}
+	if (!r && repeat > 1)
+		run_doc_repeat(*doc, windows);
+	json_decref(windows);
+	free(rw);
+	if (r) {
+		json_decref(*doc);
+		*doc = NULL;
+	}
+	return r;
+}
+
+int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct exsc_info *info,
+		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc)
+{
+	return probe_run_doc_repeat(cpuid, clock_read, info, ctx, sample_ms, 1, doc);
 }
 
 bool probe_run_passed(json_t *doc)
 {
-	json_t *figures = json_object_get(json_object_get(doc, "workload"), "figures");
+	json_t *figures = json_object_get(json_object_get(doc, "workload"), "figures"), *w;
+	size_t i;
 
-	return !json_is_false(json_object_get(doc, "cpuid_exact")) &&
-	       !json_is_false(json_object_get(figures, "verified"));
+	if (json_is_false(json_object_get(doc, "cpuid_exact")) ||
+	    json_is_false(json_object_get(figures, "verified")))
+		return false;
+	/* A repeated run passes when every window does: the io read-back of each. */
+	json_array_foreach(json_object_get(json_object_get(doc, "repeat"), "windows"), i, w)
+		if (json_is_false(json_object_get(json_object_get(w, "figures"), "verified")))
+			return false;
+	return true;
 }
 
 int probe_uptime(const char *path, double *seconds)

@@ -18,6 +18,19 @@ int probe_run_doc(probe_cpuid_fn cpuid, probe_clock_fn clock_read, const struct 
 		  struct workload_ctx *ctx, unsigned long sample_ms, json_t **doc);
 
 /*
+ * probe_run_doc() @repeat times in a row (1 or 0: once), each window measured
+ * alike (its own snapshots, clocks and samples).  The document is the first
+ * window's, exactly as probe_run_doc() writes it; with @repeat above 1 it
+ * also holds "repeat": {n, windows: [{exits, probe_cpuid_exits, figures,
+ * cpuid_exact?, window?}]}, every window, the first among them, and its
+ * cpuid_exact is true only when every window's is.  Samples are the first
+ * window's.
+ */
+int probe_run_doc_repeat(probe_cpuid_fn cpuid, probe_clock_fn clock_read,
+			 const struct exsc_info *info, struct workload_ctx *ctx,
+			 unsigned long sample_ms, unsigned long repeat, json_t **doc);
+
+/*
  * The first number of @path, /proc/uptime's format ("12.34 45.67"): L2's
  * uptime in seconds.  0, -errno when it cannot be read, -EINVAL when it
  * does not start with a non-negative number.

@@ -24,15 +24,17 @@ static void usage(FILE *out)
 	fprintf(out, "usage: exitprobe detect [--abi MAP [--isa ISA]]\n"
 		     "       exitprobe snapshot [--abi MAP [--isa ISA]] [--out PATH]\n"
 		     "       exitprobe run WORKLOAD [N] [--abi MAP [--isa ISA]] [--samples MS] "
-		     "[--out PATH]\n"
+		     "[--repeat N] [--out PATH]\n"
 		     "       exitprobe run io [MIB] [--path FILE] [--pio K] [--samples MS] "
-		     "[--out PATH]\n\nworkloads:\n");
+		     "[--repeat N] [--out PATH]\n\nworkloads:\n");
 	workload_list(out);
 	fprintf(out, "\nio writes MIB MiB in 1 MiB chunks to a new scratch file (default %s),\n"
 		     "fsyncs, reads them back and compares; without O_DIRECT support it says\n"
 		     "\"direct\": false and drops the page cache instead.\n"
 		     "--samples reads the top %d reasons, from a thread; its CPUID exits are\n"
-		     "counted in probe_cpuid_exits.  --out frames the JSON by " EXSC_FRAME_BEGIN "/END\n"
+		     "counted in probe_cpuid_exits.  --repeat N measures the window N times in a row,\n"
+		     "each alike; the document is the first window's, and with N above 1 its\n"
+		     "\"repeat\" holds every window.  --out frames the JSON by " EXSC_FRAME_BEGIN "/END\n"
 		     "lines.\n\noptions:\n", DISK_DEFAULT_PATH, SAMPLER_TOP);
 	probe_cli_usage(out);
 	fprintf(out, "\nmaps (--abi MAP; reason = ECX; a, b and c have no discovery leaf, 32-bit\n"
@@ -127,7 +129,8 @@ static int cmd_run(const struct exsc_info *info, const struct probe_cmd *cmd)
 		return EXIT_USAGE;
 	}
 	settled = probe_settle_console(SETTLE_LIMIT_MS);
-	r = probe_run_doc(probe_cpuid_hw, probe_clock_hw, info, &ctx, cmd->sample_ms, &doc);
+	r = probe_run_doc_repeat(probe_cpuid_hw, probe_clock_hw, info, &ctx, cmd->sample_ms,
+				 cmd->repeat, &doc);
 	workload_release(&ctx);
 	/* Said after the window: a line before it would be in it. */
 	if (!settled)

@@ -56,7 +56,11 @@ void diff_usage(FILE *out)
 		"includes the probe's own reads).  Results of different ISAs or workloads (name or\n"
 		"parameters) are not comparable; --force compares them anyway.  Two micro guests'\n"
 		"results are also compared per action: one exact on one side only, or caused in\n"
-		"one result only, moved.\n\noptions:\n",
+		"one result only, moved.  A result of run --repeat N has each reason's median over\n"
+		"its windows and their min-max: with it on either side, a reason over the threshold\n"
+		"moved only when each side's count lies outside the other side's min-max (a side\n"
+		"without is its one count); otherwise it is \"within noise\" and does not count.\n"
+		"\noptions:\n",
 		DIFF_DEFAULT_THRESHOLD_PCT, DIFF_DEFAULT_MIN_COUNT);
 	opts_usage(out, diff_table);
 	fprintf(out,
@@ -108,14 +112,30 @@ static void diff_print_header(const struct result *a, const struct result *b,
 	diff_print_provenance(p);
 }
 
-/* "moved -37.5%", "only A", "below min count": why a row matters, or not. */
+/* "A 1200-2000": a side's range over its windows, or its one count. */
+static void diff_range_text(const char *side, bool spread, uint64_t min, uint64_t max, char *out,
+			    size_t size)
+{
+	if (spread)
+		snprintf(out, size, "%s %llu-%llu", side, (unsigned long long)min,
+			 (unsigned long long)max);
+	else
+		snprintf(out, size, "%s %llu", side, (unsigned long long)min);
+}
+
+/* "moved -37.5%", "only A", "below min count", "within noise": why a row matters, or not. */
 static void diff_row_note(const struct diff_row *row, char *note, size_t size)
 {
 	const char *side = row->presence == DIFF_ONLY_A ? "only A" :
 			   row->presence == DIFF_ONLY_B ? "only B" : "";
 	const char *sep = *side ? ", " : "";
+	char ra[48], rb[48];
 
-	if (row->moved && row->a)
+	diff_range_text("A", row->spread_a, row->min_a, row->max_a, ra, sizeof(ra));
+	diff_range_text("B", row->spread_b, row->min_b, row->max_b, rb, sizeof(rb));
+	if (row->within_noise)
+		snprintf(note, size, "%s%swithin noise (%s, %s)", side, sep, ra, rb);
+	else if (row->moved && row->a)
 		snprintf(note, size, "%s%smoved %+.1f%%", side, sep, row->delta * 100.0 / row->a);
 	else if (row->moved)
 		snprintf(note, size, "%s%smoved (new)", side, sep);
@@ -127,7 +147,7 @@ static void diff_row_note(const struct diff_row *row, char *note, size_t size)
 
 static void diff_print_row(const char *label, const struct diff_row *row)
 {
-	char ratio[32], note[64], delta[32];
+	char ratio[32], note[160], delta[32];
 
 	snprintf(delta, sizeof(delta), row->delta ? "%+lld" : "0", (long long)row->delta);
 	if (isnan(row->ratio))
@@ -141,11 +161,24 @@ static void diff_print_row(const char *label, const struct diff_row *row)
 	       *note ? "  " : "", note);
 }
 
+/* How many windows each side's counts are the median of, and the rule that follows. */
+static void diff_print_spread(const struct result *a, const struct result *b)
+{
+	printf("spread    A %zu window%s, B %zu window%s: counts are medians; a reason over the "
+	       "threshold moved only when each side's count is outside the other's min-max, else "
+	       "it is within noise\n", a->repeat.present ? a->repeat.n : 1,
+	       a->repeat.n > 1 ? "s" : "", b->repeat.present ? b->repeat.n : 1,
+	       b->repeat.n > 1 ? "s" : "");
+}
+
 static void diff_print_window(enum exsc_isa isa, const struct diff_window *d,
 			      const struct diff_opts *opts)
 {
 	char label[16];
+	size_t noise = d->total.within_noise;
 
+	for (size_t i = 0; i < d->nr; i++)
+		noise += d->rows[i].within_noise;
 	printf("%8s  %-24s %12s %12s %12s %8s\n", "reason", "name", "A", "B", "delta", "ratio");
 	for (size_t i = 0; i < d->nr; i++) {
 		result_reason_label(isa, d->rows[i].reason, label, sizeof(label));
@@ -155,8 +188,13 @@ static void diff_print_window(enum exsc_isa isa, const struct diff_window *d,
 	if (d->moved)
 		printf("moved: %zu of %zu reasons%s changed by more than %g%%", d->nr_moved, d->nr,
 		       d->total.moved ? " and the total" : "", opts->threshold_pct);
+	else if (noise)
+		printf("unchanged: %zu changed by more than %g%%, all within noise", noise,
+		       opts->threshold_pct);
 	else
 		printf("unchanged: nothing changed by more than %g%%", opts->threshold_pct);
+	if (d->moved && noise)
+		printf("; %zu more within noise", noise);
 	printf(" (reasons under %llu exits on both sides not judged)\n",
 	       (unsigned long long)opts->min_count);
 }
@@ -166,7 +204,24 @@ static json_t *diff_number_or_null(double value)
 	return isfinite(value) ? json_real(value) : json_null();
 }
 
-static json_t *diff_row_json(const struct diff_row *row, bool with_reason)
+/* {median, min, max} of a side with windows; the median is the row's count. */
+static json_t *diff_spread_json(uint64_t median, uint64_t min, uint64_t max)
+{
+	return json_pack("{s:I, s:I, s:I}", "median", (json_int_t)median, "min", (json_int_t)min,
+			 "max", (json_int_t)max);
+}
+
+/* With a spread on either side: each side's, when it has one, and the noise verdict. */
+static void diff_row_spread_json(json_t *obj, const struct diff_row *row)
+{
+	if (row->spread_a)
+		json_object_set_new(obj, "spread_a", diff_spread_json(row->a, row->min_a, row->max_a));
+	if (row->spread_b)
+		json_object_set_new(obj, "spread_b", diff_spread_json(row->b, row->min_b, row->max_b));
+	json_object_set_new(obj, "within_noise", json_boolean(row->within_noise));
+}
+
+static json_t *diff_row_json(const struct diff_row *row, bool with_reason, bool spread)
 {
 	static const char *const presence[] = { "both", "a", "b" };
 	json_t *obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:b}",
@@ -177,6 +232,8 @@ static json_t *diff_row_json(const struct diff_row *row, bool with_reason)
 				"change_pct", diff_number_or_null(row->change_pct),
 				"ignored", row->ignored, "moved", row->moved);
 
+	if (obj && spread)
+		diff_row_spread_json(obj, row);
 	if (obj && with_reason) {
 		json_object_set_new(obj, "reason", json_integer(row->reason));
 		json_object_set_new(obj, "name", json_string(row->name ? row->name : "?"));
@@ -187,11 +244,14 @@ static json_t *diff_row_json(const struct diff_row *row, bool with_reason)
 
 static json_t *diff_pair_json(const struct result *a, const struct result *b,
 			      const struct diff_provenance *p, const struct diff_window *d,
-			      const struct diff_micro *m)
+			      const struct diff_micro *m, bool spread)
 {
 	json_t *reasons = json_array(), *provenance = json_object();
 	json_t *micro = m->present ? diff_micro_json(m) : NULL;
 	bool moved = d->moved || m->moved;
+	json_t *windows = spread ? json_pack("{s:i, s:i}", "a",
+					     a->repeat.present ? (int)a->repeat.n : 1, "b",
+					     b->repeat.present ? (int)b->repeat.n : 1) : NULL;
 
 	if (m->present && !micro) {
 		json_decref(reasons);
@@ -200,15 +260,15 @@ static json_t *diff_pair_json(const struct result *a, const struct result *b,
 	}
 
 	for (size_t i = 0; i < d->nr; i++)
-		json_array_append_new(reasons, diff_row_json(&d->rows[i], true));
+		json_array_append_new(reasons, diff_row_json(&d->rows[i], true, spread));
 	for (size_t i = 0; i < p->nr; i++)
 		json_object_set_new(provenance, p->fields[i].field,
 				    json_pack("{s:s, s:s}", "a", p->fields[i].a, "b", p->fields[i].b));
-	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o*, s:b, s:i}", "a", text_json(a->path),
-			 "b", text_json(b->path),
+	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o*, s:o*, s:b, s:i}", "a",
+			 text_json(a->path), "b", text_json(b->path),
 			 "scenario", a->scenario, "provenance", provenance, "reasons", reasons,
-			 "total", diff_row_json(&d->total, false),
-			 "micro", micro, "moved", moved,
+			 "total", diff_row_json(&d->total, false, spread),
+			 "micro", micro, "windows", windows, "moved", moved,
 			 "exit", moved ? EXIT_MEASURED_FAILED : 0);
 }
 
@@ -235,6 +295,7 @@ static int diff_compared(struct diff_cmd *c, const struct result *a, const struc
 	struct diff_provenance p;
 	struct diff_micro m = { 0 };
 	struct diff_window d = { 0 };
+	bool spread;
 	int ret;
 
 	if (diff_provenance(a, b, &p) || diff_windows(&a->exits, &b->exits, &c->opts, &d) ||
@@ -244,10 +305,13 @@ static int diff_compared(struct diff_cmd *c, const struct result *a, const struc
 		fprintf(stderr, "exitscope: diff: out of memory\n");
 		return EXIT_ENVIRONMENT;
 	}
+	spread = diff_spread_apply(&d, a, b);
 	if (c->json) {
-		diff_add_pair(c, diff_pair_json(a, b, &p, &d, &m));
+		diff_add_pair(c, diff_pair_json(a, b, &p, &d, &m, spread));
 	} else {
 		diff_print_header(a, b, &p);
+		if (spread)
+			diff_print_spread(a, b);
 		diff_print_window(a->isa, &d, &c->opts);
 		diff_micro_write(stdout, a->isa, &m);
 	}

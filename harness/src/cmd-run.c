@@ -30,6 +30,7 @@ struct run_opts {
 	const char *l2_append;	/* extra L2 kernel arguments */
 	unsigned int timeout_s;	/* 0: the scenario's */
 	unsigned int retries;
+	unsigned int repeat;	/* 0: not asked; else the probe's windows */
 	bool reassemble;	/* only assemble again from the last run's directory */
 };
 
@@ -66,6 +67,9 @@ static const struct opt run_table[] = {
 	  "where results go (default: results/ of the checkout)", 0, 0, NULL },
 	{ "l2-append", 0, OPT_STRING, offsetof(struct run_opts, l2_append), "ARGS",
 	  "more kernel arguments for L2 (e.g. loglevel=8 earlyprintk=serial)", 0, 0, NULL },
+	{ "repeat", 0, OPT_UINT, offsetof(struct run_opts, repeat), "N",
+	  "measure the workload's window N times in L2's one boot (1 to 100)", 1,
+	  SCENARIO_REPEAT_MAX, NULL },
 	{ "reassemble", 0, OPT_FLAG, offsetof(struct run_opts, reassemble), NULL,
 	  "no new run: assemble the result again from SCENARIO.run/ alone", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
@@ -76,6 +80,7 @@ void run_usage(FILE *out)
 	fprintf(out,
 		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel A]\n"
 		"                     [--timeout S] [--retries N] [--results DIR] [--l2-append ARGS]\n"
+		"                     [--repeat N]\n"
 		"       exitscope run SCENARIO --reassemble [--kernel ID] [--results DIR]\n\n"
 		"Boots the patched kernel as L1 in QEMU (kvm when this host can nest, else TCG with\n"
 		"-cpu max), starts the L2 guest in it through libvirt/virt-install with a cloud-init\n"
@@ -85,7 +90,13 @@ void run_usage(FILE *out)
 		"(reasons, cpuid-micro) boots L1 alone from an initramfs, under QEMU or Bochs (VMX),\n"
 		"and its exitmicro causes each exit reason K times.  --reassemble\n"
 		"reads the run directory under DIR (DIR/ID/ with --kernel) and builds and boots\n"
-		"nothing.\n\noptions:\n");
+		"nothing.  --repeat N has L2's probe measure the workload's window N times in the\n"
+		"same boot: the result's exits are each reason's median over the windows, and\n"
+		"its \"repeat\" block holds every window and each reason's median, min and max,\n"
+		"which diff uses to tell a change from noise.  It applies to the scenarios whose\n"
+		"probe runs a workload in stage runcmd on a patched kernel (cpuid, null, idle, io,\n"
+		"abi, scope); a micro scenario, a snapshot (boot, kboot) or the stock kernel\n"
+		"refuses it (exit 2).  The windows share L2's --timeout.\n\noptions:\n");
 	opts_usage(out, run_table);
 	fprintf(out,
 		"\nExit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
@@ -136,6 +147,24 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* --repeat N onto the scenario's probe command, or why it cannot be. */
+static enum run_outcome run_resolve_repeat(const struct run_opts *o, struct scenario *sc)
+{
+	char why[256];
+
+	if (o->repeat && o->reassemble) {
+		fprintf(stderr, "exitscope: run: --reassemble reads the windows the run measured; "
+				"give it no --repeat\n");
+		return RUN_BAD_INPUT;
+	}
+	if (scenario_repeat(sc, o->repeat, why, sizeof(why)) < 0) {
+		fprintf(stderr, "exitscope: run: --repeat needs a probe that measures a workload's "
+				"window: %s\n", why);
+		return RUN_BAD_INPUT;
+	}
+	return RUN_OK;
 }
 
 /* DIR, the --results folder or the checkout's results/. */
@@ -317,7 +346,7 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 		return RUN_ENVIRONMENT;
 	enum run_outcome o = run_resolve_scenario(c->root, c->o.scenario, c->o.timeout_s, &c->sc);
 
-	if (o != RUN_OK)
+	if (o != RUN_OK || (o = run_resolve_repeat(&c->o, &c->sc)) != RUN_OK)
 		return o;
 	if (c->o.reassemble)
 		return run_reassemble(c);

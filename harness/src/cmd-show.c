@@ -131,15 +131,51 @@ static void show_timeline(const struct result *r)
 		printf("window    not measured (the micro stage, a stock kernel or an older probe)\n");
 }
 
-static void show_row(enum exsc_isa isa, const struct result_reason *row, uint64_t total)
+/* "  1200-2000": a repeated run's range of @sp, or nothing for one window. */
+static void show_range(const struct result_spread *sp, char *out, size_t size)
+{
+	char both[48];
+
+	out[0] = '\0';
+	if (!sp)
+		return;
+	snprintf(both, sizeof(both), "%llu-%llu", (unsigned long long)sp->min,
+		 (unsigned long long)sp->max);
+	snprintf(out, size, " %20s", both);
+}
+
+static void show_row(const struct result *r, const struct result_reason *row, uint64_t total)
+{
+	char label[16], range[64];
+	struct result_spread zero;
+
+	result_reason_label(r->isa, row->reason, label, sizeof(label));
+	show_range(result_spread_find(r, row->reason, &zero), range, sizeof(range));
+	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu%s\n", label, text_term(row->name),
+	       (unsigned long long)row->count, total ? 100.0 * row->count / total : 0.0,
+	       (unsigned long long)row->cycles,
+	       (unsigned long long)(row->count ? row->cycles / row->count : 0), range);
+}
+
+/* A repeated run's reasons that some windows had but whose median is 0: not in the table. */
+static void show_spread_rest(const struct result *r)
 {
 	char label[16];
 
-	result_reason_label(isa, row->reason, label, sizeof(label));
-	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", label, text_term(row->name),
-	       (unsigned long long)row->count, total ? 100.0 * row->count / total : 0.0,
-	       (unsigned long long)row->cycles,
-	       (unsigned long long)(row->count ? row->cycles / row->count : 0));
+	if (!r->repeat.present)
+		return;
+	printf("repeat    %zu windows in one L2 boot: each count is the median over them, min-max "
+	       "beside it\n", r->repeat.n);
+	for (size_t i = 0; i < r->repeat.nr_spread; i++) {
+		const struct result_spread *sp = &r->repeat.spread[i];
+
+		if (sp->median)
+			continue;
+		result_reason_label(r->isa, sp->reason, label, sizeof(label));
+		printf("          %s %s: median 0, %llu-%llu over the windows\n", label,
+		       text_term(sp->name), (unsigned long long)sp->min,
+		       (unsigned long long)sp->max);
+	}
 }
 
 /* Which window the table is: readers must not take the probe's reads for the guest's. */
@@ -188,21 +224,26 @@ static int show_table(const struct result *r)
 	const struct result_window *w = &r->exits;
 	const struct result_reason **order = calloc(w->nr + 1, sizeof(*order));
 	struct result_reason total = { .name = "total", .count = w->total, .cycles = w->cycles };
+	char range[64];
 
 	if (!order)
 		return -ENOMEM;
 	for (size_t i = 0; i < w->nr; i++)
 		order[i] = &w->by_reason[i];
 	qsort(order, w->nr, sizeof(*order), show_by_count_desc);
-	printf("exits in the workload window%s\n%8s  %-24s %12s %8s %16s %12s\n",
-	       show_window_note(r), "reason", "name", "count", "share", "cycles", "cycles/exit");
+	show_range(r->repeat.present ? &r->repeat.total : NULL, range, sizeof(range));
+	printf("exits in the workload window%s%s\n%8s  %-24s %12s %8s %16s %12s%s\n",
+	       show_window_note(r), r->repeat.present ? ", median of the windows" : "", "reason",
+	       "name", "count", "share", "cycles", "cycles/exit",
+	       r->repeat.present ? "  min-max (windows)" : "");
 	for (size_t i = 0; i < w->nr; i++)
-		show_row(r->isa, order[i], w->total);
-	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu\n", "", total.name,
+		show_row(r, order[i], w->total);
+	printf("%8s  %-24s %12llu %7.2f%% %16llu %12llu%s\n", "", total.name,
 	       (unsigned long long)total.count, total.count ? 100.0 : 0.0,
 	       (unsigned long long)total.cycles,
-	       (unsigned long long)(total.count ? total.cycles / total.count : 0));
+	       (unsigned long long)(total.count ? total.cycles / total.count : 0), range);
 	free(order);
+	show_spread_rest(r);
 	return 0;
 }
 

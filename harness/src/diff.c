@@ -82,6 +82,46 @@ int diff_windows(const struct result_window *a, const struct result_window *b,
 	return 0;
 }
 
+/* @side's range for @reason: its windows' min and max, or its one count. */
+static bool diff_range(const struct result *side, uint32_t reason, bool total, uint64_t count,
+		       uint64_t *min, uint64_t *max)
+{
+	struct result_spread zero;
+	const struct result_spread *sp = total ? (side->repeat.present ? &side->repeat.total : NULL)
+					       : result_spread_find(side, reason, &zero);
+
+	*min = sp ? sp->min : count;
+	*max = sp ? sp->max : count;
+	return sp != NULL;
+}
+
+static void diff_row_spread(struct diff_row *row, const struct result *a, const struct result *b,
+			    bool total)
+{
+	bool b_outside_a, a_outside_b;
+
+	row->spread_a = diff_range(a, row->reason, total, row->a, &row->min_a, &row->max_a);
+	row->spread_b = diff_range(b, row->reason, total, row->b, &row->min_b, &row->max_b);
+	b_outside_a = row->b < row->min_a || row->b > row->max_a;
+	a_outside_b = row->a < row->min_b || row->a > row->max_b;
+	row->within_noise = row->moved && !(b_outside_a && a_outside_b);
+	row->moved = row->moved && !row->within_noise;
+}
+
+bool diff_spread_apply(struct diff_window *d, const struct result *a, const struct result *b)
+{
+	if (!a->repeat.present && !b->repeat.present)
+		return false;
+	d->nr_moved = 0;
+	for (size_t i = 0; i < d->nr; i++) {
+		diff_row_spread(&d->rows[i], a, b, false);
+		d->nr_moved += d->rows[i].moved;
+	}
+	diff_row_spread(&d->total, a, b, true);
+	d->moved = d->nr_moved || d->total.moved;
+	return true;
+}
+
 void diff_window_free(struct diff_window *d)
 {
 	free(d->rows);

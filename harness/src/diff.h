@@ -37,7 +37,15 @@ struct diff_row {
 	double ratio;		/* b / a; NAN when a is 0 */
 	double change_pct;	/* |b - a| / a * 100; INFINITY when only b is non-zero */
 	bool ignored;		/* both counts below min_count */
-	bool moved;		/* not ignored, and change_pct > threshold */
+	bool moved;		/* not ignored, change_pct > threshold, and not within_noise */
+	/*
+	 * With a side's repeat windows (run --repeat N), its count is their
+	 * median and [min, max] their range; a side without has the range of its
+	 * one count.  Set by diff_spread_apply() only.
+	 */
+	bool spread_a, spread_b;	/* that side has windows' spread */
+	uint64_t min_a, max_a, min_b, max_b;
+	bool within_noise;	/* over the threshold, but not outside both sides' ranges */
 };
 
 struct diff_window {
@@ -55,6 +63,15 @@ void diff_row_compute(struct diff_row *row, const struct diff_opts *opts);
 int diff_windows(const struct result_window *a, const struct result_window *b,
 		 const struct diff_opts *opts, struct diff_window *out);
 void diff_window_free(struct diff_window *d);
+
+/*
+ * When @a or @b carries repeat windows, holds @d's rows and total to their
+ * spread: a row moves only when B's count lies outside A's [min, max] and
+ * A's outside B's, else it is within noise (and not moved); nr_moved and
+ * moved are counted again.  Without a spread on either side @d is left as
+ * diff_windows() made it.  Returns whether a side had a spread.
+ */
+bool diff_spread_apply(struct diff_window *d, const struct result *a, const struct result *b);
 
 /* A provenance field whose values differ; the strings are owned. */
 struct diff_field {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe-doc.h"
@@ -268,6 +269,85 @@ static int doc_uptime(json_t *uptime, struct probe_doc *d, char *err, size_t err
 	return 0;
 }
 
+/* {exits, probe_cpuid_exits, figures, cpuid_exact?, window?}: one window of run --repeat. */
+static int doc_repeat_window(json_t *w, size_t i, struct probe_doc *d, struct exit_table *t,
+			     bool *exact, char *err, size_t errsize)
+{
+	json_t *exits, *own, *figures, *cpuid_exact = NULL, *window = NULL;
+	char where[48], key[80];
+	uint64_t value;
+
+	snprintf(where, sizeof(where), "repeat.windows[%zu]", i);
+	if (doc_unpack(w, where, err, errsize, "{s:o, s:o, s:o, s?o, s?o}", "exits", &exits,
+		       "probe_cpuid_exits", &own, "figures", &figures, "cpuid_exact",
+		       &cpuid_exact, "window", &window))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.exits", where);
+	if (doc_window(exits, key, d->isa, t, err, errsize))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.probe_cpuid_exits", where);
+	if (window_counter(own, key, &value, err, errsize))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.figures", where);
+	if (doc_want(json_is_object(figures), figures, key, "an object", err, errsize))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.cpuid_exact", where);
+	if ((cpuid_exact != NULL) != d->has_cpuid_exact)
+		return window_fail(err, errsize, -EINVAL, "%s is %s, but the document's is %s", key,
+				   cpuid_exact ? "there" : "absent", cpuid_exact ? "absent" : "there");
+	if (cpuid_exact && doc_want(json_is_boolean(cpuid_exact), cpuid_exact, key, "a boolean",
+				    err, errsize))
+		return -EINVAL;
+	*exact = *exact && !json_is_false(cpuid_exact);
+	/* The first window is the document's own, key for key. */
+	if (!i && (!json_equal(exits, json_object_get(d->doc, "exits")) ||
+		   value != d->probe_cpuid_exits ||
+		   !json_equal(figures, json_object_get(d->workload, "figures")) ||
+		   (window ? !json_equal(window, json_object_get(d->doc, "window")) :
+			     d->has_window)))
+		return window_fail(err, errsize, -EINVAL, "%s is not the document's own window "
+				   "(exits, probe_cpuid_exits, figures, window)", where);
+	return 0;
+}
+
+/* run --repeat N: n windows, 2 to PROBE_DOC_REPEAT_MAX, the first the document's. */
+static int doc_repeat(json_t *repeat, struct probe_doc *d, char *err, size_t errsize)
+{
+	json_t *n, *windows, *w;
+	struct exit_table *t;
+	bool exact = true;
+	size_t i;
+	int r = 0;
+
+	if (!repeat)
+		return 0;
+	if (doc_unpack(repeat, "repeat", err, errsize, "{s:o, s:o}", "n", &n, "windows",
+		       &windows) ||
+	    window_counter(n, "repeat.n", &d->repeat_n, err, errsize) ||
+	    doc_want(json_is_array(windows), windows, "repeat.windows", "an array", err, errsize))
+		return -EINVAL;
+	if (d->repeat_n < 2 || d->repeat_n > PROBE_DOC_REPEAT_MAX)
+		return window_fail(err, errsize, -EINVAL, "repeat.n is %llu, not 2 to %d (one window "
+				   "has no repeat)", (unsigned long long)d->repeat_n,
+				   PROBE_DOC_REPEAT_MAX);
+	if (json_array_size(windows) != d->repeat_n)
+		return window_fail(err, errsize, -EINVAL, "repeat.windows holds %zu, but repeat.n is "
+				   "%llu", json_array_size(windows), (unsigned long long)d->repeat_n);
+	t = malloc(sizeof(*t));
+	if (!t)
+		return window_fail(err, errsize, -ENOMEM, "out of memory");
+	json_array_foreach(windows, i, w)
+		if (!r)
+			r = doc_repeat_window(w, i, d, t, &exact, err, errsize);
+	free(t);
+	if (!r && d->has_cpuid_exact && d->cpuid_exact != exact)
+		r = window_fail(err, errsize, -EINVAL, "cpuid_exact is %s, but %s window is exact",
+				d->cpuid_exact ? "true" : "false", exact ? "every" : "not every");
+	if (!r)
+		d->repeat_windows = windows;
+	return r;
+}
+
 static int doc_snapshot(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
 	json_t *schema, *abi_version, *l1, *counters, *uptime = NULL, *abi_map = NULL;
@@ -285,17 +365,18 @@ static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
 	json_t *schema, *abi_version, *l1, *before, *exits, *workload, *own;
 	json_t *exact = NULL, *sample_ms = NULL, *samples = NULL, *dropped = NULL;
-	json_t *window = NULL, *uptime = NULL, *abi_map = NULL;
+	json_t *window = NULL, *uptime = NULL, *abi_map = NULL, *repeat = NULL;
 	int r;
 
 	d->kind = PROBE_DOC_RUN;
+	d->doc = doc;
 	if (doc_unpack(doc, "run document", err, errsize,
-		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o, s?o}",
+		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o}",
 		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
 		       "before", &before, "exits", &exits, "workload", &workload,
 		       "probe_cpuid_exits", &own, "cpuid_exact", &exact, "sample_ms", &sample_ms,
 		       "samples", &samples, "samples_dropped", &dropped, "window", &window,
-		       "l2_uptime_s", &uptime, "abi_map", &abi_map) ||
+		       "l2_uptime_s", &uptime, "abi_map", &abi_map, "repeat", &repeat) ||
 	    doc_head(abi_version, abi_map, l1, d, err, errsize) ||
 	    doc_clock_window(window, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
 		return -EINVAL;
@@ -311,7 +392,9 @@ static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 		return -EINVAL;
 	d->has_cpuid_exact = exact != NULL;
 	d->cpuid_exact = json_is_true(exact);
-	return doc_samples(samples, sample_ms, dropped, d, err, errsize);
+	if (doc_samples(samples, sample_ms, dropped, d, err, errsize))
+		return -EINVAL;
+	return doc_repeat(repeat, d, err, errsize);
 }
 
 int probe_doc_parse(json_t *doc, struct probe_doc *d, char *err, size_t errsize)

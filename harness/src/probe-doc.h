@@ -9,7 +9,7 @@
  *   run       {schema, abi_version, abi_map?, l1: {isa}, before: W, exits: W,
  *              workload: {name, params: {}, figures: {}}, probe_cpuid_exits,
  *              cpuid_exact?, sample_ms?, samples?, samples_dropped?,
- *              window?: {wall_ns, tsc}, l2_uptime_s?}
+ *              window?: {wall_ns, tsc}, l2_uptime_s?, repeat?}
  *
  * W is a window (window.h).  "counters" and "before" hold absolute counters,
  * the probe's first read; "exits" the window over the workload as deltas,
@@ -18,7 +18,10 @@
  * it; own (optional) is how many of total are the probe's own CPUID exits.
  * window (optional, absent from older probes) is the workload window's
  * length by L2's CLOCK_MONOTONIC and its TSC delta; l2_uptime_s (optional)
- * L2's uptime when the probe started.
+ * L2's uptime when the probe started.  repeat (run --repeat N, N above 1) is
+ * {n, windows: [{exits: W, probe_cpuid_exits, figures, cpuid_exact?,
+ * window?}]}: every window measured, n of them, the first exactly the
+ * document's own; then cpuid_exact is true only when each window's is.
  *
  * Helpers here do not print: probe_doc_parse() leaves one line in @err that
  * names the key at fault, for the caller to print.
@@ -37,6 +40,9 @@
 
 #define PROBE_DOC_SCHEMA "exitscope/probe/v1"
 
+/* The most windows a run --repeat measures (exitprobe's CLI_REPEAT_MAX). */
+#define PROBE_DOC_REPEAT_MAX 100
+
 enum probe_doc_kind {
 	PROBE_DOC_SNAPSHOT,
 	PROBE_DOC_RUN,
@@ -49,6 +55,7 @@ enum probe_doc_kind {
  */
 struct probe_doc {
 	enum probe_doc_kind kind;
+	json_t *doc;			/* the document itself */
 	uint32_t abi_version;
 	enum exsc_isa isa;		/* l1.isa: vmx or svm */
 	enum exsc_scope scope;		/* l1.scope; ABI 1 and maps a, b, c: the host's */
@@ -68,6 +75,8 @@ struct probe_doc {
 	uint64_t window_tsc;		/* ... and by L2's TSC (virtual under nesting) */
 	bool has_l2_uptime;		/* "l2_uptime_s", which older probes lack: */
 	double l2_uptime_s;		/* ... L2's uptime when the probe started */
+	uint64_t repeat_n;		/* run --repeat's windows; 0 without "repeat" */
+	json_t *repeat_windows;		/* ... the array of them, the first the document's */
 };
 
 /*

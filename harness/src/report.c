@@ -139,6 +139,11 @@ static void report_window_note(FILE *out, const struct result *r)
 	else if (result_exits_kind(r) == RESULT_EXITS_RAW)
 		fprintf(out, " (includes the probe's own %llu read%s: an older result)",
 			(unsigned long long)n, n == 1 ? "" : "s");
+	/* run --repeat: the counts are medians, and how far the windows ranged says how noisy. */
+	if (r->repeat.present)
+		fprintf(out, ", the median of %zu windows in one boot (their totals %llu-%llu)",
+			r->repeat.n, (unsigned long long)r->repeat.total.min,
+			(unsigned long long)r->repeat.total.max);
 }
 
 static const char *report_window_text(enum report_window window)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Between the modules that parse a result file (result.c, result-blocks.c,
- * result-micro.c):
+ * result-micro.c, result-timeline.c, result-repeat.c):
  * not for readers, which use result.h.  Nothing here prints; errors are
  * worded into @err by result_fail().
  */
@@ -41,6 +41,16 @@ int result_parse_micro(json_t *obj, struct result *r, struct result_error *err);
 
 /* The optional "timeline" (@obj NULL when absent), after the micro block. */
 int result_parse_timeline(json_t *obj, struct result *r, struct result_error *err);
+
+/*
+ * The optional "repeat" block (@obj NULL when absent), after the micro block
+ * and "exits": every window checked like one, the spread and "exits" held
+ * to the windows' medians (repeat.c).
+ */
+int result_parse_repeat(json_t *obj, struct result *r, struct result_error *err);
+
+/* Frees what result_parse_repeat() allocated. */
+void result_repeat_free(struct result_repeat *rep);
 
 /* Frees what result_parse_micro() allocated. */
 void result_micro_free(struct result_micro *m);

@@ -209,14 +209,14 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 	if (result_unpack(doc, "", err,
 			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s?o, s:o, s:I, s?o, s?o, "
-			  "s?o, s?o, s?o}",
+			  "s?o, s?o, s?o, s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
 			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
 			  "neighbor", &blocks[8], "micro", &blocks[9], "probe_own", &blocks[10],
-			  "timeline", &blocks[11]))
+			  "timeline", &blocks[11], "repeat", &blocks[12]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -234,7 +234,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[12] = { NULL };
+	json_t *blocks[13] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -245,10 +245,12 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	    result_parse_host(blocks[1], blocks[2], r, err) ||
 	    result_parse_workload(blocks[3], r, err) ||
 	    result_parse_window(blocks[4], "exits", &r->exits, err) ||
-	    result_check_window(r, &r->exits, "exits", err) ||
+	    /* A median window is checked through the windows it is the median of. */
+	    (!blocks[12] && result_check_window(r, &r->exits, "exits", err)) ||
 	    result_parse_boot(blocks[5], r, err) ||
 	    result_parse_oracle(blocks[6], r, err) || result_parse_samples(blocks[7], r, err) ||
 	    result_parse_micro(blocks[9], r, err) || result_parse_timeline(blocks[11], r, err) ||
+	    result_parse_repeat(blocks[12], r, err) ||
 	    result_parse_probe_own(blocks[10], r, err) ||
 	    result_parse_neighbor(blocks[8], r, err)) {
 		result_free(r);
@@ -274,6 +276,7 @@ void result_free(struct result *r)
 	free(r->probe_own.by_reason);
 	free(r->timeline.events);
 	result_micro_free(&r->micro);
+	result_repeat_free(&r->repeat);
 	json_decref(r->doc);
 	memset(r, 0, sizeof(*r));
 }
@@ -284,6 +287,18 @@ const struct result_reason *result_window_find(const struct result_window *w, ui
 		if (w->by_reason[i].reason == reason)
 			return &w->by_reason[i];
 	return NULL;
+}
+
+const struct result_spread *result_spread_find(const struct result *r, uint32_t reason,
+					       struct result_spread *zero)
+{
+	if (!r->repeat.present)
+		return NULL;
+	for (size_t i = 0; i < r->repeat.nr_spread; i++)
+		if (r->repeat.spread[i].reason == reason)
+			return &r->repeat.spread[i];
+	*zero = (struct result_spread){ .reason = reason };
+	return zero;
 }
 
 void result_reason_label(enum exsc_isa isa, uint32_t reason, char *buf, size_t size)

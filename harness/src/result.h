@@ -73,6 +73,27 @@ struct result_micro {
 	struct result_micro_note *unsupported, *errors;
 };
 
+/* One reason's count over a repeated run's windows (exitscope run --repeat N). */
+struct result_spread {
+	uint32_t reason;
+	const char *name;
+	uint64_t median;	/* the middle window's; of two middle ones, their mean rounded down */
+	uint64_t min, max;
+};
+
+/*
+ * The windows of run --repeat N, each the workload's like "exits" (the
+ * probe's own reads apart); "exits" is then their median, reason by reason.
+ */
+struct result_repeat {
+	bool present;		/* absent: one window, as every result before */
+	size_t n;		/* windows, REPEAT_MIN to REPEAT_MAX */
+	struct result_window *windows;	/* n of them, in the order measured */
+	struct result_spread total;	/* the windows' totals */
+	size_t nr_spread;
+	struct result_spread *spread;	/* each reason some window has, by number */
+};
+
 /* An event of the timeline; a clock that did not see it is negative (null in the file). */
 struct result_event {
 	const char *name;
@@ -147,6 +168,7 @@ struct result {
 	} neighbor;
 	struct result_micro micro;
 	struct result_timeline timeline;
+	struct result_repeat repeat;
 };
 
 /*
@@ -198,6 +220,13 @@ enum result_exits_kind {
 };
 
 enum result_exits_kind result_exits_kind(const struct result *r);
+
+/*
+ * @reason's spread in @r's repeat block: NULL without one; a reason no window
+ * has is {0, 0, 0} in @zero, which is returned.
+ */
+const struct result_spread *result_spread_find(const struct result *r, uint32_t reason,
+					       struct result_spread *zero);
 
 /* The reason's row in @w, or NULL when the window has none. */
 const struct result_reason *result_window_find(const struct result_window *w, uint32_t reason);

@@ -14,6 +14,8 @@
 #include "cmd.h"
 #include "kernel.h"
 #include "probe-own.h"
+#include "repeat.h"
+#include "result-parse.h"
 #include "result.h"
 #include "run.h"
 #include "util.h"
@@ -118,6 +120,106 @@ static int probe_own_apply(const char *run_dir, const struct run_record *rec,
 	return samples && !json_object_set_new(result, "samples", samples) ? 0 : -ENOMEM;
 }
 
+/*
+ * One window of run --repeat as the workload's: the probe's own reads of that
+ * window taken out, as from "exits", and the kernel's names.  NULL with @err.
+ */
+static json_t *repeat_window(const struct run_record *rec, const struct run_evidence *ev,
+			     json_t *window, char *err, size_t size)
+{
+	json_t *exits = json_deep_copy(json_object_get(window, "exits")), *own;
+	json_int_t reads = json_integer_value(json_object_get(window, "probe_cpuid_exits"));
+	char why[256] = "out of memory";
+
+	own = exits ? probe_own_split(rec->isa, exits, (uint64_t)reads, why, sizeof(why)) : NULL;
+	if (!own) {
+		snprintf(err, size, "a window of L2's probe cannot hold its own reads: %s", why);
+		json_decref(exits);
+		return NULL;
+	}
+	json_decref(own);
+	names_apply(json_object_get(exits, "by_reason"), &ev->names);
+	return exits;
+}
+
+/* The windows as the validator reads them, for the one computation both share. */
+static int repeat_parse_windows(json_t *windows, struct result_window *w, char *err, size_t size)
+{
+	struct result_error rerr;
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(windows, i, item) {
+		if (result_parse_window(item, "repeat.windows[]", &w[i], &rerr)) {
+			snprintf(err, size, "%s", rerr.text);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* {n, windows, spread}, and "exits" replaced by the windows' median (repeat.h). */
+static int repeat_block(json_t *windows, json_t *result, char *err, size_t size)
+{
+	size_t n = json_array_size(windows);
+	struct result_window *w = calloc(n + 1, sizeof(*w));
+	struct repeat_summary s = { 0 };
+	json_t *exits = NULL, *spread = NULL;
+	int r = w ? repeat_parse_windows(windows, w, err, size) : -ENOMEM;
+
+	if (!r)
+		r = repeat_summarize(w, n, &s);
+	if (!r) {
+		exits = repeat_exits_json(&s);
+		spread = repeat_spread_json(&s);
+	}
+	if (!r && (!exits || !spread || json_object_set(result, "exits", exits) ||
+		   json_object_set_new(result, "repeat",
+				       json_pack("{s:I, s:O, s:O}", "n", (json_int_t)n, "windows",
+						 windows, "spread", spread))))
+		r = -ENOMEM;
+	json_decref(exits);
+	json_decref(spread);
+	repeat_summary_free(&s);
+	for (size_t i = 0; w && i < n; i++)
+		free(w[i].by_reason);
+	free(w);
+	if (r && !err[0])
+		snprintf(err, size, "cannot sum up the probe's repeated windows: %s", strerror(-r));
+	return r;
+}
+
+/*
+ * run --repeat N: every window the probe measured, each the workload's, in
+ * "repeat", and "exits" their median, reason by reason.  The first window
+ * stays what a run of one writes: boot, probe_own, samples and the timeline's
+ * window are its.
+ */
+static int repeat_apply(const char *run_dir, const struct run_record *rec,
+			const struct run_evidence *ev, json_t *result, char *err, size_t size)
+{
+	json_t *windows, *item;
+	size_t i;
+	int r;
+
+	if (!ev->patched || !ev->probe || !ev->doc.repeat_windows)
+		return 0;
+	windows = json_array();
+	json_array_foreach(ev->doc.repeat_windows, i, item) {
+		if (!windows || json_array_append_new(windows, repeat_window(rec, ev, item, err, size))) {
+			json_decref(windows);
+			if (!err[0])
+				snprintf(err, size, "out of memory");
+			snprintf(err + strlen(err), size - strlen(err), "; see %s/out/l2-probe.out",
+				 run_dir);
+			return -EINVAL;
+		}
+	}
+	r = repeat_block(windows, result, err, size);
+	json_decref(windows);
+	return r;
+}
+
 json_t *run_result_head(const struct run_record *rec, json_t *kernel)
 {
 	char when[32];
@@ -160,6 +262,10 @@ static json_t *result_json(const char *run_dir, const struct run_record *rec,
 	names_apply(json_object_get(exits, "by_reason"), &ev->names);
 	names_apply(json_object_get(boot, "by_reason"), &ev->names);
 	names_apply(json_object_get(oracle, "mismatches"), &ev->names);
+	if (repeat_apply(run_dir, rec, ev, result, err, size)) {
+		json_decref(result);
+		return NULL;
+	}
 	if (ev->neighbor &&
 	    json_object_set_new(result, "neighbor", neighbor_result(rec, ev))) {
 		json_decref(result);

@@ -37,6 +37,37 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 	return s->probe[0] && s->timeout_s ? 1 : -EINVAL;
 }
 
+int scenario_repeat(struct scenario *s, unsigned int n, char *why, size_t size)
+{
+	size_t len = strlen(s->probe);
+	int r;
+
+	if (!n)
+		return 0;
+	if (scenario_is_micro(s))
+		snprintf(why, size, "'%s' is a micro scenario: no L2, no probe window to repeat",
+			 s->name);
+	else if (strncmp(s->probe, "run ", 4) || !strncmp(s->probe, "run boot", 8))
+		snprintf(why, size, "'%s' takes a snapshot of L2's boot, not a workload's window",
+			 s->name);
+	else if (s->stock)
+		snprintf(why, size, "'%s' runs the stock kernel: its window is the kvm_exit histogram "
+			 "over L2's life", s->name);
+	else if (strcmp(s->stage, "runcmd"))
+		snprintf(why, size, "'%s' runs its probe in stage %s, not runcmd", s->name, s->stage);
+	else if (n == 1)
+		return 0;
+	else {
+		r = snprintf(s->probe + len, sizeof(s->probe) - len, " --repeat %u", n);
+		if (r >= 0 && (size_t)r < sizeof(s->probe) - len)
+			return 0;
+		s->probe[len] = '\0';
+		snprintf(why, size, "'%s''s probe command is too long for --repeat", s->name);
+		return -ENAMETOOLONG;
+	}
+	return -EINVAL;
+}
+
 bool scenario_is_micro(const struct scenario *s)
 {
 	return !strcmp(s->stage, "micro");

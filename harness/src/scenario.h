@@ -4,6 +4,7 @@
 #define EXITSCOPE_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct scenario {
@@ -34,6 +35,19 @@ bool scenario_is_micro(const struct scenario *s);
  * -ENAMETOOLONG when it does not fit.
  */
 int scenario_micro_args(const struct scenario *s, char *args, size_t size);
+
+/* run --repeat's bounds: the probe's (exitprobe --repeat N, probe-doc.h). */
+#define SCENARIO_REPEAT_MAX 100
+
+/*
+ * Has @s's probe measure its workload's window @n times in L2's one boot
+ * (" --repeat N" on its command line; nothing for @n 0, not asked, or 1).
+ * -EINVAL, with @why saying so, for a scenario without such a window: the
+ * micro stage (no L2), a snapshot (boot, kboot) or a stock kernel (the
+ * window is the kvm_exit histogram over L2's life); -ENAMETOOLONG when the
+ * command line does not fit.
+ */
+int scenario_repeat(struct scenario *s, unsigned int n, char *why, size_t size);
 
 /* The init stage: L2 boots straight into this script, no systemd or cloud-init. */
 #define SCENARIO_L2_INIT "/usr/local/sbin/exitscope-l2-init"

@@ -100,6 +100,28 @@ static void test_bad_numbers_name_the_argument(void **state)
 	assert_refused("run boot 3", "'3' is not a parameter of boot");
 }
 
+/* --repeat N: 1 to 100 windows, a run's only; without it one window. */
+static void test_repeat(void **state)
+{
+	struct probe_cmd cmd;
+
+	(void)state;
+	assert_int_equal(parse("run cpuid 10", &cmd), 0);
+	assert_int_equal(cmd.repeat, 1);
+	assert_int_equal(parse("run cpuid 10 --repeat 3", &cmd), 0);
+	assert_int_equal(cmd.repeat, 3);
+	assert_int_equal(parse("run idle 1 --repeat=100 --samples 50", &cmd), 0);
+	assert_int_equal(cmd.repeat, 100);
+	assert_int_equal(cmd.sample_ms, 50);
+	assert_refused("run cpuid --repeat 0", "--repeat needs N, a whole number from 1 to 100, not '0'");
+	assert_refused("run cpuid --repeat 101", "not '101'");
+	assert_refused("run cpuid --repeat -2", "not '-2'");
+	assert_refused("run cpuid --repeat 2x", "not '2x'");
+	assert_refused("run boot --repeat 2", "--repeat needs a workload's window to repeat, not boot");
+	assert_refused("snapshot --repeat 2", "snapshot takes no '--repeat'");
+	assert_refused("detect --repeat 2", "detect takes no '--repeat'");
+}
+
 static void test_options_of_other_workloads(void **state)
 {
 	(void)state;
@@ -135,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options_anywhere),
 		cmocka_unit_test(test_bad_numbers_name_the_argument),
+		cmocka_unit_test(test_repeat),
 		cmocka_unit_test(test_options_of_other_workloads),
 		cmocka_unit_test(test_malformed),
 	};

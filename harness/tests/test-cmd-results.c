@@ -131,6 +131,39 @@ static void test_show_workload_window(void **state)
 	captured_free(&c);
 }
 
+/*
+ * A run of cpuid --repeat 3: the table says its counts are medians and gives
+ * each reason's min-max over the windows; diff against a run of one window
+ * judges against that spread and says which reasons are within noise.
+ */
+static void test_show_and_diff_a_repeated_run(void **state)
+{
+	struct captured c = SHOW("tests/data/runs/cpuid-repeat.json");
+
+	(void)state;
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.err, "");
+	assert_golden(c.out, "show-run-cpuid-repeat.txt");
+	assert_contains(c.out, "median of the windows\n");
+	assert_contains(c.out, "\n    0x72  cpuid                          100000");
+	assert_contains(c.out, "100000-100000\n");
+	assert_contains(c.out, "\nrepeat    3 windows in one L2 boot");
+	captured_free(&c);
+	c = DIFF("tests/data/runs/cpuid-abi2.json", "tests/data/runs/cpuid-repeat.json");
+	assert_golden(c.out, "diff-run-cpuid-repeat.txt");
+	assert_contains(c.out, "spread    A 1 window, B 3 windows");
+	captured_free(&c);
+	c = DIFF("--json", "tests/data/runs/cpuid-abi2.json", "tests/data/runs/cpuid-repeat.json");
+	assert_golden(c.out, "diff-run-cpuid-repeat.json");
+	captured_free(&c);
+	/* Against itself nothing moved, and nothing is within noise either: equal medians. */
+	c = DIFF("tests/data/runs/cpuid-repeat.json", "tests/data/runs/cpuid-repeat.json");
+	assert_int_equal(c.status, 0);
+	assert_contains(c.out, "unchanged: nothing changed by more than 10%");
+	assert_null(strstr(c.out, "within noise ("));
+	captured_free(&c);
+}
+
 /* The recorded run with a VM beside L2: one line says what each view counted. */
 static void test_show_neighbor(void **state)
 {
@@ -498,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_diff_directories),
 		cmocka_unit_test(test_diff_directories_json),
 		cmocka_unit_test(test_diff_usage_errors),
+		cmocka_unit_test(test_show_and_diff_a_repeated_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * that counts its own exits the way the patched KVM does (the exit is counted
  * before the leaf is answered).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -304,6 +305,115 @@ static void test_run_without_samples(void **state)
 	workload_release(&ctx);
 }
 
+/*
+ * run --repeat 3: the document is the first window's, as one run writes it,
+ * and "repeat" holds three windows, each exactly N CPUIDs and the probe's
+ * own read, which the validator the probe writes through accepts.
+ */
+static void test_run_repeated_windows_are_each_exact(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 1000 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
+	struct workload_ctx ctx;
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	json_t *doc, *windows, *win;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_non_null(parsed);
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc_repeat(model_cpuid, probe_clock_hw, &info, &ctx, 0, 3, &doc),
+			 0);
+	windows = json_object_get(json_object_get(doc, "repeat"), "windows");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "repeat"), "n")), 3);
+	assert_int_equal(json_array_size(windows), 3);
+	json_array_foreach(windows, i, win) {
+		assert_int_equal(reason_count(json_object_get(win, "exits"), SVM_CPUID),
+				 1000 + PROBE_WINDOW_CPUID_EXITS);
+		assert_true(json_is_true(json_object_get(win, "cpuid_exact")));
+	}
+	assert_true(json_equal(json_object_get(json_array_get(windows, 0), "exits"),
+			       json_object_get(doc, "exits")));
+	assert_true(json_is_true(json_object_get(doc, "cpuid_exact")));
+	assert_true(probe_run_passed(doc));
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	assert_int_equal(parsed->repeat_n, 3);
+	/* A third window that was not exact makes the whole run inexact: the validator says so. */
+	json_object_set_new(json_array_get(windows, 2), "cpuid_exact", json_false());
+	assert_int_equal(probe_doc_parse(doc, parsed, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cpuid_exact is true, but not every window is exact"));
+	free(parsed);
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
+/*
+ * --repeat with --samples: each window is sampled alike, so each counts its
+ * own sampler's reads in its probe_cpuid_exits and stays exact; the samples
+ * kept are the first window's.
+ */
+static void test_run_repeated_with_samples(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 50000 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
+	struct probe_doc *parsed = malloc(sizeof(*parsed));
+	struct workload_ctx ctx;
+	json_t *doc, *win;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_non_null(parsed);
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc_repeat(model_cpuid, probe_clock_hw, &info, &ctx, 1, 2, &doc),
+			 0);
+	json_array_foreach(json_object_get(json_object_get(doc, "repeat"), "windows"), i, win) {
+		json_int_t own = json_integer_value(json_object_get(win, "probe_cpuid_exits"));
+
+		/* At least two samples a window, each a whole snapshot, and the closing read. */
+		assert_true(own >= 1 + 2 * (json_int_t)probe_snapshot_reads(EXSC_ISA_SVM));
+		assert_int_equal(reason_count(json_object_get(win, "exits"), SVM_CPUID), 50000 + own);
+		assert_true(json_is_true(json_object_get(win, "cpuid_exact")));
+	}
+	assert_int_equal(json_integer_value(json_object_get(doc, "probe_cpuid_exits")),
+			 1 + json_array_size(json_object_get(doc, "samples")) *
+				     probe_snapshot_reads(EXSC_ISA_SVM));
+	if (probe_doc_parse(doc, parsed, err, sizeof(err)))
+		fail_msg("invalid document: %s", err);
+	free(parsed);
+	json_decref(doc);
+	workload_release(&ctx);
+}
+
+/* --repeat 1 writes exactly what a run without it writes: no "repeat". */
+static void test_run_repeat_one_is_one_run(void **state)
+{
+	const struct workload *w = workload_find("cpuid");
+	const struct workload_args args = { .n = 10 };
+	const struct exsc_info info = { 1, EXSC_ISA_SVM, 261, EXSC_SCOPE_HOST, NULL };
+	struct workload_ctx ctx;
+	json_t *one, *plain;
+
+	(void)state;
+	assert_int_equal(workload_ctx_init(&ctx, w, &args), 0);
+	assert_int_equal(probe_run_doc_repeat(model_cpuid, probe_clock_hw, &info, &ctx, 0, 1, &one),
+			 0);
+	model_reset(NULL);
+	assert_int_equal(probe_run_doc(model_cpuid, probe_clock_hw, &info, &ctx, 0, &plain), 0);
+	assert_null(json_object_get(one, "repeat"));
+	/* The clocks differ between two runs; everything else is the same document. */
+	json_object_del(one, "window");
+	json_object_del(plain, "window");
+	assert_true(json_equal(one, plain));
+	json_decref(one);
+	json_decref(plain);
+	workload_release(&ctx);
+}
+
 /* A CPUID from elsewhere in the window breaks exactness, and the run says so. */
 static int workload_one_too_many(probe_cpuid_fn cpuid, struct workload_ctx *ctx, json_t *figures)
 {
@@ -367,6 +477,9 @@ int main(void)
 		cmocka_unit_test_setup(test_run_with_samples_stays_exact, model_reset),
 		cmocka_unit_test_setup(test_run_without_samples, model_reset),
 		cmocka_unit_test_setup(test_run_reports_an_inexact_cpuid_count, model_reset),
+		cmocka_unit_test_setup(test_run_repeated_windows_are_each_exact, model_reset),
+		cmocka_unit_test_setup(test_run_repeat_one_is_one_run, model_reset),
+		cmocka_unit_test_setup(test_run_repeated_with_samples, model_reset),
 		cmocka_unit_test(test_emit_frames_the_document),
 	};
 

@@ -266,6 +266,130 @@ static void test_boot_of_a_vm_scope_run_starts_at_zero(void **state)
 	run_remove(dir);
 }
 
+/* The probe document of the run copy @dir (out/l2-probe.out), a new reference. */
+static json_t *probe_doc_read(const char *dir)
+{
+	char path[PATH_MAX + 64], *text = NULL, *begin;
+	json_error_t jerr;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/out/l2-probe.out", dir);
+	assert_int_equal(util_read_file(path, &text, NULL), 0);
+	begin = strstr(text, "EXITSCOPE-BEGIN\n");
+	assert_non_null(begin);
+	*strstr(begin, "EXITSCOPE-END") = '\0';
+	doc = json_loads(begin + strlen("EXITSCOPE-BEGIN\n"), 0, &jerr);
+	assert_non_null(doc);
+	free(text);
+	return doc;
+}
+
+/* Frames @doc into the run copy @dir's out/l2-probe.out, as the probe writes it. */
+static void probe_doc_write(const char *dir, json_t *doc)
+{
+	char path[PATH_MAX + 64], *body = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)), *text;
+
+	assert_non_null(body);
+	assert_true(asprintf(&text, "EXITSCOPE-BEGIN\n%s\nEXITSCOPE-END\nEXITSCOPE-PROBE-RC 0\n",
+			     body) > 0);
+	snprintf(path, sizeof(path), "%s/out/l2-probe.out", dir);
+	assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+	free(body);
+	free(text);
+}
+
+/* The probe document's "exits" with SVM interrupts at @irq and the total moved alike. */
+static json_t *probe_window_like(json_t *doc, json_int_t irq)
+{
+	json_t *exits = json_deep_copy(json_object_get(doc, "exits")), *row;
+	json_int_t was = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(exits, "by_reason"), i, row) {
+		if (json_integer_value(json_object_get(row, "reason")) == 0x60) {
+			was = json_integer_value(json_object_get(row, "count"));
+			json_object_set_new(row, "count", json_integer(irq));
+		}
+	}
+	assert_true(was > 0);
+	json_object_set_new(exits, "total", json_integer(json_integer_value(
+		json_object_get(exits, "total")) + irq - was));
+	return json_pack("{s:o, s:O, s:O}", "exits", exits, "probe_cpuid_exits",
+			 json_object_get(doc, "probe_cpuid_exits"), "figures",
+			 json_object_get(json_object_get(doc, "workload"), "figures"));
+}
+
+/*
+ * A probe document of run --repeat 3 (the recorded window first, then two
+ * with other interrupt counts) assembles to a result whose exits are the
+ * medians, whose CPUID reason has a spread of no width (each window less its
+ * own read), and which the validator passed.
+ */
+static void test_repeated_windows_assemble_to_their_median(void **state)
+{
+	char dir[PATH_MAX], err[512] = "";
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *doc, *first, *result, *row;
+	json_int_t irq;
+	size_t i;
+
+	(void)state;
+	run_copy("cpuid-abi2", dir, sizeof(dir));
+	doc = probe_doc_read(dir);
+	first = json_pack("{s:O, s:O, s:O, s:O}", "exits", json_object_get(doc, "exits"),
+			  "probe_cpuid_exits", json_object_get(doc, "probe_cpuid_exits"),
+			  "figures", json_object_get(json_object_get(doc, "workload"), "figures"),
+			  "cpuid_exact", json_object_get(doc, "cpuid_exact"));
+	assert_non_null(first);
+	if (json_object_get(doc, "window"))
+		json_object_set(first, "window", json_object_get(doc, "window"));
+	irq = json_integer_value(json_object_get(window_entry(doc, "exits", 0x60), "count"));
+	assert_int_equal(json_object_set_new(doc, "repeat",
+					     json_pack("{s:i, s:[o, o, o]}", "n", 3, "windows", first,
+						       probe_window_like(doc, irq + 500),
+						       probe_window_like(doc, irq + 100))), 0);
+	json_array_foreach(json_object_get(json_object_get(doc, "repeat"), "windows"), i, row)
+		if (i)
+			json_object_set(row, "cpuid_exact", json_true());
+	probe_doc_write(dir, doc);
+	result = run_assemble_ok(dir, &ev);
+	assert_int_equal(ev->doc.repeat_n, 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(result, "repeat"), "n")), 3);
+	assert_int_equal(json_integer_value(json_object_get(window_entry(result, "exits", 0x60),
+							    "count")), irq + 100);
+	assert_int_equal(json_integer_value(json_object_get(window_entry(result, "exits", 0x72),
+							    "count")), 100000);
+	json_array_foreach(json_object_get(json_object_get(json_object_get(result, "repeat"), "spread"),
+					   "by_reason"), i, row) {
+		json_int_t reason = json_integer_value(json_object_get(row, "reason"));
+
+		if (reason == 0x72)
+			assert_true(json_integer_value(json_object_get(row, "min")) == 100000 &&
+				    json_integer_value(json_object_get(row, "max")) == 100000);
+		if (reason == 0x60)
+			assert_true(json_integer_value(json_object_get(row, "min")) == irq &&
+				    json_integer_value(json_object_get(row, "max")) == irq + 500);
+	}
+	/* The first window stays what a run of one writes: its probe_own, its boot. */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(result, "probe_own"),
+							    "total")), 1);
+	json_decref(result);
+	run_evidence_free(ev);
+	/* A window that holds fewer CPUID exits than its own reads is no result. */
+	json_object_set_new(json_array_get(json_object_get(json_object_get(doc, "repeat"), "windows"),
+					   2), "probe_cpuid_exits", json_integer(200000));
+	probe_doc_write(dir, doc);
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_null(run_assemble(dir, ev, &v, err, sizeof(err)));
+	if (!strstr(err, "a window of L2's probe cannot hold its own reads"))
+		fail_msg("%s", err);
+	run_evidence_free(ev);
+	json_decref(doc);
+	run_remove(dir);
+}
+
 /* Replaces @dir/@name with @text. */
 static void run_write(const char *dir, const char *name, const char *text)
 {
@@ -774,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_l1_records_what_l0_saw),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
 		cmocka_unit_test(test_l1_isa_is_decided_once),
+		cmocka_unit_test(test_repeated_windows_assemble_to_their_median),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

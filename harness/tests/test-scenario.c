@@ -45,6 +45,43 @@ static void test_finds_each_scenario_with_its_fields(void **state)
 	assert_int_equal(scenario_find(cfg, "cpui", &s, &line), -ENOENT);
 }
 
+/* --repeat N reaches the probe's command line, and only a workload window takes it. */
+static void test_repeat_goes_to_the_probe_of_a_window(void **state)
+{
+	static const char *const refused[][2] = {
+		{ "boot", "snapshot" }, { "kboot", "snapshot" }, { "stock", "stock kernel" },
+		{ "reasons", "micro scenario" },
+	};
+	char why[256];
+	struct scenario s;
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_int_equal(scenario_repeat(&s, 0, why, sizeof(why)), 0);
+	assert_string_equal(s.probe, "run cpuid 100000");
+	assert_int_equal(scenario_repeat(&s, 1, why, sizeof(why)), 0);
+	assert_string_equal(s.probe, "run cpuid 100000");
+	assert_int_equal(scenario_repeat(&s, 7, why, sizeof(why)), 0);
+	assert_string_equal(s.probe, "run cpuid 100000 --repeat 7");
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(scenario_find(cfg, refused[i][0], &s, &line), 0);
+		why[0] = '\0';
+		/* Asked at all, even once: the scenario has no window it could repeat. */
+		assert_int_equal(scenario_repeat(&s, 1, why, sizeof(why)), -EINVAL);
+		assert_non_null(strstr(why, refused[i][1]));
+		assert_int_equal(scenario_repeat(&s, 3, why, sizeof(why)), -EINVAL);
+		assert_null(strstr(s.probe, "--repeat"));
+	}
+	/* A command line that cannot take it is left as it was. */
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	memset(s.probe, 'x', sizeof(s.probe) - 4);
+	memcpy(s.probe, "run ", 4);
+	s.probe[sizeof(s.probe) - 4] = '\0';
+	assert_int_equal(scenario_repeat(&s, 100, why, sizeof(why)), -ENAMETOOLONG);
+	assert_int_equal(strlen(s.probe), sizeof(s.probe) - 4);
+}
+
 static void test_l2_args_hand_the_init_stage_its_probe(void **state)
 {
 	struct scenario s;
@@ -227,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_each_scenario_with_its_fields),
+		cmocka_unit_test(test_repeat_goes_to_the_probe_of_a_window),
 		cmocka_unit_test(test_l2_args_hand_the_init_stage_its_probe),
 		cmocka_unit_test(test_spec_env_says_whether_a_neighbor_runs),
 		cmocka_unit_test(test_a_bad_line_is_named),

@@ -9,6 +9,10 @@ load helpers/common
 # result records how many attempts a run needed.
 NESTED_RETRIES=${NESTED_RETRIES:-1}
 
+# L2's limit for every run, when set (--timeout): a loaded host's nested TCG
+# can take longer than a scenario's own TIMEOUT to boot L2.
+NESTED_TIMEOUT=${NESTED_TIMEOUT:-}
+
 # Where results go: the checkout's results/ (so make test-nested leaves them
 # for people to read), or a test's own directory for runs meant to fail.
 RESULTS_DIR=${RESULTS_DIR:-$EXITSCOPE_ROOT/results}
@@ -23,7 +27,8 @@ run_scenario() {
 	RESULT=$RESULTS_DIR/$kernel_id/$name.json
 	rm -f "$RESULT"
 	# 3>&-: QEMU must not hold bats' output pipe open.
-	run "$EXITSCOPE" run "$name" --kernel "$kernel_id" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" "$@" 3>&-
+	run "$EXITSCOPE" run "$name" --kernel "$kernel_id" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" \
+		${NESTED_TIMEOUT:+--timeout "$NESTED_TIMEOUT"} "$@" 3>&-
 	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
 }
 
