@@ -37,12 +37,11 @@ static enum exsc_isa cost_host_isa(void)
 /* An exitscope kernel says so in its discovery leaf; any other is measured as it is. */
 static void cost_discovered(struct micro_cost *c, const struct micro_vm *vm)
 {
-	uint64_t lo = micro_vm_mailbox_get(vm, MB_INFO), hi = micro_vm_mailbox_get(vm, MB_INFO + 8);
-	struct exsc_regs regs = { (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi,
-				  (uint32_t)(hi >> 32) };
+	struct exsc_regs regs;
 	struct exsc_info info;
 	struct utsname uts;
 
+	micro_vm_mailbox_regs(vm, MB_INFO, &regs);
 	c->exitscope = !exsc_decode_info(&regs, &info);
 	c->isa = c->exitscope ? info.isa : cost_host_isa();
 	if (!uname(&uts))

@@ -71,14 +71,6 @@ static json_t *window_others(const struct micro_run *run, uint32_t reason)
 	return others;
 }
 
-static void regs_get(const struct micro_vm *vm, unsigned int offset, struct exsc_regs *regs)
-{
-	uint64_t lo = micro_vm_mailbox_get(vm, offset), hi = micro_vm_mailbox_get(vm, offset + 8);
-
-	*regs = (struct exsc_regs){ (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi,
-				    (uint32_t)(hi >> 32) };
-}
-
 static int record_result(struct micro_run *run, const struct micro_vm *vm, const char *action,
 			 uint32_t reason, uint64_t faults_before, double seconds)
 {
@@ -89,8 +81,8 @@ static int record_result(struct micro_run *run, const struct micro_vm *vm, const
 	int r;
 
 	micro_sample_views(&s, run->info.isa, reason, &run->snap[1], &run->snap[2]);
-	regs_get(vm, MB_BEFORE, &s.cpuid_before);
-	regs_get(vm, MB_AFTER, &s.cpuid_after);
+	micro_vm_mailbox_regs(vm, MB_BEFORE, &s.cpuid_before);
+	micro_vm_mailbox_regs(vm, MB_AFTER, &s.cpuid_after);
 	r = micro_verdict(run->info.isa, reason, &s, &res.verdict);
 	if (r == -ENOENT)
 		return micro_doc_add_error(run->doc, action,
@@ -108,7 +100,7 @@ static int discovered(struct micro_run *run, const struct micro_vm *vm)
 	struct utsname uts;
 	int r;
 
-	regs_get(vm, MB_INFO, &regs);
+	micro_vm_mailbox_regs(vm, MB_INFO, &regs);
 	if (exsc_decode_info(&regs, &info))
 		return -ENODEV;
 	if (run->info.isa != EXSC_ISA_NONE)

@@ -49,11 +49,10 @@ static void spin_note_loss(struct micro_spin *s, const struct micro_vm *vm, int 
 /* The discovery read tells an exitscope kernel and its ISA; the first VM's is kept. */
 static int spin_discovered(struct micro_spin *s, const struct micro_vm *vm)
 {
-	uint64_t lo = micro_vm_mailbox_get(vm, MB_INFO), hi = micro_vm_mailbox_get(vm, MB_INFO + 8);
-	struct exsc_regs regs = { (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi,
-				  (uint32_t)(hi >> 32) };
+	struct exsc_regs regs;
 	struct exsc_info info;
 
+	micro_vm_mailbox_regs(vm, MB_INFO, &regs);
 	if (exsc_decode_info(&regs, &info))
 		return -ENODEV;
 	if (s->isa == EXSC_ISA_NONE)

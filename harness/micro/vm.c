@@ -274,6 +274,14 @@ uint64_t micro_vm_mailbox_get(const struct micro_vm *vm, unsigned int offset)
 	return value;
 }
 
+void micro_vm_mailbox_regs(const struct micro_vm *vm, unsigned int offset, struct exsc_regs *regs)
+{
+	uint64_t lo = micro_vm_mailbox_get(vm, offset), hi = micro_vm_mailbox_get(vm, offset + 8);
+
+	*regs = (struct exsc_regs){ (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi,
+				    (uint32_t)(hi >> 32) };
+}
+
 void micro_vm_mailbox_set(struct micro_vm *vm, unsigned int offset, uint64_t value)
 {
 	memcpy(vm->mem + MICRO_GPA_MAILBOX + offset, &value, sizeof(value));

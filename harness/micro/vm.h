@@ -35,6 +35,8 @@ int micro_vm_create(struct micro_vm *vm, unsigned int needs);
 int micro_vm_run_until(struct micro_vm *vm, uint16_t port, unsigned int timeout_s);
 
 uint64_t micro_vm_mailbox_get(const struct micro_vm *vm, unsigned int offset);
+/* The four 32-bit registers a guest CPUID stored at @offset (EAX EBX ECX EDX, in that order). */
+void micro_vm_mailbox_regs(const struct micro_vm *vm, unsigned int offset, struct exsc_regs *regs);
 void micro_vm_mailbox_set(struct micro_vm *vm, unsigned int offset, uint64_t value);
 
 void micro_vm_destroy(struct micro_vm *vm);
