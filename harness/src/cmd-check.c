@@ -28,6 +28,7 @@ struct check_opts {
 	const char *abi;
 	const char *accel;
 	const char *results;
+	const char *kvm_map;
 	bool stock;
 	unsigned int k;
 	unsigned int timeout_s;
@@ -54,6 +55,9 @@ static const struct opt check_table[] = {
 	  "L1's limit for the whole check, 1 to 86400 (default 1800)", 1, 86400, NULL },
 	{ "results", 0, OPT_STRING, offsetof(struct check_opts, results), "DIR",
 	  "where the JSON goes (default: results/ of the checkout)", 0, 0, NULL },
+	{ "kvm-map", 0, OPT_STRING, offsetof(struct check_opts, kvm_map), "MAP",
+	  "boot L1 with kvm.exitscope_map=MAP: an exitscope kernel answering map MAP", 0, 0,
+	  NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -61,7 +65,7 @@ void check_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: exitscope check --abi MAP [--kernel ID | --series S [--stock]] [--accel A]\n"
-		"                       [--k K] [--timeout S] [--results DIR]\n\n"
+		"                       [--k K] [--timeout S] [--results DIR] [--kvm-map MAP]\n\n"
 		"Boots the kernel as L1 in the micro stage (QEMU, or Bochs with --accel bochs, where\n"
 		"L1's KVM is VMX; under TCG it is SVM).  exitmicro check makes a micro VM take every\n"
 		"action that always exits there (but port I/O) K times and executes, inside that\n"
@@ -69,7 +73,9 @@ void check_usage(FILE *out)
 		"the oracle.  Prints a verdict per rule (docs/design.md, \"The grader\") and writes\n"
 		"them to DIR/<kernel-id>/check-MAP.json; the run's logs stay in\n"
 		"DIR/<kernel-id>/check-MAP.run/.  A kernel that answers another map, or none (a\n"
-		"stock kernel), gets one verdict saying so.\n\noptions:\n");
+		"stock kernel), gets one verdict saying so.  An exitscope kernel answers another\n"
+		"map when L1 boots with kvm.exitscope_map=MAP (--kvm-map): the grader's own test.\n"
+		"\noptions:\n");
 	opts_usage(out, check_table);
 	fprintf(out, "\nExit 0 every rule passed, 1 one failed, 2 bad usage, 3 the environment cannot\n"
 		     "run it, 124 timed out, 130 interrupted.\n");
@@ -99,6 +105,11 @@ static int check_parse(int argc, char **argv, struct check_opts *o, const struct
 	if (!*map) {
 		fprintf(stderr, "exitscope: check: --abi takes %s, not '%s'\n", exsc_map_names(),
 			o->abi);
+		return -EINVAL;
+	}
+	if (o->kvm_map && !exsc_map_find(o->kvm_map)) {
+		fprintf(stderr, "exitscope: check: --kvm-map takes %s, not '%s'\n", exsc_map_names(),
+			o->kvm_map);
 		return -EINVAL;
 	}
 	if (o->kernel_id && !kernel_id_valid(o->kernel_id)) {
@@ -219,6 +230,19 @@ static enum run_outcome check_dirs(const struct check_opts *o, const char *kerne
 	return RUN_OK;
 }
 
+/* L1's arguments: the micro stage's, and the map an exitscope kernel is to answer. */
+static enum run_outcome check_append(const struct check_opts *o, const struct scenario *sc,
+				     const struct run_record *rec, char *append, size_t size)
+{
+	enum run_outcome r = run_resolve_micro(sc, rec, append, size);
+	size_t len = strlen(append);
+
+	if (r != RUN_OK || !o->kvm_map)
+		return r;
+	return util_pathf(append + len, size - len, " kvm.exitscope_map=%s", o->kvm_map) < 0
+		       ? RUN_BAD_INPUT : RUN_OK;
+}
+
 static enum run_outcome check_kernel(const struct check_opts *o, const struct exsc_map *map,
 				     bool *passed)
 {
@@ -233,7 +257,7 @@ static enum run_outcome check_kernel(const struct check_opts *o, const struct ex
 	json_t *doc;
 
 	if ((r = check_scenario(o, &sc)) != RUN_OK || (r = run_resolve_host(o->accel, &rec)) ||
-	    (r = run_resolve_micro(&sc, &rec, append, sizeof(append))) ||
+	    (r = check_append(o, &sc, &rec, append, sizeof(append))) ||
 	    (r = run_resolve(&sc, o->kernel_id, o->series, &in)) != RUN_OK ||
 	    (r = check_dirs(o, in.kernel.id, out_dir, sizeof(out_dir), run_dir, sizeof(run_dir))))
 		return r;
@@ -246,6 +270,11 @@ static enum run_outcome check_kernel(const struct check_opts *o, const struct ex
 	doc = check_read_doc(run_dir, map, &back);
 	if (!doc)
 		return RUN_ENVIRONMENT;
+	/* What L1 was asked to answer is part of what was graded. */
+	if (o->kvm_map && json_object_set_new(doc, "kvm_map", json_string(o->kvm_map))) {
+		json_decref(doc);
+		return RUN_ENVIRONMENT;
+	}
 	shown = (struct check_input){ .map = back.map, .isa = back.isa };
 	check_table_print(stdout, &shown, &back.report);
 	*passed = !check_failures(&back.report);
