@@ -3,7 +3,8 @@
 # the micro stage; exitmicro check causes known exits in a micro VM and
 # executes the grader's CPUIDs inside it, with the kvm_exit tracepoint as
 # the oracle.  The patched kernel must pass every rule through its own map
-# on both ISAs; a stock kernel must get the one verdict "no map".
+# on both ISAs, and through maps A, B and C when kvm.exitscope_map asks it
+# to answer them; a stock kernel must get the one verdict "no map".
 
 bats_require_minimum_version 1.5.0
 
@@ -41,6 +42,8 @@ check_kernel() {
 	run -2 "$EXITSCOPE" check --abi a --k 0
 	run -2 "$EXITSCOPE" check --abi a extra
 	assert_output --partial "takes no operand"
+	run -2 "$EXITSCOPE" check --abi a --kvm-map d
+	assert_output --partial "--kvm-map takes exitscope|a|b|c, not 'd'"
 	run -0 "$EXITSCOPE" check --help
 	assert_output --partial "check-MAP.json"
 }
@@ -65,6 +68,26 @@ check_kernel() {
 	assert_output --partial "map exitscope, vmx: 0 of"
 	assert_output --regexp "count +10 CPUID +caused 20, traced 20 +counted 20 +pass"
 	assert_check_doc "$kernel" exitscope vmx bochs true
+}
+
+# bats test_tags=nested
+@test "check: with kvm.exitscope_map the patched kernel answers, and passes, each other map" {
+	local kernel map
+	kernel=$("$EXITSCOPE" kernel build | tail -n 1)
+	for map in a b c; do
+		run "$EXITSCOPE" check --kernel "$kernel" --accel tcg --abi "$map" --kvm-map "$map" \
+			--k 20 --results "$RESULTS" 3>&-
+		assert_success
+		assert_output --partial "map $map, svm: 0 of"
+		run jq -e --arg map "$map" '.kvm_map == $map and .answered == $map' \
+			"$RESULTS/$kernel/check-$map.json"
+		assert_success
+	done
+	# Its own map is gone then: the gate names the one it answers.
+	run "$EXITSCOPE" check --kernel "$kernel" --accel tcg --abi exitscope --kvm-map b --k 20 \
+		--results "$RESULTS" 3>&-
+	assert_failure 1
+	assert_output --regexp "map +- +the leaves of map exitscope +map b +FAIL"
 }
 
 # bats test_tags=nested
