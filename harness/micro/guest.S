@@ -14,6 +14,9 @@
  *   the window: CPUID read of MB_REASON, the operation MB_COUNT times
  *   between two TSC reads, CPUID read again, signal DONE
  *   resumed after DONE, the window again (exitmicro spin's batches)
+ * With MB_SERVE set (exitmicro check) instead: touch every page, read the
+ * MSR, then serve requests, each followed by a signal on SERVE, so that a
+ * request takes its own exits and one I/O exit, nothing else.
  */
 #include "layout.h"
 
@@ -29,6 +32,8 @@
 	.globl micro_guest_start, micro_guest_size, micro_guest_vector_offsets
 
 micro_guest_start:
+	cmpq	$0, MB(MB_SERVE)
+	jne	serve_start
 	mov	$LEAF_INFO, %eax
 	xor	%ecx, %ecx
 	cpuid
@@ -84,6 +89,52 @@ window:
 	out	%al, $MICRO_PORT_DONE
 	/* A host that resumes after DONE wants another window: spin runs batches this way. */
 	jmp	window
+
+serve_start:
+	xor	%ebx, %ebx
+1:	orb	$0, (%rbx)
+	add	$0x1000, %ebx
+	cmp	$MICRO_MEM_SIZE, %ebx
+	jb	1b
+	mov	MB(MB_MSR), %ecx
+	rdmsr
+	mov	%eax, MB(MB_MSR_VALUE)
+	mov	%edx, MB(MB_MSR_VALUE) + 4
+serve:
+	out	%al, $MICRO_PORT_SERVE
+	mov	MB(MB_REQUEST), %rax
+	cmp	$MICRO_REQ_OP, %rax
+	je	serve_op
+	cmp	$MICRO_REQ_TIME, %rax
+	je	serve_time
+	mov	MB(MB_LEAF), %eax
+	mov	MB(MB_SUBLEAF), %ecx
+	cpuid
+	mov	%eax, MB(MB_REGS)
+	mov	%ebx, MB(MB_REGS) + 4
+	mov	%ecx, MB(MB_REGS) + 8
+	mov	%edx, MB(MB_REGS) + 12
+	jmp	serve
+serve_op:
+	mov	MB(MB_COUNT), %rdi
+	call	dispatch
+	jmp	serve
+serve_time:
+	lfence
+	rdtsc
+	mov	%eax, %r8d
+	mov	%edx, %r9d
+	xor	%eax, %eax
+	xor	%ecx, %ecx
+	cpuid
+	rdtsc
+	shl	$32, %rdx
+	or	%rdx, %rax
+	shl	$32, %r9
+	or	%r9, %r8
+	sub	%r8, %rax
+	mov	%rax, MB(MB_ROUND_TRIP)
+	jmp	serve
 
 /* Runs operation MB_OP %rdi times (none when 0); %r15 = 0 outside a faulting instruction. */
 dispatch:

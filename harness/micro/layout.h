@@ -34,6 +34,7 @@
 #define MICRO_PORT_READY	0xf1	/* warm-up done; the window opens on resume */
 #define MICRO_PORT_DONE		0xf2	/* the window's last exit */
 #define MICRO_PORT_FAULT	0xf3	/* an exception the guest has no handler for */
+#define MICRO_PORT_SERVE	0xf4	/* check mode: request done, the guest waits for the next */
 
 /* The mailbox, at MICRO_GPA_MAILBOX: 64-bit fields unless said otherwise. */
 #define MB_OP			0x00	/* host: the guest operation (MICRO_OP_*) */
@@ -49,6 +50,20 @@
 #define MB_FAULT_RIP		0x68	/* guest: the first word on that handler's stack */
 #define MB_TSC_BEFORE		0x70	/* guest: its TSC just before the window's operations */
 #define MB_TSC_AFTER		0x78	/* guest: ... and just after them */
+/*
+ * Check mode (exitmicro check): the guest serves one request per resume,
+ * with no exit but the request's own, and signals MICRO_PORT_SERVE after it.
+ */
+#define MB_SERVE		0x80	/* host, before the first entry: nonzero for check mode */
+#define MB_REQUEST		0x88	/* host: MICRO_REQ_* */
+#define MB_LEAF			0x90	/* host: EAX of MICRO_REQ_CPUID */
+#define MB_SUBLEAF		0x98	/* host: ECX of MICRO_REQ_CPUID */
+#define MB_REGS			0xa0	/* guest: its answer, EAX EBX ECX EDX (32-bit each) */
+#define MB_ROUND_TRIP		0xb0	/* guest: TSC cycles of MICRO_REQ_TIME's CPUID */
+
+#define MICRO_REQ_CPUID		0	/* one CPUID of MB_LEAF, MB_SUBLEAF into MB_REGS */
+#define MICRO_REQ_OP		1	/* operation MB_OP, MB_COUNT times */
+#define MICRO_REQ_TIME		2	/* one CPUID of leaf 0 timed by the TSC into MB_ROUND_TRIP */
 
 /*
  * The guest operations, in the order of guest.S's dispatch table.  Each runs

@@ -4,8 +4,10 @@
  * take chosen exits exactly K times each, and check that every view counted
  * them: the guest's CPUID leaves, L1's debugfs counters, the kvm_exit
  * histogram.  One JSON document on stdout.  `exitmicro spin` instead keeps
- * one VM busy with CPUIDs beside another VM (spin.h).
- * Exit codes: 0 every caused reason exact, 1 not, 2 usage, 3 environment.
+ * one VM busy with CPUIDs beside another VM (spin.h); `exitmicro check`
+ * grades the kernel through a leaf map (check-run.h).
+ * Exit codes: 0 every caused reason exact (check: every rule passed), 1 not,
+ * 2 usage, 3 environment.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-output.h"
+#include "check-run.h"
 #include "cost.h"
 #include "document.h"
 #include "exitscope/reasons.h"
@@ -29,6 +33,7 @@ static void usage(FILE *out)
 		"       exitmicro list\n"
 		"       exitmicro spin SECONDS\n"
 		"       exitmicro cost [--timeout S] [--windows W] [--tracefs DIR] N\n"
+		"       exitmicro check [--timeout S] [--tracefs DIR] --abi MAP K\n"
 		"Runs each ACTION (default: every one) K times in a fresh VM of this host's KVM\n"
 		"and prints one JSON document: per reason caused, cpuid, debugfs, traced, exact,\n"
 		"and the debugfs cycles of the window.\n"
@@ -43,8 +48,13 @@ static void usage(FILE *out)
 		"each with no tracing, with the kvm_exit event enabled, and with a hist trigger on\n"
 		"it; any KVM, stock or patched.  Prints {schema, n, windows, clock, exitscope, isa,\n"
 		"release, modes: {plain, event, hist: {ticks, per_exit: {median, min, max}}}}.\n"
-		"Exit 0, 2 usage, 3 environment.\n",
-		MICRO_SPIN_BATCH);
+		"Exit 0, 2 usage, 3 environment.\n"
+		"check: one VM serves the grader's CPUIDs (MAP: %s) and takes every action that\n"
+		"always exits here, but port I/O, K times between the window's snapshots; the\n"
+		"kvm_exit histogram is the oracle.  Prints the grader's verdicts {schema, map, isa,\n"
+		"answered, pass, failures, verdicts, actions, k, cpuids, release, seconds}.\n"
+		"Exit 0 every rule passed, 1 one failed, 2 usage, 3 environment.\n",
+		MICRO_SPIN_BATCH, exsc_map_names());
 }
 
 static void print_cause(const struct micro_cause *c, enum exsc_isa isa)
@@ -144,21 +154,21 @@ static int kill_signals(const char *trigger_path)
 }
 
 /* Arm ours afresh: a killed run's would not start at zero, and ours cannot be armed twice. */
-static int hist_arm(const struct micro_run *run)
+static int hist_arm(const char *trigger_path)
 {
-	int r = micro_hist_disarm(run->trigger_path);
+	int r = micro_hist_disarm(trigger_path);
 
 	if (r == -EBUSY) {
 		fprintf(stderr, "exitmicro: %s still lists the " MICRO_HIST_NAME " histogram of an "
 				"earlier run after its removal; write its line there with '!' in front, "
-				"or reboot L1\n", run->trigger_path);
+				"or reboot L1\n", trigger_path);
 		return r;
 	}
-	r = micro_file_write(run->trigger_path, MICRO_HIST_TRIGGER);
+	r = micro_file_write(trigger_path, MICRO_HIST_TRIGGER);
 	if (r)
 		fprintf(stderr, "exitmicro: cannot arm the kvm_exit histogram at %s: %s; "
 				"mount tracefs, with KVM and CONFIG_HIST_TRIGGERS\n",
-			run->trigger_path, strerror(-r));
+			trigger_path, strerror(-r));
 	return r;
 }
 
@@ -284,6 +294,65 @@ static int cmd_cost(int argc, char **argv)
 	return print_doc("cost", micro_cost_doc(&c), 8) ? 3 : 0;
 }
 
+static int check_options(int argc, char **argv, struct micro_check *c, const char **tracefs)
+{
+	uint64_t v;
+	int i = 1;
+
+	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (!strcmp(argv[i], "--timeout") && !parse_u64(argv[i + 1], 86400, &v))
+			c->timeout_s = (unsigned int)v;
+		else if (!strcmp(argv[i], "--tracefs"))
+			*tracefs = argv[i + 1];
+		else if (!strcmp(argv[i], "--abi") && exsc_map_find(argv[i + 1]))
+			c->map = exsc_map_find(argv[i + 1]);
+		else
+			return -EINVAL;
+	}
+	return c->map && i + 1 == argc && !parse_u64(argv[i], K_MAX, &c->k) ? 0 : -EINVAL;
+}
+
+static int check_error(const struct micro_check *c, int err)
+{
+	if (err == -ENODEV)
+		fprintf(stderr, "exitmicro: check: the CPU vendor is neither Intel nor AMD: no KVM "
+				"ISA to grade\n");
+	else
+		fprintf(stderr, "exitmicro: check: %s: %s; run as root in L1 with KVM and tracefs\n",
+			c->failed ? c->failed : "?", strerror(-err));
+	return 3;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static struct micro_check c = { .timeout_s = 600,
+					.scope_path = "/sys/module/kvm/parameters/exitscope_scope" };
+	const char *tracefs = "/sys/kernel/tracing";
+	char trigger[PATH_MAX];
+	int r;
+
+	if (check_options(argc, argv, &c, &tracefs)) {
+		usage(stderr);
+		return 2;
+	}
+	snprintf(trigger, sizeof(trigger), "%s/events/kvm/kvm_exit/trigger", tracefs);
+	snprintf(c.hist_path, sizeof(c.hist_path), "%s/events/kvm/kvm_exit/hist", tracefs);
+	r = kill_signals(trigger);
+	if (r) {
+		fprintf(stderr, "exitmicro: cannot catch SIGTERM and SIGINT: %s\n", strerror(-r));
+		return 3;
+	}
+	if (hist_arm(trigger))
+		return 3;
+	r = micro_check_run(&c);
+	micro_hist_disarm(trigger);
+	if (r)
+		return check_error(&c, r);
+	if (print_doc("check", micro_check_doc(&c), 6))
+		return 3;
+	return check_exit_code(&c.report) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct micro_run run = { .timeout_s = 600,
@@ -303,6 +372,8 @@ int main(int argc, char **argv)
 		return cmd_spin(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "cost"))
 		return cmd_cost(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &run, &tracefs);
 	if (first < 0) {
 		usage(stderr);
@@ -315,7 +386,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exitmicro: cannot catch SIGTERM and SIGINT: %s\n", strerror(-r));
 		return 3;
 	}
-	if (hist_arm(&run))
+	if (hist_arm(run.trigger_path))
 		return 3;
 	r = run_actions(&run, argc, argv, first);
 	micro_hist_disarm(run.trigger_path);

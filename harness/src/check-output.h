@@ -14,6 +14,8 @@
 #include "check-rules.h"
 
 #define CHECK_SCHEMA "exitscope/check/v1"
+/* exitscope check's files, beside the results in DIR/<kernel-id>/: check-MAP.json. */
+#define CHECK_FILE_PREFIX "check-"
 
 /*
  * {schema, map, isa, answered, pass, failures, verdicts: [{rule, reason?,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-output.h"
 #include "cmd.h"
 #include "opts.h"
 #include "output.h"
@@ -149,11 +150,16 @@ static int report_read(const char *dir, struct report_input *in)
 	if (!in->paths || !in->items)
 		r = -ENOMEM;
 	for (int i = 0; i < n && !r; i++) {
-		in->paths[i] = malloc(PATH_MAX);
-		r = in->paths[i] ? util_pathf(in->paths[i], PATH_MAX, "%s/%s", dir, names[i]) : -ENOMEM;
-		in->nr_paths += !!in->paths[i];
+		char **path = &in->paths[in->nr_paths];
+
+		/* exitscope check's verdicts live beside the results but are none. */
+		if (!strncmp(names[i], CHECK_FILE_PREFIX, strlen(CHECK_FILE_PREFIX)))
+			continue;
+		*path = malloc(PATH_MAX);
+		r = *path ? util_pathf(*path, PATH_MAX, "%s/%s", dir, names[i]) : -ENOMEM;
+		in->nr_paths += !!*path;
 		if (!r)
-			r = report_read_one(in, in->paths[i], names[i]);
+			r = report_read_one(in, *path, names[i]);
 	}
 	result_free_names(names, n);
 	return r;

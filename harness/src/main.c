@@ -15,6 +15,7 @@ static const struct cmd commands[] = {
 	{ "plot", cmd_plot, plot_usage, "results as an SVG chart (gnuplot)" },
 	{ "report", cmd_report, report_usage, "a folder of results as Markdown with charts" },
 	{ "bench", cmd_bench, bench_usage, "what one exit costs a kernel, with and without tracing" },
+	{ "check", cmd_check, check_usage, "grade a kernel's exit counters through a leaf map" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

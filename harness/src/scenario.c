@@ -102,6 +102,22 @@ static int micro_cost_args(const struct scenario *s, const char *p, char *args, 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* "check MAP K": exitmicro check, the grader through leaf map MAP, K exits per action. */
+static int micro_check_args(const struct scenario *s, const char *p, char *args, size_t size)
+{
+	size_t len = strcspn(p, " ");
+	const char *k_at = p + len + strspn(p + len, " ");
+	unsigned long long k;
+	int n;
+
+	if (!len || strspn(p, "abcdefghijklmnopqrstuvwxyz") < len ||
+	    micro_number(&k_at, UINT32_MAX, &k) || *k_at)
+		return -EINVAL;
+	n = snprintf(args, size, "exitmicro.mode=check exitmicro.abi=%.*s exitmicro.k=%llu "
+		     "exitmicro.timeout=%u", (int)len, p, k, s->timeout_s);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int scenario_micro_args(const struct scenario *s, char *args, size_t size)
 {
 	const char *p = s->probe, *actions;
@@ -111,6 +127,8 @@ int scenario_micro_args(const struct scenario *s, char *args, size_t size)
 
 	if (!strncmp(p, "cost ", 5))
 		return micro_cost_args(s, p + 5, args, size);
+	if (!strncmp(p, "check ", 6))
+		return micro_check_args(s, p + 6, args, size);
 	if (*p < '1' || *p > '9')
 		return -EINVAL;
 	k = strtoull(p, &end, 10);

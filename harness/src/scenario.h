@@ -30,8 +30,11 @@ bool scenario_is_micro(const struct scenario *s);
  * "exitmicro.k=K exitmicro.timeout=S[ exitmicro.actions=A,B]" (S is the
  * scenario's timeout); from "cost N [W]" (exitmicro cost, the benchmark of
  * one exit's cost): "exitmicro.mode=cost exitmicro.k=N exitmicro.timeout=S[
- * exitmicro.windows=W]".  -EINVAL when K or N is not a positive 32-bit
- * number, W not 1 to 100, or an action name holds other than [a-z0-9-];
+ * exitmicro.windows=W]"; from "check MAP K" (the grader through leaf map
+ * MAP): "exitmicro.mode=check exitmicro.abi=MAP exitmicro.k=K
+ * exitmicro.timeout=S".  -EINVAL when K or N is not a positive 32-bit
+ * number, W not 1 to 100, MAP holds other than [a-z], or an action name
+ * holds other than [a-z0-9-];
  * -ENAMETOOLONG when it does not fit.
  */
 int scenario_micro_args(const struct scenario *s, char *args, size_t size);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "check-output.h"
 #include "cmd.h"
 #include "exitscope/reasons.h"
 #include "report.h"
@@ -278,6 +279,33 @@ static void test_report_with_charts(void **state)
 	scratch_remove(dir);
 }
 
+/* exitscope check's verdicts beside the results are neither read nor called unreadable. */
+static void test_report_skips_check_verdicts(void **state)
+{
+	const char *files[] = { DATA "k612/idle.json", NULL };
+	char dir[64], path[128], cmd[512], *text;
+
+	(void)state;
+	scratch_with(dir, files);
+	snprintf(cmd, sizeof(cmd), "printf '{\"schema\": \"%s\"}' > %s/check-b.json", CHECK_SCHEMA,
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/REPORT.md", dir);
+	assert_int_equal(run_report((char *[]){ "report", "--no-charts", dir, "-o", path, NULL }), 0);
+	assert_int_equal(util_read_file(path, &text, NULL), 0);
+	assert_null(strstr(text, "check-b.json"));
+	free(text);
+	/* The same document under another name is still no result, and said so. */
+	snprintf(cmd, sizeof(cmd), "cp %s/check-b.json %s/other.json", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run_report((char *[]){ "report", "--no-charts", dir, "-o", path, NULL }),
+			 EXIT_USAGE);
+	assert_int_equal(util_read_file(path, &text, NULL), 0);
+	assert_contains(text, "other.json");
+	free(text);
+	scratch_remove(dir);
+}
+
 /* Every stored reference folder: a report and a chart per result, stock.json included. */
 static void test_report_every_reference(void **state)
 {
@@ -406,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_section_micro),
 		cmocka_unit_test(test_report_golden),
 		cmocka_unit_test(test_report_with_charts),
+		cmocka_unit_test(test_report_skips_check_verdicts),
 		cmocka_unit_test(test_report_every_reference),
 		cmocka_unit_test(test_report_same_scenario_twice),
 		cmocka_unit_test(test_report_names_missing_charts),

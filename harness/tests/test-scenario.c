@@ -239,6 +239,25 @@ static void test_micro_args_name_k_and_the_actions(void **state)
 	assert_false(scenario_is_micro(&s));
 }
 
+static void test_micro_args_of_the_grader(void **state)
+{
+	static const char *const bad[] = { "check", "check a", "check a 0", "check A 10",
+					   "check a 10 cpuid", "check a-b 10", "check 10",
+					   "check a 4294967296" };
+	struct scenario s = { .stage = "micro", .timeout_s = 900, .probe = "check b 100" };
+	char args[128];
+
+	(void)state;
+	assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), 0);
+	assert_string_equal(args, "exitmicro.mode=check exitmicro.abi=b exitmicro.k=100 "
+			    "exitmicro.timeout=900");
+	assert_int_equal(scenario_micro_args(&s, args, 40), -ENAMETOOLONG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(s.probe, sizeof(s.probe), "%s", bad[i]);
+		assert_int_equal(scenario_micro_args(&s, args, sizeof(args)), -EINVAL);
+	}
+}
+
 static void test_micro_args_of_the_cost_benchmark(void **state)
 {
 	static const char *const bad[] = { "cost", "cost 0", "cost 100 0", "cost 100 101",
@@ -274,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_status_lines_are_events),
 		cmocka_unit_test(test_micro_args_name_k_and_the_actions),
 		cmocka_unit_test(test_micro_args_of_the_cost_benchmark),
+		cmocka_unit_test(test_micro_args_of_the_grader),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitmicro check's VM: the grader's CPUIDs served inside a micro guest (check-run.h). */
+#include <cpuid.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "check-output.h"
+#include "check-run.h"
+#include "measure.h"
+#include "vm.h"
+
+#define MSR_IA32_MISC_ENABLE	0x1a0
+
+/*
+ * The grader's CPUID callback has no context: the VM that serves it, and
+ * the first error, which turns every later call into a no-op.
+ */
+static struct micro_vm *served;
+static unsigned int served_timeout_s;
+static uint64_t served_cpuids;
+static int served_err;
+
+static int blame(struct micro_check *c, const char *what, int r)
+{
+	if (r < 0 && !c->failed)
+		c->failed = what;
+	return r;
+}
+
+/* One request; the guest signals SERVE when it is done and waits for the next. */
+static int serve(uint64_t request)
+{
+	if (served_err)
+		return served_err;
+	micro_vm_mailbox_set(served, MB_REQUEST, request);
+	served_err = micro_vm_run_until(served, MICRO_PORT_SERVE, served_timeout_s);
+	return served_err;
+}
+
+static void serve_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
+{
+	uint64_t lo, hi;
+
+	*out = (struct exsc_regs){ 0 };
+	micro_vm_mailbox_set(served, MB_LEAF, leaf);
+	micro_vm_mailbox_set(served, MB_SUBLEAF, subleaf);
+	if (serve(MICRO_REQ_CPUID))
+		return;
+	served_cpuids++;
+	lo = micro_vm_mailbox_get(served, MB_REGS);
+	hi = micro_vm_mailbox_get(served, MB_REGS + 8);
+	*out = (struct exsc_regs){ (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi,
+				   (uint32_t)(hi >> 32) };
+}
+
+static int serve_op(enum micro_op op, uint64_t count)
+{
+	micro_vm_mailbox_set(served, MB_OP, op);
+	micro_vm_mailbox_set(served, MB_COUNT, count);
+	return serve(MICRO_REQ_OP);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of MICRO_CHECK_TIMINGS CPUID round trips as the guest's TSC sees them. */
+static int round_trip(uint64_t *cycles)
+{
+	uint64_t t[MICRO_CHECK_TIMINGS];
+
+	for (size_t i = 0; i < MICRO_CHECK_TIMINGS; i++) {
+		if (serve(MICRO_REQ_TIME))
+			return served_err;
+		t[i] = micro_vm_mailbox_get(served, MB_ROUND_TRIP);
+	}
+	qsort(t, MICRO_CHECK_TIMINGS, sizeof(t[0]), cmp_u64);
+	*cycles = t[MICRO_CHECK_TIMINGS / 2];
+	return 0;
+}
+
+static enum exsc_isa vendor_isa(void)
+{
+	unsigned int eax, regs[3];
+	char vendor[13];
+
+	__cpuid(0, eax, regs[0], regs[2], regs[1]);
+	memcpy(vendor, regs, 12);
+	vendor[12] = '\0';
+	return micro_check_isa(vendor);
+}
+
+static int hist_read(const char *path, struct micro_view *view)
+{
+	char *text;
+	int r = micro_file_read(path, &text);
+
+	if (r)
+		return r;
+	r = micro_view_parse_hist(text, view);
+	free(text);
+	return r;
+}
+
+/* Whether the counters are this VM's alone (exitscope_scope=vm): then its anchor is known. */
+static bool scope_is_vm(const char *path)
+{
+	char value[16] = "";
+	FILE *f = path ? fopen(path, "re") : NULL;
+
+	if (!f)
+		return false;
+	if (!fgets(value, sizeof(value), f))
+		value[0] = '\0';
+	fclose(f);
+	return !strncmp(value, "vm", 2) && (value[2] == '\n' || !value[2]);
+}
+
+/* Every action once, so that first-time exits (an MMIO page's) stay outside the window. */
+static int warm_up(struct micro_check *c)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < c->plan.n && !r; i++)
+		r = serve_op(c->plan.cause[i].op, 1);
+	return blame(c, "the warm-up", r);
+}
+
+/* The window: a snapshot, every action K times between two histogram reads, a snapshot. */
+static int window(struct micro_check *c)
+{
+	int r;
+
+	check_window_begin(c->map, c->isa, serve_cpuid, &c->window);
+	r = blame(c, "the window's first snapshot", served_err);
+	if (!r)
+		r = blame(c, c->hist_path, hist_read(c->hist_path, &c->hist_before));
+	for (size_t i = 0; i < c->plan.n && !r; i++)
+		r = blame(c, c->plan.action[i]->name, serve_op(c->plan.cause[i].op, c->k));
+	if (!r)
+		r = blame(c, c->hist_path, hist_read(c->hist_path, &c->hist_after));
+	if (r)
+		return r;
+	check_window_end(c->map, c->isa, serve_cpuid, &c->window);
+	return blame(c, "the window's last snapshot", served_err);
+}
+
+static int grade(struct micro_check *c, uint64_t cpuid_before)
+{
+	int r;
+
+	c->in = (struct check_input){ .map = c->map, .isa = c->isa, .cpuid = serve_cpuid,
+				      .window = &c->window, .caused = c->caused,
+				      .has_cpuid_before = c->map->discovery && scope_is_vm(c->scope_path),
+				      .cpuid_before = cpuid_before };
+	c->in.nr_caused = micro_check_caused(c->isa, &c->plan, c->k, &c->hist_before,
+					     &c->hist_after, c->caused, CHECK_MAX_REASONS);
+	r = blame(c, "the timed round trips", round_trip(&c->in.round_trip_cycles));
+	if (r)
+		return r;
+	r = blame(c, "the grader", check_grade(&c->in, &c->report));
+	return r ? r : blame(c, "the grader's CPUIDs", served_err);
+}
+
+static int check_in_vm(struct micro_check *c, struct micro_vm *vm)
+{
+	int r;
+
+	served = vm;
+	served_timeout_s = c->timeout_s;
+	served_cpuids = 0;
+	served_err = 0;
+	micro_vm_mailbox_set(vm, MB_SERVE, 1);
+	micro_vm_mailbox_set(vm, MB_MSR, MSR_IA32_MISC_ENABLE);
+	r = blame(c, "the guest's start", micro_vm_run_until(vm, MICRO_PORT_SERVE, c->timeout_s));
+	if (!r)
+		r = warm_up(c);
+	if (!r)
+		r = window(c);
+	if (!r)
+		r = grade(c, micro_check_warmup_cpuids(c->isa, &c->plan));
+	c->cpuids = served_cpuids;
+	served = NULL;
+	return r;
+}
+
+int micro_check_run(struct micro_check *c)
+{
+	double start = micro_now();
+	struct micro_vm vm;
+	int r;
+
+	c->failed = NULL;
+	c->isa = vendor_isa();
+	if (c->isa == EXSC_ISA_NONE)
+		return blame(c, "the CPU vendor", -ENODEV);
+	r = blame(c, "KVM_GET_SUPPORTED_CPUID", micro_vm_host(c->isa, &c->host));
+	if (!r)
+		r = blame(c, "the plan", micro_check_plan(c->isa, &c->host, &c->plan));
+	if (!r)
+		r = blame(c, "a VM on /dev/kvm", micro_vm_create(&vm, 0));
+	if (r)
+		return r;
+	r = check_in_vm(c, &vm);
+	micro_vm_destroy(&vm);
+	c->seconds = micro_now() - start;
+	return r;
+}
+
+json_t *micro_check_doc(const struct micro_check *c)
+{
+	json_t *doc = check_report_json(&c->in, &c->report), *actions = json_array();
+	struct utsname uts;
+
+	if (!doc || !actions || uname(&uts)) {
+		json_decref(doc);
+		json_decref(actions);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->plan.n; i++)
+		json_array_append_new(actions, json_string(c->plan.action[i]->name));
+	if (json_object_set_new(doc, "actions", actions) ||
+	    json_object_set_new(doc, "k", json_integer((json_int_t)c->k)) ||
+	    json_object_set_new(doc, "cpuids", json_integer((json_int_t)c->cpuids)) ||
+	    json_object_set_new(doc, "release", json_string(uts.release)) ||
+	    json_object_set_new(doc, "seconds", json_real(c->seconds))) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
