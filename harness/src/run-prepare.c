@@ -79,6 +79,19 @@ static int copy_file(const char *from_dir, const char *name, const char *run_dir
 	return exec_run(cp, NULL, NULL) ? -EIO : 0;
 }
 
+/*
+ * L2's kernel into the share: the trimmed one's bzImage alone (everything
+ * built in), or the L2 image's Debian kernel and its initramfs.
+ */
+static int copy_l2_kernel(const struct run_attempt *a)
+{
+	if (!strcmp(a->sc->l2_kernel, SCENARIO_L2_TRIMMED))
+		return copy_file(a->in->l2_kernel.dir, "bzImage", a->run_dir, "l2-vmlinuz");
+	if (copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0)
+		return -EIO;
+	return copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img");
+}
+
 static int make_overlay(const struct run_attempt *a)
 {
 	char base[PATH_MAX + 16], overlay[PATH_MAX + 16];
@@ -153,9 +166,7 @@ enum run_outcome run_prepare(const struct run_attempt *a)
 	}
 	if (a->micro_append)
 		return prepare_micro(a);
-	if (copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0 ||
-	    copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img") < 0 ||
-	    make_overlay(a) < 0) {
+	if (copy_l2_kernel(a) < 0 || make_overlay(a) < 0) {
 		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);
 		return RUN_ENVIRONMENT;
 	}
