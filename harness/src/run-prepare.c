@@ -18,6 +18,14 @@
 
 #define L2_MEMORY_MIB 1024
 #define L2_KERNEL_ARGS "console=ttyS0 root=/dev/vda rw"
+/*
+ * L2 has no network (virt-install --network none), but the trimmed kernel
+ * has the sit0 tunnel device, which cloud-init's fallback network
+ * configuration takes for a NIC to wait for: its local stage then fails and
+ * the seed's user-data is never applied.  The kernel command line tells
+ * cloud-init not to configure a network at all.
+ */
+#define L2_KERNEL_ARGS_TRIMMED L2_KERNEL_ARGS " network-config=disabled"
 
 static int write_text(const char *dir, const char *name, const char *text)
 {
@@ -57,7 +65,10 @@ static int write_spec(const struct run_attempt *a)
 {
 	char spec[2048], args[1024];
 
-	if (scenario_l2_args(a->sc, L2_KERNEL_ARGS, a->l2_append, args, sizeof(args)) < 0) {
+	bool trimmed = !strcmp(a->sc->l2_kernel, SCENARIO_L2_TRIMMED);
+
+	if (scenario_l2_args(a->sc, trimmed ? L2_KERNEL_ARGS_TRIMMED : L2_KERNEL_ARGS, a->l2_append,
+			     args, sizeof(args)) < 0) {
 		fprintf(stderr, "exitscope: run: %s: L2's kernel arguments hold a comma or are too long\n",
 			a->sc->name);
 		return -EINVAL;
