@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # boot: the probe reads the counters from cloud-init's bootcmd, as early as
 # the guest runs anything; the result's boot window is L2's start to that read.
+# L2 boots Debian's own kernel and initramfs here (scenarios.cfg), the boot a
+# Debian guest really has.
 
 bats_require_minimum_version 1.5.0
 
@@ -18,5 +20,7 @@ setup() {
 	assert_success
 	# Booting takes interrupts and port or MMIO accesses at least.
 	run jq -e '[.boot.by_reason[].name] | index("interrupt") != null' "$RESULT"
+	assert_success
+	run jq -e '.l2 == {kernel: "debian"}' "$RESULT"
 	assert_success
 }

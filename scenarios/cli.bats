@@ -259,6 +259,10 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	assert_output --partial "cannot hold a comma"
 	run -2 "$EXITSCOPE" run cpuid --accel hvf
 	assert_output --partial "auto, kvm, tcg or bochs"
+	run -2 "$EXITSCOPE" run cpuid --l2-kernel ubuntu
+	assert_output --partial "--l2-kernel must be trimmed or debian, not 'ubuntu'"
+	run -2 "$EXITSCOPE" run reasons --l2-kernel debian
+	assert_output --partial "'reasons' is a micro scenario, which boots no L2"
 }
 
 @test "images: path of an unknown kind is a usage error" {

@@ -24,6 +24,9 @@ setup() {
 	assert_success
 	run jq -e '.workload.figures.iterations == 100000 and .l1.isa == "svm"' "$RESULT"
 	assert_success
+	# L2 booted the trimmed kernel (scenarios.cfg), and the result says which.
+	run jq -e '.l2.kernel == "trimmed" and (.l2.kernel_id | test("^[0-9a-f]{12}$"))' "$RESULT"
+	assert_success
 	# The timeline: L0's clock only goes forward, L2 measured its window, the probe ran in L2's life.
 	run jq -e '.timeline.window.wall_s > 0 and .timeline.window.tsc > 0 and ([.timeline.events[].t_s | numbers] | . == sort)' "$RESULT"
 	assert_success

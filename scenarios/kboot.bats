@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # kboot: L2's kernel boot alone.  The probe is L2's PID 1 (scenarios.cfg stage
-# init): one snapshot right after the kernel and its initramfs are done, then
-# power-off, with no systemd and no cloud-init in between.  The shortest whole
-# L0 -> L1 -> L2 round; `make soak` repeats it.
+# init): one snapshot right after the kernel is done (the trimmed kernel of
+# kernel-patch/config/l2.config, no initramfs), then power-off, with no
+# systemd and no cloud-init in between.  The shortest whole L0 -> L1 -> L2
+# round; `make soak` repeats it.
 
 bats_require_minimum_version 1.5.0
 
@@ -21,6 +22,8 @@ setup() {
 	assert_success
 	# A snapshot counts no reads of its own: nothing is taken out of its window.
 	run jq -e '.probe_own == {total: 0, cycles: 0, by_reason: []}' "$RESULT"
+	assert_success
+	run jq -e '.l2.kernel == "trimmed"' "$RESULT"
 	assert_success
 	# The result names the L0 QEMU that ran it, as that QEMU names itself.
 	run jq -r .host.qemu_version "$RESULT"

@@ -28,6 +28,7 @@ struct run_opts {
 	const char *accel;
 	const char *results;
 	const char *l2_append;	/* extra L2 kernel arguments */
+	const char *l2_kernel;	/* --l2-kernel: the scenario's L2 kernel replaced, or NULL */
 	unsigned int timeout_s;	/* 0: the scenario's */
 	unsigned int retries;
 	unsigned int repeat;	/* 0: not asked; else the probe's windows */
@@ -50,6 +51,7 @@ struct run_ctx {
 static volatile sig_atomic_t run_stop;
 
 static const char *const run_series[] = { "6.1", "6.12", NULL };
+static const char *const run_l2_kernels[] = { SCENARIO_L2_TRIMMED, SCENARIO_L2_DEBIAN, NULL };
 
 static const struct opt run_table[] = {
 	{ "kernel", 0, OPT_STRING, offsetof(struct run_opts, kernel_id), "ID",
@@ -70,6 +72,9 @@ static const struct opt run_table[] = {
 	{ "repeat", 0, OPT_UINT, offsetof(struct run_opts, repeat), "N",
 	  "measure the workload's window N times in L2's one boot (1 to 100)", 1,
 	  SCENARIO_REPEAT_MAX, NULL },
+	{ "l2-kernel", 0, OPT_CHOICE, offsetof(struct run_opts, l2_kernel), "K",
+	  "L2's kernel: trimmed (built in, no initramfs) or debian (default: the scenario's)", 0,
+	  0, run_l2_kernels },
 	{ "reassemble", 0, OPT_FLAG, offsetof(struct run_opts, reassemble), NULL,
 	  "no new run: assemble the result again from SCENARIO.run/ alone", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
@@ -80,7 +85,7 @@ void run_usage(FILE *out)
 	fprintf(out,
 		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel A]\n"
 		"                     [--timeout S] [--retries N] [--results DIR] [--l2-append ARGS]\n"
-		"                     [--repeat N]\n"
+		"                     [--repeat N] [--l2-kernel trimmed|debian]\n"
 		"       exitscope run SCENARIO --reassemble [--kernel ID] [--results DIR]\n\n"
 		"Boots the patched kernel as L1 in QEMU (kvm when this host can nest, else TCG with\n"
 		"-cpu max), starts the L2 guest in it through libvirt/virt-install with a cloud-init\n"
@@ -338,6 +343,20 @@ static enum run_outcome run_reassemble(struct run_ctx *c)
 	return o;
 }
 
+/* --l2-kernel replaces the scenario's L2 kernel; a micro scenario boots no L2. */
+static enum run_outcome run_choose_l2_kernel(struct run_ctx *c)
+{
+	if (!c->o.l2_kernel)
+		return RUN_OK;
+	if (scenario_is_micro(&c->sc)) {
+		fprintf(stderr, "exitscope: run: --l2-kernel: '%s' is a micro scenario, which boots "
+				"no L2\n", c->sc.name);
+		return RUN_BAD_INPUT;
+	}
+	util_pathf(c->sc.l2_kernel, sizeof(c->sc.l2_kernel), "%s", c->o.l2_kernel);
+	return RUN_OK;
+}
+
 static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 {
 	if (run_parse(argc, argv, &c->o) < 0)
@@ -346,7 +365,8 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 		return RUN_ENVIRONMENT;
 	enum run_outcome o = run_resolve_scenario(c->root, c->o.scenario, c->o.timeout_s, &c->sc);
 
-	if (o != RUN_OK || (o = run_resolve_repeat(&c->o, &c->sc)) != RUN_OK)
+	if (o != RUN_OK || (o = run_resolve_repeat(&c->o, &c->sc)) != RUN_OK ||
+	    (o = run_choose_l2_kernel(c)) != RUN_OK)
 		return o;
 	if (c->o.reassemble)
 		return run_reassemble(c);
@@ -359,6 +379,8 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 	util_pathf(c->rec.kernel_id, sizeof(c->rec.kernel_id), "%s", c->in.kernel.id);
 	util_pathf(c->rec.l1_image, sizeof(c->rec.l1_image), "%s", c->in.l1.id);
 	util_pathf(c->rec.l2_image, sizeof(c->rec.l2_image), "%s", c->in.l2.id);
+	util_pathf(c->rec.l2_kernel, sizeof(c->rec.l2_kernel), "%s", c->sc.l2_kernel);
+	util_pathf(c->rec.l2_kernel_id, sizeof(c->rec.l2_kernel_id), "%s", c->in.l2_kernel.id);
 	return run_attempts(c);
 }
 

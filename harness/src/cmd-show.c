@@ -65,6 +65,9 @@ static void show_provenance(const struct result *r, bool window)
 	printf("host      %s  %s  %s %s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
 	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version));
 	printf("l1        %s\n", exsc_isa_name(r->isa));
+	if (r->l2.kernel)
+		printf("l2        %s kernel%s%s\n", text_term(r->l2.kernel), r->l2.kernel_id ? "  " : "",
+		       r->l2.kernel_id ? text_term(r->l2.kernel_id) : "");
 	printf("workload  %s %s\n", text_term(r->workload.name), text_term(params ? params : "?"));
 	printf("run       started %s, %.1f s\n", text_term(r->started_at), r->duration_s);
 	if (window && r->timeline.window_present)

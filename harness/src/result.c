@@ -145,6 +145,25 @@ static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct 
 	return 0;
 }
 
+/* "l2", optional: which kernel L2 booted, the trimmed one with its id. */
+static int result_parse_l2(json_t *l2, struct result *r, struct result_error *err)
+{
+	const char *id = NULL;
+
+	if (!l2)
+		return 0;
+	if (result_unpack(l2, "l2", err, "{s:s, s?s}", "kernel", &r->l2.kernel, "kernel_id", &id))
+		return -EINVAL;
+	if (strcmp(r->l2.kernel, "trimmed") && strcmp(r->l2.kernel, "debian"))
+		return result_fail(err, -EINVAL, "l2.kernel is '%s', not trimmed or debian",
+				   r->l2.kernel);
+	if (!strcmp(r->l2.kernel, "trimmed") != (id != NULL))
+		return result_fail(err, -EINVAL, "l2.kernel_id belongs to the trimmed kernel, and "
+				   "only to it");
+	r->l2.kernel_id = id;
+	return 0;
+}
+
 static int result_parse_workload(json_t *obj, struct result *r, struct result_error *err)
 {
 	if (result_unpack(obj, "workload", err, "{s:s, s:o, s?o}", "name", &r->workload.name,
@@ -209,14 +228,15 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 	if (result_unpack(doc, "", err,
 			  "{s:s, s:s, s:s, s:F, s:I, s:o, s:o, s:o, s:o, s:o, s?o, s:o, s:I, s?o, s?o, "
-			  "s?o, s?o, s?o, s?o}",
+			  "s?o, s?o, s?o, s?o, s?o}",
 			  "schema", &schema, "scenario", &r->scenario, "started_at", &r->started_at,
 			  "duration_s", &r->duration_s, "attempts", &attempts, "kernel", &blocks[0],
 			  "host", &blocks[1], "l1", &blocks[2], "workload", &blocks[3],
 			  "exits", &blocks[4], "boot", &blocks[5], "oracle", &blocks[6],
 			  "probe_cpuid_exits", &probe_cpuid_exits, "samples", &blocks[7],
 			  "neighbor", &blocks[8], "micro", &blocks[9], "probe_own", &blocks[10],
-			  "timeline", &blocks[11], "repeat", &blocks[12]))
+			  "timeline", &blocks[11], "repeat", &blocks[12],
+			  "l2", &blocks[13]))
 		return -EINVAL;
 	if (!result_scenario_name_ok(r->scenario))
 		return result_fail(err, -EINVAL, "scenario '%s' is not [a-z0-9][a-z0-9-]*",
@@ -234,7 +254,7 @@ static int result_parse_top(json_t *doc, struct result *r, json_t **blocks,
 
 int result_parse(json_t *doc, struct result *r, struct result_error *err)
 {
-	json_t *blocks[13] = { NULL };
+	json_t *blocks[14] = { NULL };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -242,7 +262,7 @@ int result_parse(json_t *doc, struct result *r, struct result_error *err)
 	if (ret)
 		return ret;
 	if (result_parse_top(doc, r, blocks, err) || result_parse_kernel(blocks[0], r, err) ||
-	    result_parse_host(blocks[1], blocks[2], r, err) ||
+	    result_parse_host(blocks[1], blocks[2], r, err) || result_parse_l2(blocks[13], r, err) ||
 	    result_parse_workload(blocks[3], r, err) ||
 	    result_parse_window(blocks[4], "exits", &r->exits, err) ||
 	    /* A median window is checked through the windows it is the median of. */

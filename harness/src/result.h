@@ -131,6 +131,10 @@ struct result {
 	} host;
 	enum exsc_isa isa;	/* l1.isa */
 	struct {
+		const char *kernel;	/* "trimmed", "debian"; NULL: no l2 block (micro, older results) */
+		const char *kernel_id;	/* the trimmed kernel's id; NULL for Debian's */
+	} l2;
+	struct {
 		const char *name;
 		json_t *params;	/* an object */
 		json_t *figures;	/* an object, or NULL when absent */

@@ -220,16 +220,34 @@ static int repeat_apply(const char *run_dir, const struct run_record *rec,
 	return r;
 }
 
+/* {kernel, kernel_id?}: which kernel L2 booted; NULL when the record does not say. */
+static json_t *l2_json(const struct run_record *rec)
+{
+	json_t *l2;
+
+	if (!rec->l2_kernel[0])
+		return NULL;
+	l2 = json_pack("{s:s}", "kernel", rec->l2_kernel);
+	if (l2 && rec->l2_kernel_id[0])
+		json_object_set_new(l2, "kernel_id", json_string(rec->l2_kernel_id));
+	return l2;
+}
+
 json_t *run_result_head(const struct run_record *rec, json_t *kernel)
 {
 	char when[32];
+	json_t *head, *l2 = l2_json(rec);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	return json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:{s:s, s:s, s:s}, s:{s:s}}",
+	head = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:{s:s, s:s, s:s}, s:{s:s}}",
 			 "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
 			 "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
 			 "host", "accel", accel_name(rec->accel), "cpu_vendor", rec->cpu_vendor,
 			 "qemu_version", rec->qemu_version, "l1", "isa", exsc_isa_name(rec->isa));
+	if (head && l2)
+		json_object_set(head, "l2", l2);
+	json_decref(l2);
+	return head;
 }
 
 static json_t *result_json(const char *run_dir, const struct run_record *rec,

@@ -18,6 +18,14 @@
 
 #define L2_MEMORY_MIB 1024
 #define L2_KERNEL_ARGS "console=ttyS0 root=/dev/vda rw"
+/*
+ * L2 has no network (virt-install --network none), but the trimmed kernel
+ * has the sit0 tunnel device, which cloud-init's fallback network
+ * configuration takes for a NIC to wait for: its local stage then fails and
+ * the seed's user-data is never applied.  The kernel command line tells
+ * cloud-init not to configure a network at all.
+ */
+#define L2_KERNEL_ARGS_TRIMMED L2_KERNEL_ARGS " network-config=disabled"
 
 static int write_text(const char *dir, const char *name, const char *text)
 {
@@ -57,7 +65,10 @@ static int write_spec(const struct run_attempt *a)
 {
 	char spec[2048], args[1024];
 
-	if (scenario_l2_args(a->sc, L2_KERNEL_ARGS, a->l2_append, args, sizeof(args)) < 0) {
+	bool trimmed = !strcmp(a->sc->l2_kernel, SCENARIO_L2_TRIMMED);
+
+	if (scenario_l2_args(a->sc, trimmed ? L2_KERNEL_ARGS_TRIMMED : L2_KERNEL_ARGS, a->l2_append,
+			     args, sizeof(args)) < 0) {
 		fprintf(stderr, "exitscope: run: %s: L2's kernel arguments hold a comma or are too long\n",
 			a->sc->name);
 		return -EINVAL;
@@ -77,6 +88,19 @@ static int copy_file(const char *from_dir, const char *name, const char *run_dir
 	    util_pathf(dest, sizeof(dest), "%s/%s", run_dir, to) < 0)
 		return -ENAMETOOLONG;
 	return exec_run(cp, NULL, NULL) ? -EIO : 0;
+}
+
+/*
+ * L2's kernel into the share: the trimmed one's bzImage alone (everything
+ * built in), or the L2 image's Debian kernel and its initramfs.
+ */
+static int copy_l2_kernel(const struct run_attempt *a)
+{
+	if (!strcmp(a->sc->l2_kernel, SCENARIO_L2_TRIMMED))
+		return copy_file(a->in->l2_kernel.dir, "bzImage", a->run_dir, "l2-vmlinuz");
+	if (copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0)
+		return -EIO;
+	return copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img");
 }
 
 static int make_overlay(const struct run_attempt *a)
@@ -153,9 +177,7 @@ enum run_outcome run_prepare(const struct run_attempt *a)
 	}
 	if (a->micro_append)
 		return prepare_micro(a);
-	if (copy_file(a->in->l2.dir, "vmlinuz", a->run_dir, "l2-vmlinuz") < 0 ||
-	    copy_file(a->in->l2.dir, "initrd.img", a->run_dir, "l2-initrd.img") < 0 ||
-	    make_overlay(a) < 0) {
+	if (copy_l2_kernel(a) < 0 || make_overlay(a) < 0) {
 		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);
 		return RUN_ENVIRONMENT;
 	}

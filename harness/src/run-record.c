@@ -38,6 +38,16 @@ static json_t *run_events_json(const struct run_record *rec)
 	return events;
 }
 
+/* {name, id?}: L2's kernel, and the trimmed one's id in the kernel cache. */
+static json_t *run_l2_kernel_json(const struct run_record *rec)
+{
+	json_t *l2 = json_pack("{s:s}", "name", rec->l2_kernel);
+
+	if (l2 && rec->l2_kernel_id[0])
+		json_object_set_new(l2, "id", json_string(rec->l2_kernel_id));
+	return l2;
+}
+
 static json_t *run_record_json(const struct run_record *rec)
 {
 	json_t *doc, *events = run_events_json(rec);
@@ -57,6 +67,8 @@ static json_t *run_record_json(const struct run_record *rec)
 	if (doc && events)
 		json_object_set(doc, "events", events);
 	json_decref(events);
+	if (doc && rec->l2_kernel[0])
+		json_object_set_new(doc, "l2_kernel", run_l2_kernel_json(rec));
 	return doc;
 }
 
@@ -125,6 +137,32 @@ static int run_event_read(json_t *item, size_t i, struct run_record *rec, char *
 	return -EINVAL;
 }
 
+/*
+ * "l2_kernel": optional, since the micro stage boots no L2 and an older
+ * exitscope did not write it.  The trimmed kernel has an id, Debian's none.
+ */
+static int run_l2_kernel_read(json_t *l2, struct run_record *rec, char *err, size_t size)
+{
+	const char *name, *id = "";
+	json_error_t jerr;
+	bool trimmed;
+
+	if (!l2)
+		return 0;
+	if (json_unpack_ex(l2, &jerr, JSON_STRICT, "{s:s, s?s}", "name", &name, "id", &id)) {
+		snprintf(err, size, "l2_kernel: %s", jerr.text);
+		return -EINVAL;
+	}
+	trimmed = !strcmp(name, SCENARIO_L2_TRIMMED);
+	if (!scenario_l2_kernel_valid(name) || (trimmed ? !kernel_id_valid(id) : *id != '\0')) {
+		snprintf(err, size, "l2_kernel is not {name: trimmed, id: ID} or {name: debian}");
+		return -EINVAL;
+	}
+	field_copy(rec->l2_kernel, sizeof(rec->l2_kernel), name);
+	field_copy(rec->l2_kernel_id, sizeof(rec->l2_kernel_id), id);
+	return 0;
+}
+
 /* "events": optional, since an older exitscope did not write it. */
 static int run_events_read(json_t *events, struct run_record *rec, char *err, size_t size)
 {
@@ -148,7 +186,7 @@ static int run_events_read(json_t *events, struct run_record *rec, char *err, si
 int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size)
 {
 	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2;
-	json_t *events = NULL;
+	json_t *events = NULL, *l2_kernel = NULL;
 	char why[256];
 	char path[PATH_MAX + 16];
 	json_error_t jerr;
@@ -168,19 +206,20 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 	}
 	r = json_unpack_ex(doc, &jerr, JSON_STRICT,
 			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s}, s:s, s:s,"
-			   " s:{s:s, s:s}, s?o}",
+			   " s:{s:s, s:s}, s?o, s?o}",
 			   "scenario", &scenario, "attempt", &rec->attempt, "started_at", &when,
 			   "duration_s", &rec->duration_s,
 			   "stages", "l1-boot", &rec->stage_s[STAGE_L1_BOOT], "l2", &rec->stage_s[STAGE_L2],
 			   "done", &rec->stage_s[STAGE_DONE],
 			   "host", "accel", &accel, "cpu_vendor", &vendor, "qemu_version", &qemu,
 			   "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
-			   "events", &events);
+			   "events", &events, "l2_kernel", &l2_kernel);
 	if (r < 0)
 		snprintf(err, size, "%s: %s", path, jerr.text);
 	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)))
 		snprintf(err, size, "%s: a value is out of range (time, accelerator, ISA or id)", path);
-	else if ((r = run_events_read(events, rec, why, sizeof(why))))
+	else if ((r = run_events_read(events, rec, why, sizeof(why))) ||
+		 (r = run_l2_kernel_read(l2_kernel, rec, why, sizeof(why))))
 		snprintf(err, size, "%s: %s", path, why);
 	json_decref(doc);
 	return r < 0 ? -EINVAL : 0;

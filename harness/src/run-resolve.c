@@ -29,8 +29,8 @@ enum run_outcome run_resolve_scenario(const char *root, const char *name, unsign
 	}
 	r = scenario_find(cfg, name, sc, &line);
 	if (r == -EINVAL)
-		fprintf(stderr, "exitscope: run: %s:%d does not parse (NAME STAGE KERNEL TIMEOUT PROBE...)\n",
-			path, line);
+		fprintf(stderr, "exitscope: run: %s:%d does not parse "
+				"(NAME STAGE KERNEL L2 TIMEOUT BESIDE PROBE...)\n", path, line);
 	if (r == -ENOENT) {
 		fprintf(stderr, "exitscope: run: no scenario '%s'; these exist:\n", name);
 		scenario_list(cfg, stderr);
@@ -65,6 +65,25 @@ static enum run_outcome resolve_kernel(const struct scenario *sc, const char *ke
 	return r ? build_outcome(r) : RUN_OK;
 }
 
+/* The trimmed L2 kernel, built from the checkout's fragment when the cache lacks it. */
+static enum run_outcome resolve_l2_kernel(const struct scenario *sc, struct kernel_found *l2k)
+{
+	char root[PATH_MAX], fragment[PATH_MAX + 64];
+	struct kernel_request req = { .series = RUN_L2_KERNEL_SERIES, .fragment_path = fragment,
+				      .stock = true };
+	int r;
+
+	memset(l2k, 0, sizeof(*l2k));
+	if (strcmp(sc->l2_kernel, SCENARIO_L2_TRIMMED))
+		return RUN_OK;
+	if (util_checkout_root(root, sizeof(root)) < 0 ||
+	    util_pathf(fragment, sizeof(fragment), "%s/%s", root, RUN_L2_KERNEL_FRAGMENT) < 0)
+		return RUN_ENVIRONMENT;
+	progress("run", "%s: L2 kernel (trimmed, %s)", sc->name, RUN_L2_KERNEL_FRAGMENT);
+	r = kernel_ensure(&req, l2k);
+	return r ? build_outcome(r) : RUN_OK;
+}
+
 enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, const char *series,
 			     struct run_inputs *in)
 {
@@ -79,7 +98,9 @@ enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, c
 		r = images_ensure("micro", false, &in->l1);
 	else if (!(r = images_ensure("l1", false, &in->l1)))
 		r = images_ensure("l2", false, &in->l2);
-	return r ? build_outcome(r) : RUN_OK;
+	if (r)
+		return build_outcome(r);
+	return scenario_is_micro(sc) ? RUN_OK : resolve_l2_kernel(sc, &in->l2_kernel);
 }
 
 /* L0's emulator and its version line: Bochs's from its Debian package. */

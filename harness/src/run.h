@@ -72,12 +72,20 @@ struct run_inputs {
 	struct kernel_found kernel;
 	struct image_found l1;
 	struct image_found l2;
+	struct kernel_found l2_kernel;	/* the trimmed L2 kernel; id "" for Debian's, or no L2 */
 };
+
+/* The trimmed L2 kernel: the guest's, so unpatched 6.1 whatever L1 runs. */
+#define RUN_L2_KERNEL_SERIES "6.1"
+#define RUN_L2_KERNEL_FRAGMENT "kernel-patch/config/l2.config"
 
 /*
  * @kernel_id (--kernel) names a cached kernel; otherwise the kernel of
  * @series (stock for a stock scenario) is built when the cache lacks it.
- * Then both images, or for a micro scenario its initramfs (as @in->l1).  Builds print their progress; a failure one line.
+ * Then both images, or for a micro scenario its initramfs (as @in->l1), and
+ * when @sc's L2 kernel is the trimmed one, that kernel (built like L1's,
+ * cached by the hash of its inputs).  Builds print their progress; a
+ * failure one line.
  */
 enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, const char *series,
 			     struct run_inputs *in);
@@ -117,6 +125,8 @@ struct run_record {
 	char kernel_id[KERNEL_ID_LEN + 1];
 	char l1_image[IMAGE_ID_LEN + 1];
 	char l2_image[IMAGE_ID_LEN + 1];
+	char l2_kernel[16];		/* "trimmed", "debian"; "" for the micro stage or an older record */
+	char l2_kernel_id[KERNEL_ID_LEN + 1];	/* the trimmed kernel's id, else "" */
 	size_t n_events;		/* 0 in a record written before L1 ran, or by an older exitscope */
 	struct run_event events[RUN_EVENTS_MAX];	/* in the order L0 saw them */
 };

@@ -15,13 +15,14 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 {
 	char kernel[16], beside[16];
 	int probe_at = 0;
+	bool micro;
 
 	line += strspn(line, " \t");
 	if (!*line || *line == '#' || *line == '\n')
 		return 0;
 	memset(s, 0, sizeof(*s));
-	if (sscanf(line, "%31s %15s %15s %u %15s %n", s->name, s->stage, kernel, &s->timeout_s,
-		   beside, &probe_at) != 5 || !probe_at)
+	if (sscanf(line, "%31s %15s %15s %15s %u %15s %n", s->name, s->stage, kernel, s->l2_kernel,
+		   &s->timeout_s, beside, &probe_at) != 6 || !probe_at)
 		return -EINVAL;
 	if (strcmp(s->stage, "runcmd") && strcmp(s->stage, "bootcmd") && strcmp(s->stage, "init") &&
 	    strcmp(s->stage, "micro"))
@@ -30,6 +31,12 @@ static int scenario_parse_line(const char *line, struct scenario *s)
 		return -EINVAL;
 	if (strcmp(beside, "-") && strcmp(beside, "neighbor"))
 		return -EINVAL;
+	/* An L2 kernel for every scenario that boots an L2, none ("-") for the micro stage. */
+	micro = !strcmp(s->stage, "micro");
+	if (micro ? strcmp(s->l2_kernel, "-") : !scenario_l2_kernel_valid(s->l2_kernel))
+		return -EINVAL;
+	if (micro)
+		s->l2_kernel[0] = '\0';
 	s->stock = !strcmp(kernel, "stock");
 	s->neighbor = !strcmp(beside, "neighbor");
 	snprintf(s->probe, sizeof(s->probe), "%.*s", (int)strcspn(line + probe_at, "\n"),
@@ -71,6 +78,11 @@ int scenario_repeat(struct scenario *s, unsigned int n, char *why, size_t size)
 bool scenario_is_micro(const struct scenario *s)
 {
 	return !strcmp(s->stage, "micro");
+}
+
+bool scenario_l2_kernel_valid(const char *name)
+{
+	return !strcmp(name, SCENARIO_L2_TRIMMED) || !strcmp(name, SCENARIO_L2_DEBIAN);
 }
 
 /* A positive decimal number up to @max at *@p, ending at a space or the end; *@p moves past it. */
@@ -171,11 +183,14 @@ int scenario_l2_args(const struct scenario *s, const char *base, const char *app
 int scenario_spec_env(const struct scenario *s, const char *l2_args, unsigned int l2_memory_mib,
 		      char *out, size_t size)
 {
+	bool initrd = !strcmp(s->l2_kernel, SCENARIO_L2_DEBIAN);
 	int n = snprintf(out, size,
 			 "SCENARIO=%s\nL2_TIMEOUT=%u\nL2_DISK=/dev/vdb\n"
-			 "L2_KERNEL=/run/exitscope/l2-vmlinuz\nL2_INITRD=/run/exitscope/l2-initrd.img\n"
+			 "L2_KERNEL=/run/exitscope/l2-vmlinuz\n%s"
 			 "L2_KERNEL_ARGS=%s\nL2_MEMORY=%u\nL2_VCPUS=1\nNEIGHBOR=%d\n",
-			 s->name, s->timeout_s, l2_args, l2_memory_mib, s->neighbor ? 1 : 0);
+			 s->name, s->timeout_s,
+			 initrd ? "L2_INITRD=/run/exitscope/l2-initrd.img\n" : "", l2_args,
+			 l2_memory_mib, s->neighbor ? 1 : 0);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

@@ -11,6 +11,7 @@ struct scenario {
 	char name[32];
 	char stage[16];		/* cloud-init's runcmd or bootcmd, init: L2's PID 1, or micro */
 	bool stock;		/* runs on the unpatched kernel */
+	char l2_kernel[16];	/* L2's kernel: "trimmed" or "debian"; "" for micro (no L2) */
 	unsigned int timeout_s;	/* L1's limit for L2, virt-install to power-off */
 	bool neighbor;		/* BESIDE neighbor: a second VM in L1 beside L2 */
 	char probe[256];	/* exitprobe's command line in L2; "K [ACTION...]" for micro */
@@ -24,6 +25,17 @@ int scenario_find(const char *cfg, const char *name, struct scenario *s, int *li
 
 /* The micro stage: no L2; L1 boots from an initramfs and exitmicro's VMs take the exits. */
 bool scenario_is_micro(const struct scenario *s);
+
+/*
+ * L2's kernel: "trimmed", the harness's own build (kernel-patch/config/l2.config,
+ * everything built in, no initramfs), or "debian", the L2 image's
+ * linux-image-amd64 with its initramfs.
+ */
+#define SCENARIO_L2_TRIMMED "trimmed"
+#define SCENARIO_L2_DEBIAN "debian"
+
+/* Whether @name is one of the L2 kernels above. */
+bool scenario_l2_kernel_valid(const char *name);
 
 /*
  * L1's kernel arguments for exitmicro from a micro scenario's "K [ACTION...]":
@@ -66,7 +78,8 @@ int scenario_l2_args(const struct scenario *s, const char *base, const char *app
 
 /*
  * spec.env for @s (docs/design.md, "spec.env"): the keys L1's agent reads,
- * with L2's kernel arguments @l2_args and memory @l2_memory_mib, in @out.
+ * with L2's kernel arguments @l2_args and memory @l2_memory_mib, in @out;
+ * L2_INITRD only when @s's L2 kernel is Debian's (the trimmed one has none).
  * -ENAMETOOLONG when it does not fit @size.
  */
 int scenario_spec_env(const struct scenario *s, const char *l2_args, unsigned int l2_memory_mib,

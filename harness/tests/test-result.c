@@ -163,6 +163,42 @@ static void test_validate_schema_and_enums(void **state)
 	assert_invalid(doc, -EINVAL, "scenario '../etc' is not");
 }
 
+/* The optional l2 block: which kernel L2 booted, and the trimmed one's id with it only. */
+static void test_validate_l2(void **state)
+{
+	struct result_error err;
+	struct result r;
+	json_t *doc;
+
+	(void)state;
+	doc = valid_doc();
+	json_object_set_new(doc, "l2", json_pack("{s:s, s:s}", "kernel", "trimmed",
+						 "kernel_id", "c7e5fb61fee1"));
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_string_equal(r.l2.kernel, "trimmed");
+	assert_string_equal(r.l2.kernel_id, "c7e5fb61fee1");
+	result_free(&r);
+	json_object_set_new(doc, "l2", json_pack("{s:s}", "kernel", "debian"));
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_string_equal(r.l2.kernel, "debian");
+	assert_null(r.l2.kernel_id);
+	result_free(&r);
+	json_decref(doc);
+	doc = valid_doc();
+	json_object_set_new(doc, "l2", json_pack("{s:s}", "kernel", "ubuntu"));
+	assert_invalid(doc, -EINVAL, "l2.kernel is 'ubuntu', not trimmed or debian");
+	doc = valid_doc();
+	json_object_set_new(doc, "l2", json_pack("{s:s}", "kernel", "trimmed"));
+	assert_invalid(doc, -EINVAL, "l2.kernel_id belongs to the trimmed kernel");
+	doc = valid_doc();
+	json_object_set_new(doc, "l2", json_pack("{s:s, s:s}", "kernel", "debian",
+						 "kernel_id", "c7e5fb61fee1"));
+	assert_invalid(doc, -EINVAL, "l2.kernel_id belongs to the trimmed kernel");
+	doc = valid_doc();
+	json_object_set_new(doc, "l2", json_pack("{s:s, s:b}", "kernel", "debian", "initrd", 1));
+	assert_invalid(doc, -EINVAL, "l2");
+}
+
 static void test_validate_numbers(void **state)
 {
 	json_t *doc, *reasons;
@@ -484,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_load_bad_inputs),
 		cmocka_unit_test(test_validate_accepts_valid),
 		cmocka_unit_test(test_validate_schema_and_enums),
+		cmocka_unit_test(test_validate_l2),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),
 		cmocka_unit_test(test_validate_neighbor),

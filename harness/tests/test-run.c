@@ -716,6 +716,42 @@ static json_t *assemble_copy(const char *dir)
 	return result;
 }
 
+/*
+ * The recorded cpuid run is older than the l2 block: its result has none.
+ * Recorded again as today's run of the trimmed kernel, or of Debian's, the
+ * result names the kernel L2 booted, and the validator takes both.
+ */
+static void test_result_names_the_l2_kernel(void **state)
+{
+	char dir[PATH_MAX], err[512];
+	struct run_record rec;
+	json_t *result, *l2;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	result = assemble_copy(dir);
+	assert_null(json_object_get(result, "l2"));
+	json_decref(result);
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	snprintf(rec.l2_kernel, sizeof(rec.l2_kernel), "%s", SCENARIO_L2_TRIMMED);
+	snprintf(rec.l2_kernel_id, sizeof(rec.l2_kernel_id), "c7e5fb61fee1");
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	result = assemble_copy(dir);
+	l2 = json_object_get(result, "l2");
+	assert_string_equal(json_string_value(json_object_get(l2, "kernel")), "trimmed");
+	assert_string_equal(json_string_value(json_object_get(l2, "kernel_id")), "c7e5fb61fee1");
+	json_decref(result);
+	snprintf(rec.l2_kernel, sizeof(rec.l2_kernel), "%s", SCENARIO_L2_DEBIAN);
+	rec.l2_kernel_id[0] = '\0';
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	result = assemble_copy(dir);
+	l2 = json_object_get(result, "l2");
+	assert_string_equal(json_string_value(json_object_get(l2, "kernel")), "debian");
+	assert_null(json_object_get(l2, "kernel_id"));
+	json_decref(result);
+	run_remove(dir);
+}
+
 static bool isolated(json_t *result)
 {
 	return json_is_true(json_object_get(json_object_get(result, "neighbor"), "isolated"));
@@ -778,6 +814,13 @@ static void test_record_round_trip_and_strictness(void **state)
 	assert_int_equal(run_record_write(tmpl, &rec), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
 	assert_memory_equal(&rec, &back, sizeof(rec));
+	/* Which kernel L2 booted; a record without it is the micro stage's or an older one. */
+	assert_string_equal(back.l2_kernel, "");
+	snprintf(rec.l2_kernel, sizeof(rec.l2_kernel), "trimmed");
+	snprintf(rec.l2_kernel_id, sizeof(rec.l2_kernel_id), "c7e5fb61fee1");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_memory_equal(&rec, &back, sizeof(rec));
 	/* The events L0 saw, to the millisecond; a record without them is an older one. */
 	assert_int_equal(back.n_events, 0);
 	run_record_event(&rec, "l0-start", 0);
@@ -799,11 +842,12 @@ static void test_record_round_trip_and_strictness(void **state)
 	rmdir(tmpl);
 }
 
-/* run.json as written, with its events array replaced by @events: read, or why not. */
-static int record_with_events(const char *events, char *err, size_t size)
+/* run.json as written, with its member @key set to @value: read, or why not. */
+static int record_with(const char *key, const char *value, struct run_record *back, char *err,
+		       size_t size)
 {
 	struct run_record rec = { .attempt = 1, .started = 1764400000, .duration_s = 1,
-				  .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM }, back;
+				  .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM };
 	char tmpl[] = "/tmp/exitscope-test-events.XXXXXX", path[PATH_MAX];
 	json_t *doc;
 	int r;
@@ -814,14 +858,50 @@ static int record_with_events(const char *events, char *err, size_t size)
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
 	doc = json_load_file(path, 0, NULL);
 	assert_non_null(doc);
-	json_object_set_new(doc, "events", json_loads(events, 0, NULL));
-	assert_non_null(json_object_get(doc, "events"));
+	json_object_set_new(doc, key, json_loads(value, 0, NULL));
+	assert_non_null(json_object_get(doc, key));
 	assert_int_equal(json_dump_file(doc, path, 0), 0);
 	json_decref(doc);
-	r = run_record_read(tmpl, &back, err, size);
+	r = run_record_read(tmpl, back, err, size);
 	unlink(path);
 	rmdir(tmpl);
 	return r;
+}
+
+static int record_with_events(const char *events, char *err, size_t size)
+{
+	struct run_record back;
+
+	return record_with("events", events, &back, err, size);
+}
+
+/* Which kernel L2 booted: the trimmed one with its id, Debian's without; nothing else. */
+static void test_record_l2_kernel_is_strict(void **state)
+{
+	static const char *const bad[] = {
+		"{\"name\": \"trimmed\"}",
+		"{\"name\": \"trimmed\", \"id\": \"../../etc\"}",
+		"{\"name\": \"debian\", \"id\": \"c7e5fb61fee1\"}",
+		"{\"name\": \"ubuntu\"}",
+		"{\"name\": \"debian\", \"initrd\": true}",
+		"[\"trimmed\"]",
+	};
+	struct run_record back;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(record_with("l2_kernel", "{\"name\": \"trimmed\", \"id\": \"c7e5fb61fee1\"}",
+				     &back, err, sizeof(err)), 0);
+	assert_string_equal(back.l2_kernel, "trimmed");
+	assert_string_equal(back.l2_kernel_id, "c7e5fb61fee1");
+	assert_int_equal(record_with("l2_kernel", "{\"name\": \"debian\"}", &back, err,
+				     sizeof(err)), 0);
+	assert_string_equal(back.l2_kernel, "debian");
+	assert_string_equal(back.l2_kernel_id, "");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(record_with("l2_kernel", bad[i], &back, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "l2_kernel"));
+	}
 }
 
 static void test_record_events_are_strict(void **state)
@@ -893,6 +973,8 @@ int main(void)
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
 		cmocka_unit_test(test_record_events_are_strict),
+		cmocka_unit_test(test_record_l2_kernel_is_strict),
+		cmocka_unit_test(test_result_names_the_l2_kernel),
 		cmocka_unit_test(test_timeline_joins_the_clocks),
 		cmocka_unit_test(test_timeline_pairs_by_name),
 		cmocka_unit_test(test_l1_records_what_l0_saw),

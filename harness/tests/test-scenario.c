@@ -14,13 +14,13 @@
 static const char cfg[] =
 	"# comment\n"
 	"\n"
-	"boot   bootcmd  patched  900  -        snapshot\n"
-	"cpuid  runcmd   patched  1200 -        run cpuid 100000\n"
-	"stock  runcmd   stock    60   -        run cpuid 10\n"
-	"scope  runcmd   patched  1200 neighbor run abi\n"
-	"kboot  init     patched  600  -        snapshot\n"
-	"reasons micro   patched  300  -        1000\n"
-	"some   micro    patched  60   -        7 pio-in  cr4-write\n";
+	"boot   bootcmd  patched  debian   900  -        snapshot\n"
+	"cpuid  runcmd   patched  trimmed  1200 -        run cpuid 100000\n"
+	"stock  runcmd   stock    trimmed  60   -        run cpuid 10\n"
+	"scope  runcmd   patched  trimmed  1200 neighbor run abi\n"
+	"kboot  init     patched  trimmed  600  -        snapshot\n"
+	"reasons micro   patched  -        300  -        1000\n"
+	"some   micro    patched  -        60   -        7 pio-in  cr4-write\n";
 
 static void test_finds_each_scenario_with_its_fields(void **state)
 {
@@ -33,9 +33,14 @@ static void test_finds_each_scenario_with_its_fields(void **state)
 	assert_false(s.stock);
 	assert_int_equal(s.timeout_s, 1200);
 	assert_string_equal(s.probe, "run cpuid 100000");
+	assert_string_equal(s.l2_kernel, SCENARIO_L2_TRIMMED);
 	assert_int_equal(scenario_find(cfg, "boot", &s, &line), 0);
 	assert_string_equal(s.stage, "bootcmd");
+	assert_string_equal(s.l2_kernel, SCENARIO_L2_DEBIAN);
 	assert_string_equal(s.probe, "snapshot");
+	/* The micro stage boots no L2, so it has no L2 kernel. */
+	assert_int_equal(scenario_find(cfg, "reasons", &s, &line), 0);
+	assert_string_equal(s.l2_kernel, "");
 	assert_false(s.neighbor);
 	assert_int_equal(scenario_find(cfg, "stock", &s, &line), 0);
 	assert_true(s.stock);
@@ -112,7 +117,6 @@ static void test_spec_env_says_whether_a_neighbor_runs(void **state)
 	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
 	assert_string_equal(spec, "SCENARIO=scope\nL2_TIMEOUT=1200\nL2_DISK=/dev/vdb\n"
 			    "L2_KERNEL=/run/exitscope/l2-vmlinuz\n"
-			    "L2_INITRD=/run/exitscope/l2-initrd.img\n"
 			    "L2_KERNEL_ARGS=console=ttyS0\nL2_MEMORY=1024\nL2_VCPUS=1\nNEIGHBOR=1\n");
 	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
 	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
@@ -120,17 +124,40 @@ static void test_spec_env_says_whether_a_neighbor_runs(void **state)
 	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, 64), -ENAMETOOLONG);
 }
 
+/* Debian's kernel needs its initramfs; the trimmed one has none, so the agent passes none. */
+static void test_spec_env_names_an_initrd_for_debians_kernel_only(void **state)
+{
+	struct scenario s;
+	char spec[1024];
+	int line = 0;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "boot", &s, &line), 0);
+	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
+	assert_non_null(strstr(spec, "\nL2_INITRD=/run/exitscope/l2-initrd.img\n"));
+	assert_int_equal(scenario_find(cfg, "cpuid", &s, &line), 0);
+	assert_int_equal(scenario_spec_env(&s, "console=ttyS0", 1024, spec, sizeof(spec)), 0);
+	assert_null(strstr(spec, "L2_INITRD"));
+	assert_non_null(strstr(spec, "\nL2_KERNEL=/run/exitscope/l2-vmlinuz\n"));
+}
+
 static void test_a_bad_line_is_named(void **state)
 {
 	static const char *const bad[] = {
-		"ok runcmd patched 10 - snapshot\nx latecmd patched 10 - snapshot\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd patchy 10 - snapshot\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd stock ten - snapshot\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd stock 10 -\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd stock 0 - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx latecmd patched trimmed 10 - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patchy trimmed 10 - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd stock trimmed ten - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd stock trimmed 10 -\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd stock trimmed 0 - snapshot\n",
 		/* A line of the format before BESIDE: its probe's first word is no BESIDE. */
-		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 run cpuid 10\n",
-		"ok runcmd patched 10 - snapshot\nx runcmd patched 10 neighbors snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patched trimmed 10 run cpuid 10\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patched trimmed 10 neighbors snapshot\n",
+		/* A line of the format before L2: its timeout is no L2 kernel. */
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patched 10 - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patched ubuntu 10 - snapshot\n",
+		/* L2 needs a kernel; the micro stage has no L2 to give one. */
+		"ok runcmd patched trimmed 10 - snapshot\nx runcmd patched - 10 - snapshot\n",
+		"ok runcmd patched trimmed 10 - snapshot\nx micro patched trimmed 10 - 1000\n",
 	};
 	struct scenario s;
 
@@ -286,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_repeat_goes_to_the_probe_of_a_window),
 		cmocka_unit_test(test_l2_args_hand_the_init_stage_its_probe),
 		cmocka_unit_test(test_spec_env_says_whether_a_neighbor_runs),
+		cmocka_unit_test(test_spec_env_names_an_initrd_for_debians_kernel_only),
 		cmocka_unit_test(test_a_bad_line_is_named),
 		cmocka_unit_test(test_template_fills_placeholders_and_keeps_other_text),
 		cmocka_unit_test(test_template_refuses_an_unfilled_placeholder),
