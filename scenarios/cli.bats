@@ -78,6 +78,22 @@ setup() {
 	[ -n "$patched" ] && [ -n "$stock" ] && [ "$patched" != "$stock" ]
 }
 
+@test "a cached kernel does not wait while another build holds its series" {
+	run -0 "$EXITSCOPE" kernel build --dry-run
+	id=$(sed -n 's/.*kernel: building //p' <<<"$output")
+	mkdir -p "$EXITSCOPE_CACHE/kernels/$id"
+	echo '{}' >"$EXITSCOPE_CACHE/kernels/$id/manifest.json"
+	# The series' lock held as a build of another kernel holds it.
+	flock "$EXITSCOPE_CACHE/kernels/.build-6.1.lock" sleep 60 3>&- &
+	local holder=$!
+	sleep 1
+	run timeout 20 "$EXITSCOPE" kernel build
+	kill "$holder"
+	assert_success
+	assert_output --partial "cached: $EXITSCOPE_CACHE/kernels/$id"
+	refute_output --partial "waiting"
+}
+
 @test "doctor names the accelerator and why" {
 	run "$EXITSCOPE" doctor
 	[ "$status" -eq 0 ] || [ "$status" -eq 3 ]

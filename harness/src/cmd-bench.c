@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "cmd.h"
 #include "cost-doc.h"
+#include "micro-boot.h"
 #include "opts.h"
 #include "progress.h"
 #include "run.h"
@@ -32,8 +32,6 @@ struct bench_opts {
 	unsigned int windows;
 	unsigned int timeout_s;
 };
-
-static volatile sig_atomic_t bench_stop;
 
 static const char *const bench_series[] = { "6.1", "6.12", NULL };
 
@@ -74,12 +72,6 @@ void bench_usage(FILE *out)
 		     "out, 130 interrupted.\n");
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	bench_stop = 1;
-}
-
 static int bench_parse(int argc, char **argv, struct bench_opts *o)
 {
 	int n;
@@ -107,60 +99,15 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 	return 0;
 }
 
-/* The micro stage as a scenario of its own: the run's resolve and prepare stages take it as one. */
-static enum run_outcome bench_scenario(const struct bench_opts *o, struct scenario *sc)
-{
-	*sc = (struct scenario){ .name = "cost", .stage = "micro", .stock = o->stock,
-				 .timeout_s = o->timeout_s };
-	return util_pathf(sc->probe, sizeof(sc->probe), "cost %u %u", o->n, o->windows) < 0 ?
-		       RUN_BAD_INPUT : RUN_OK;
-}
-
-/* Boots L1 once in @run_dir and follows it to its power-off. */
-static enum run_outcome bench_boot(const struct scenario *sc, const char *append,
-				   const char *run_dir, const struct run_inputs *in,
-				   struct run_record *rec, struct run_status *st)
-{
-	char root[PATH_MAX];
-	struct run_attempt a = { .sc = sc, .micro_append = append, .run_dir = run_dir, .in = in,
-				 .rec = rec };
-	struct l1_plan p = { .name = sc->name, .run_dir = run_dir, .kernel_dir = in->kernel.dir,
-			     .micro_dir = in->l1.dir, .micro_append = append, .accel = rec->accel,
-			     .l2_timeout_s = sc->timeout_s, .stop = &bench_stop };
-	enum run_outcome o;
-
-	if (util_checkout_root(root, sizeof(root)) < 0)
-		return RUN_ENVIRONMENT;
-	a.root = root;
-	o = run_prepare(&a);
-	if (o != RUN_OK)
-		return o;
-	progress("bench", "cost: L1 under %s, logs in %s", accel_name(rec->accel), run_dir);
-	o = run_l1(&p, st, rec);
-	if (o == RUN_OK && st->agent_rc != 0) {
-		fprintf(stderr, "exitscope: bench: exitmicro cost failed (%s); see %s/l1-console.log\n",
-			st->error[0] ? st->error : "no error line", run_dir);
-		o = RUN_AGENT_FAILED;
-	}
-	return o;
-}
-
 /* exitmicro's document from the run directory, checked; NULL after one line. */
-static json_t *bench_read_doc(const char *run_dir)
+static json_t *bench_read_doc(const struct micro_boot *b, const char *run_dir)
 {
-	char path[PATH_MAX + 32], err[256];
-	json_error_t jerr;
-	json_t *doc;
+	json_t *doc = micro_boot_load(b, run_dir, "out/micro.json");
+	char err[256];
 
-	util_pathf(path, sizeof(path), "%s/out/micro.json", run_dir);
-	doc = json_load_file(path, 0, &jerr);
-	if (!doc) {
-		fprintf(stderr, "exitscope: bench: %s: %s\n", path, jerr.text);
-		return NULL;
-	}
-	if (cost_doc_check(doc, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exitscope: bench: %s is not exitmicro cost's document: %s\n", path,
-			err);
+	if (doc && cost_doc_check(doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exitscope: bench: %s/out/micro.json is not exitmicro cost's "
+				"document: %s\n", run_dir, err);
 		json_decref(doc);
 		return NULL;
 	}
@@ -168,18 +115,13 @@ static json_t *bench_read_doc(const char *run_dir)
 }
 
 /* {schema, kernel (its manifest), host, l1_boot_s, cost}; NULL after one line. */
-static json_t *bench_compose(const char *run_dir, const struct run_record *rec, json_t *cost)
+static json_t *bench_compose(const struct micro_boot *b, const char *run_dir, json_t *cost)
 {
-	char path[PATH_MAX + 32];
-	json_error_t jerr;
-	json_t *kernel;
+	const struct run_record *rec = &b->rec;
+	json_t *kernel = micro_boot_load(b, run_dir, RUN_KERNEL_FILE);
 
-	util_pathf(path, sizeof(path), "%s/" RUN_KERNEL_FILE, run_dir);
-	kernel = json_load_file(path, 0, &jerr);
-	if (!kernel) {
-		fprintf(stderr, "exitscope: bench: %s: %s\n", path, jerr.text);
+	if (!kernel)
 		return NULL;
-	}
 	return json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:f, s:O}", "schema", BENCH_COST_SCHEMA,
 			 "kernel", kernel, "host", "accel", accel_name(rec->accel), "emulator",
 			 rec->qemu_version, "cpu_vendor", rec->cpu_vendor, "l1_boot_s",
@@ -210,28 +152,21 @@ static void bench_summary(json_t *cost, const char *path)
 
 static enum run_outcome bench_cost(const struct bench_opts *o)
 {
-	char append[1024], run_dir[PATH_MAX];
-	struct run_record rec = { .attempt = 1, .started = time(NULL) };
-	struct run_inputs in = { 0 };
-	struct run_status st;
-	struct scenario sc;
+	char run_dir[PATH_MAX];
+	static struct micro_boot b;
 	json_t *cost, *doc;
 	enum run_outcome r;
 
-	if ((r = bench_scenario(o, &sc)) != RUN_OK || (r = run_resolve_host(o->accel, &rec)) ||
-	    (r = run_resolve_micro(&sc, &rec, append, sizeof(append))) ||
-	    (r = run_resolve(&sc, o->kernel_id, o->series, &in)) != RUN_OK)
-		return r;
-	if (util_pathf(run_dir, sizeof(run_dir), "%s.run", o->out) < 0)
+	b = (struct micro_boot){ .who = "bench",
+				 .sc = { .name = "cost", .stock = o->stock, .timeout_s = o->timeout_s } };
+	if (util_pathf(b.sc.probe, sizeof(b.sc.probe), "cost %u %u", o->n, o->windows) < 0 ||
+	    util_pathf(run_dir, sizeof(run_dir), "%s.run", o->out) < 0)
 		return RUN_BAD_INPUT;
-	util_pathf(rec.scenario, sizeof(rec.scenario), "%s", sc.name);
-	util_pathf(rec.kernel_id, sizeof(rec.kernel_id), "%s", in.kernel.id);
-	util_pathf(rec.l1_image, sizeof(rec.l1_image), "%s", in.l1.id);
-	r = bench_boot(&sc, append, run_dir, &in, &rec, &st);
-	if (r != RUN_OK)
+	if ((r = micro_boot_resolve(&b, o->accel, o->kernel_id, o->series)) != RUN_OK ||
+	    (r = micro_boot_run(&b, run_dir)) != RUN_OK)
 		return r;
-	cost = bench_read_doc(run_dir);
-	doc = cost ? bench_compose(run_dir, &rec, cost) : NULL;
+	cost = bench_read_doc(&b, run_dir);
+	doc = cost ? bench_compose(&b, run_dir, cost) : NULL;
 	if (doc && !bench_write(o->out, doc))
 		bench_summary(cost, o->out);
 	else
@@ -243,14 +178,11 @@ static enum run_outcome bench_cost(const struct bench_opts *o)
 
 int cmd_bench(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct bench_opts o;
 
 	if (bench_parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	micro_boot_catch_signals();
 	progress_start();
 	return run_exit_code(bench_cost(&o));
 }

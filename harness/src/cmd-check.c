@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "check-doc.h"
 #include "check-output.h"
 #include "cmd.h"
+#include "micro-boot.h"
 #include "opts.h"
 #include "progress.h"
 #include "run.h"
@@ -33,8 +33,6 @@ struct check_opts {
 	unsigned int k;
 	unsigned int timeout_s;
 };
-
-static volatile sig_atomic_t check_stop;
 
 static const char *const check_series[] = { "6.1", "6.12", NULL };
 
@@ -81,12 +79,6 @@ void check_usage(FILE *out)
 		     "run it, 124 timed out, 130 interrupted.\n");
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	check_stop = 1;
-}
-
 static int check_parse(int argc, char **argv, struct check_opts *o, const struct exsc_map **map)
 {
 	int n;
@@ -120,63 +112,16 @@ static int check_parse(int argc, char **argv, struct check_opts *o, const struct
 	return 0;
 }
 
-/* The micro stage as a scenario of its own: the run's resolve and prepare stages take it as one. */
-static enum run_outcome check_scenario(const struct check_opts *o, struct scenario *sc)
-{
-	*sc = (struct scenario){ .stage = "micro", .stock = o->stock, .timeout_s = o->timeout_s };
-	if (util_pathf(sc->name, sizeof(sc->name), "check-%s", o->abi) < 0 ||
-	    util_pathf(sc->probe, sizeof(sc->probe), "check %s %u", o->abi, o->k) < 0)
-		return RUN_BAD_INPUT;
-	return RUN_OK;
-}
-
-/* Boots L1 once in @run_dir and follows it to its power-off. */
-static enum run_outcome check_boot(const struct scenario *sc, const char *append,
-				   const char *run_dir, const struct run_inputs *in,
-				   struct run_record *rec, struct run_status *st)
-{
-	char root[PATH_MAX];
-	struct run_attempt a = { .sc = sc, .micro_append = append, .run_dir = run_dir, .in = in,
-				 .rec = rec };
-	struct l1_plan p = { .name = sc->name, .run_dir = run_dir, .kernel_dir = in->kernel.dir,
-			     .micro_dir = in->l1.dir, .micro_append = append, .accel = rec->accel,
-			     .l2_timeout_s = sc->timeout_s, .stop = &check_stop };
-	enum run_outcome o;
-
-	if (util_checkout_root(root, sizeof(root)) < 0)
-		return RUN_ENVIRONMENT;
-	a.root = root;
-	o = run_prepare(&a);
-	if (o != RUN_OK)
-		return o;
-	progress("check", "%s: L1 under %s, logs in %s", sc->name, accel_name(rec->accel), run_dir);
-	o = run_l1(&p, st, rec);
-	/* exitmicro check exits 1 when a rule failed: that is a verdict, not an error. */
-	if (o == RUN_OK && st->agent_rc != 0 && st->agent_rc != 1) {
-		fprintf(stderr, "exitscope: check: exitmicro check failed (%s); see %s/l1-console.log\n",
-			st->error[0] ? st->error : "no error line", run_dir);
-		o = RUN_AGENT_FAILED;
-	}
-	return o;
-}
-
 /* exitmicro check's document from the run directory, checked into @out; NULL after one line. */
-static json_t *check_read_doc(const char *run_dir, const struct exsc_map *map,
-			      struct check_doc *out)
+static json_t *check_read_doc(const struct micro_boot *b, const char *run_dir,
+			      const struct exsc_map *map, struct check_doc *out)
 {
-	char path[PATH_MAX + 32], err[256];
-	json_error_t jerr;
-	json_t *doc;
+	json_t *doc = micro_boot_load(b, run_dir, "out/micro.json");
+	char err[256];
 
-	util_pathf(path, sizeof(path), "%s/out/micro.json", run_dir);
-	doc = json_load_file(path, 0, &jerr);
-	if (!doc) {
-		fprintf(stderr, "exitscope: check: %s: %s\n", path, jerr.text);
-		return NULL;
-	}
-	if (check_doc_read(doc, map, out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exitscope: check: %s is not exitmicro check's document: %s\n", path,
-			err);
+	if (doc && check_doc_read(doc, map, out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exitscope: check: %s/out/micro.json is not exitmicro check's "
+				"document: %s\n", run_dir, err);
 		json_decref(doc);
 		return NULL;
 	}
@@ -184,22 +129,21 @@ static json_t *check_read_doc(const char *run_dir, const struct exsc_map *map,
 }
 
 /* The verdicts with the kernel and the host beside them; -errno after one line. */
-static int check_write(const char *path, const char *run_dir, const struct run_record *rec,
+static int check_write(const char *path, const char *run_dir, const struct micro_boot *b,
 		       json_t *doc)
 {
-	char kpath[PATH_MAX + 32];
-	json_error_t jerr;
-	json_t *kernel, *host;
+	const struct run_record *rec = &b->rec;
+	json_t *kernel = micro_boot_load(b, run_dir, RUN_KERNEL_FILE), *host;
 	int r;
 
-	util_pathf(kpath, sizeof(kpath), "%s/" RUN_KERNEL_FILE, run_dir);
-	kernel = json_load_file(kpath, 0, &jerr);
+	if (!kernel)
+		return -EINVAL;
 	host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel), "emulator",
 			 rec->qemu_version, "cpu_vendor", rec->cpu_vendor);
-	if (!kernel || !host || json_object_set_new(doc, "kernel", kernel) ||
+	if (!host || json_object_set_new(doc, "kernel", kernel) ||
 	    json_object_set_new(doc, "host", host)) {
-		fprintf(stderr, "exitscope: check: %s: %s\n", kpath, kernel ? "out of memory" : jerr.text);
-		return -EINVAL;
+		fprintf(stderr, "exitscope: check: out of memory\n");
+		return -ENOMEM;
 	}
 	r = run_result_write(path, doc);
 	if (r < 0)
@@ -230,44 +174,38 @@ static enum run_outcome check_dirs(const struct check_opts *o, const char *kerne
 	return RUN_OK;
 }
 
-/* L1's arguments: the micro stage's, and the map an exitscope kernel is to answer. */
-static enum run_outcome check_append(const struct check_opts *o, const struct scenario *sc,
-				     const struct run_record *rec, char *append, size_t size)
+/* exitmicro check's command and L1's arguments: the map an exitscope kernel is to answer. */
+static enum run_outcome check_boot_plan(const struct check_opts *o, struct micro_boot *b,
+					char *kvm_map, size_t size)
 {
-	enum run_outcome r = run_resolve_micro(sc, rec, append, size);
-	size_t len = strlen(append);
-
-	if (r != RUN_OK || !o->kvm_map)
-		return r;
-	return util_pathf(append + len, size - len, " kvm.exitscope_map=%s", o->kvm_map) < 0
-		       ? RUN_BAD_INPUT : RUN_OK;
+	*b = (struct micro_boot){ .who = "check", .last_result_rc = 1,
+				  .sc = { .stock = o->stock, .timeout_s = o->timeout_s } };
+	/* exitmicro check exits 1 when a rule failed: that is a verdict, not an error. */
+	if (util_pathf(b->sc.name, sizeof(b->sc.name), "check-%s", o->abi) < 0 ||
+	    util_pathf(b->sc.probe, sizeof(b->sc.probe), "check %s %u", o->abi, o->k) < 0 ||
+	    (o->kvm_map && util_pathf(kvm_map, size, "kvm.exitscope_map=%s", o->kvm_map) < 0))
+		return RUN_BAD_INPUT;
+	b->extra_append = o->kvm_map ? kvm_map : NULL;
+	return RUN_OK;
 }
 
 static enum run_outcome check_kernel(const struct check_opts *o, const struct exsc_map *map,
 				     bool *passed)
 {
-	char append[1024], out_dir[PATH_MAX], run_dir[PATH_MAX + 32], path[PATH_MAX + 32];
-	struct run_record rec = { .attempt = 1, .started = time(NULL) };
+	char kvm_map[64], out_dir[PATH_MAX], run_dir[PATH_MAX + 32], path[PATH_MAX + 32];
 	static struct check_doc back;
-	struct run_inputs in = { 0 };
+	static struct micro_boot b;
 	struct check_input shown;
-	struct run_status st;
-	struct scenario sc;
 	enum run_outcome r;
 	json_t *doc;
 
-	if ((r = check_scenario(o, &sc)) != RUN_OK || (r = run_resolve_host(o->accel, &rec)) ||
-	    (r = check_append(o, &sc, &rec, append, sizeof(append))) ||
-	    (r = run_resolve(&sc, o->kernel_id, o->series, &in)) != RUN_OK ||
-	    (r = check_dirs(o, in.kernel.id, out_dir, sizeof(out_dir), run_dir, sizeof(run_dir))))
+	if ((r = check_boot_plan(o, &b, kvm_map, sizeof(kvm_map))) != RUN_OK ||
+	    (r = micro_boot_resolve(&b, o->accel, o->kernel_id, o->series)) != RUN_OK ||
+	    (r = check_dirs(o, b.in.kernel.id, out_dir, sizeof(out_dir), run_dir,
+			    sizeof(run_dir))) != RUN_OK ||
+	    (r = micro_boot_run(&b, run_dir)) != RUN_OK)
 		return r;
-	util_pathf(rec.scenario, sizeof(rec.scenario), "%s", sc.name);
-	util_pathf(rec.kernel_id, sizeof(rec.kernel_id), "%s", in.kernel.id);
-	util_pathf(rec.l1_image, sizeof(rec.l1_image), "%s", in.l1.id);
-	r = check_boot(&sc, append, run_dir, &in, &rec, &st);
-	if (r != RUN_OK)
-		return r;
-	doc = check_read_doc(run_dir, map, &back);
+	doc = check_read_doc(&b, run_dir, map, &back);
 	if (!doc)
 		return RUN_ENVIRONMENT;
 	/* What L1 was asked to answer is part of what was graded. */
@@ -279,10 +217,10 @@ static enum run_outcome check_kernel(const struct check_opts *o, const struct ex
 	check_table_print(stdout, &shown, &back.report);
 	*passed = !check_failures(&back.report);
 	util_pathf(path, sizeof(path), "%s/check-%s.json", out_dir, o->abi);
-	if (check_write(path, run_dir, &rec, doc) < 0)
+	if (check_write(path, run_dir, &b, doc) < 0)
 		r = RUN_ENVIRONMENT;
 	else
-		progress("check", "kernel %s, map %s: %s; wrote %s", in.kernel.id, map->name,
+		progress("check", "kernel %s, map %s: %s; wrote %s", b.in.kernel.id, map->name,
 			 *passed ? "every rule passed" : "a rule failed", path);
 	json_decref(doc);
 	return r;
@@ -290,7 +228,6 @@ static enum run_outcome check_kernel(const struct check_opts *o, const struct ex
 
 int cmd_check(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	const struct exsc_map *map;
 	struct check_opts o;
 	bool passed = false;
@@ -298,9 +235,7 @@ int cmd_check(int argc, char **argv)
 
 	if (check_parse(argc, argv, &o, &map) < 0)
 		return EXIT_USAGE;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	micro_boot_catch_signals();
 	progress_start();
 	r = check_kernel(&o, map, &passed);
 	if (r != RUN_OK)

@@ -395,17 +395,23 @@ static int kernel_publish(struct kernel_build *b, const char *src, double second
 	return r;
 }
 
+/* A --source tree can change without git noticing: make, not the cache, decides for it. */
+static bool kernel_cached(const struct kernel_build *b, char *manifest, size_t size)
+{
+	struct stat st;
+
+	util_pathf(manifest, size, "%s/manifest.json", b->out);
+	return !b->source_dir && stat(manifest, &st) == 0;
+}
+
 /* 0 when the kernel is published (or cached), else an EXIT_* code after one error line. */
 static int kernel_build_locked(struct kernel_build *b)
 {
 	char manifest[PATH_MAX + 16], src[PATH_MAX];
 	double started;
-	struct stat st;
 	int r;
 
-	util_pathf(manifest, sizeof(manifest), "%s/manifest.json", b->out);
-	/* A --source tree can change without git noticing; make decides what to rebuild. */
-	if (stat(manifest, &st) == 0 && !b->source_dir) {
+	if (kernel_cached(b, manifest, sizeof(manifest))) {
 		kernel_progress(b, "cached:", b->out);
 		return 0;
 	}
@@ -433,21 +439,23 @@ static int kernel_build_locked(struct kernel_build *b)
 
 /*
  * Two builds of one series share its build directory: the second waits for
- * the first, and then finds its kernel in the cache or builds it.
+ * the first, and then finds its kernel in the cache or builds it.  A kernel
+ * already cached waits for nobody.
  */
 static int kernel_build_run(struct kernel_build *b)
 {
-	char lock[PATH_MAX + 8];
+	char lock[PATH_MAX + 8], manifest[PATH_MAX + 16], series[64];
 	int r = kernel_resolve(b), fd;
 
 	if (r == -EAGAIN)
 		return 0;
 	if (r < 0)
 		return EXIT_USAGE;
-	if (exec_dry_run)
+	if (exec_dry_run || kernel_cached(b, manifest, sizeof(manifest)))
 		return kernel_build_locked(b);
 	util_pathf(lock, sizeof(lock), "%s.lock", b->work);
-	fd = progress_lock("kernel", lock, b->id);
+	util_pathf(series, sizeof(series), "a %s kernel", b->source_dir ? "source tree's" : b->series);
+	fd = progress_lock("kernel", lock, series);
 	if (fd < 0)
 		return EXIT_ENVIRONMENT;
 	r = kernel_build_locked(b);
