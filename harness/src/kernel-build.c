@@ -4,7 +4,6 @@
  * kernel build` and the kernel half of `exitscope run`'s resolve stage.
  */
 #include <errno.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,9 @@ struct kernel_build {
 	const char *source_dir;	/* --source, or NULL for Debian's package */
 	const char *fragment_path;	/* --config, or default_fragment */
 	bool stock;
+	const char *const *patch_dirs;	/* --patches, or series_dir alone */
+	size_t nr_patch_dirs;
+	char series_dir[PATH_MAX];	/* kernel-patch/series/SERIES */
 	char root[PATH_MAX];	/* the exitscope checkout */
 	char tree[PATH_MAX];	/* the kernel source to build */
 	char work[PATH_MAX];	/* build dir and logs: one per series, or per --source tree */
@@ -30,7 +32,7 @@ struct kernel_build {
 	char identity[2048];
 	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
 	char compiler[256];
-	char *patches;		/* concatenated series, "" for --stock and --source */
+	char *patches;		/* concatenated patches, "" for --stock and --source */
 	char *fragment;
 	char id[KERNEL_ID_LEN + 1];
 };
@@ -41,39 +43,6 @@ static void kernel_progress(const struct kernel_build *b, const char *what, cons
 	progress("kernel", "%s %s", what, arg);
 }
 
-
-/* The series' patches in name order, concatenated; -ENOENT when there are none. */
-static int kernel_read_series(const char *dir, char **text)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t len = 0;
-	FILE *f;
-	int found = 0;
-
-	if (n < 0)
-		return -errno;
-	f = open_memstream(text, &len);
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
-		size_t name_len = strlen(name);
-
-		if (name_len > 6 && !strcmp(name + name_len - 6, ".patch")) {
-			char path[PATH_MAX], *patch;
-
-			util_pathf(path, sizeof(path), "%s/%s", dir, name);
-			if (util_read_file(path, &patch, NULL) == 0) {
-				fputs(patch, f);
-				free(patch);
-				found++;
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-	fclose(f);
-	return found ? 0 : -ENOENT;
-}
 
 /*
  * A --source tree must look like one: checked before anything runs, so
@@ -156,6 +125,53 @@ static int kernel_resolve_source(struct kernel_build *b)
 	}
 }
 
+/* The patches to apply: --patches' directories, else the series'; -EINVAL after one line. */
+static int kernel_check_patches(struct kernel_build *b)
+{
+	static const char *series_only[1];
+	size_t bad = 0;
+	int r;
+
+	util_pathf(b->series_dir, sizeof(b->series_dir), "%s/kernel-patch/series/%s", b->root,
+		   b->series);
+	if (!b->nr_patch_dirs) {
+		series_only[0] = b->series_dir;
+		b->patch_dirs = series_only;
+		b->nr_patch_dirs = 1;
+	}
+	if (b->nr_patch_dirs > KERNEL_PATCH_DIRS_MAX) {
+		fprintf(stderr, "exitscope: kernel build: more than %d --patches directories\n",
+			KERNEL_PATCH_DIRS_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; b->patch_dirs[0] != b->series_dir && i < b->nr_patch_dirs; i++) {
+		struct stat st;
+
+		const char *why = stat(b->patch_dirs[i], &st) < 0 ? strerror(errno)
+				  : S_ISDIR(st.st_mode) ? NULL : "not a directory";
+
+		if (why) {
+			fprintf(stderr, "exitscope: kernel build: --patches %s: %s\n", b->patch_dirs[i],
+				why);
+			return -EINVAL;
+		}
+	}
+	free(b->patches);
+	r = kernel_patches_read(b->patch_dirs, b->nr_patch_dirs, &b->patches, &bad);
+	if (!r)
+		return 0;
+	if (b->patch_dirs[0] == b->series_dir)
+		fprintf(stderr, "exitscope: no patches for series %s in %s; "
+				"use --stock for an unpatched kernel\n", b->series, b->series_dir);
+	else if (r == -ENOENT)
+		fprintf(stderr, "exitscope: kernel build: --patches %s has no *.patch file\n",
+			b->patch_dirs[bad]);
+	else
+		fprintf(stderr, "exitscope: kernel build: --patches %s: %s\n", b->patch_dirs[bad],
+			strerror(-r));
+	return -EINVAL;
+}
+
 /*
  * Everything the user named, checked before the source is resolved (which
  * may download it): the --source tree, the series' patches, the fragment.
@@ -165,17 +181,8 @@ static int kernel_check_inputs(struct kernel_build *b)
 	if (b->source_dir && kernel_check_tree(b->source_dir) < 0)
 		return -EINVAL;
 	b->patches = strdup("");
-	if (!b->stock && !b->source_dir) {
-		char path[PATH_MAX];
-
-		free(b->patches);
-		util_pathf(path, sizeof(path), "%s/kernel-patch/series/%s", b->root, b->series);
-		if (kernel_read_series(path, &b->patches) < 0) {
-			fprintf(stderr, "exitscope: no patches for series %s in %s; "
-					"use --stock for an unpatched kernel\n", b->series, path);
-			return -EINVAL;
-		}
-	}
+	if (!b->stock && !b->source_dir && kernel_check_patches(b) < 0)
+		return -EINVAL;
 	if (!b->fragment_path) {
 		util_pathf(b->default_fragment, sizeof(b->default_fragment),
 			   "%s/kernel-patch/config/nested.config", b->root);
@@ -275,15 +282,23 @@ static int kernel_claim_work(struct kernel_build *b)
 	return util_write_atomic(marker, b->id, strlen(b->id));
 }
 
-/* A hard-linked copy of the pristine tree with the series applied (GNU patch replaces files). */
+/* Applies every patch directory in order to @src; 0 or -EINVAL. */
+static int kernel_apply(struct kernel_build *b, const char *src)
+{
+	char *argv[5 + KERNEL_PATCH_DIRS_MAX + 1] = { "sh", "-c",
+		"src=$1; shift; for d in \"$@\"; do for p in \"$d\"/*.patch; do "
+		"patch -p1 -s -d \"$src\" -i \"$p\" || { echo \"exitscope: $p does not apply "
+		"(hunks above)\" >&2; exit 2; }; done; done", "sh", (char *)src };
+
+	for (size_t i = 0; i < b->nr_patch_dirs && i < KERNEL_PATCH_DIRS_MAX; i++)
+		argv[5 + i] = (char *)b->patch_dirs[i];
+	return kernel_step(b, argv, NULL) ? -EINVAL : 0;
+}
+
+/* A hard-linked copy of the pristine tree with the patches applied (GNU patch replaces files). */
 static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 {
-	char series[PATH_MAX + 64];
 	char *const copy[] = { "cp", "-al", b->tree, src, NULL };
-	char *const apply[] = { "sh", "-c",
-		"for p in \"$1\"/*.patch; do patch -p1 -s -d \"$2\" -i \"$p\" || "
-		"{ echo \"exitscope: $(basename \"$p\") does not apply (hunks above)\" >&2; exit 2; }; done",
-		"sh", series, src, NULL };
 	struct stat st;
 
 	if (b->source_dir) {
@@ -297,11 +312,10 @@ static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 	util_pathf(src, size, "%s/src", b->work);
 	if (stat(src, &st) == 0)
 		return 0;
-	util_pathf(series, sizeof(series), "%s/kernel-patch/series/%s", b->root, b->series);
 	kernel_progress(b, "copying and patching", b->tree);
 	if (kernel_step(b, copy, NULL))
 		return -EIO;
-	return b->stock ? 0 : kernel_step(b, apply, NULL) ? -EINVAL : 0;
+	return b->stock ? 0 : kernel_apply(b, src);
 }
 
 static int kernel_configure(struct kernel_build *b, const char *src)
@@ -463,7 +477,8 @@ int kernel_ensure(const struct kernel_request *req, struct kernel_found *found)
 	if (!b)
 		return EXIT_ENVIRONMENT;
 	*b = (struct kernel_build){ .series = req->series, .source_dir = req->source_dir,
-				    .fragment_path = req->fragment_path, .stock = req->stock };
+				    .fragment_path = req->fragment_path, .stock = req->stock,
+				    .patch_dirs = req->patch_dirs, .nr_patch_dirs = req->nr_patch_dirs };
 	r = kernel_build_run(b);
 	util_pathf(found->id, sizeof(found->id), "%s", b->id);
 	util_pathf(found->dir, sizeof(found->dir), "%s", b->out);
