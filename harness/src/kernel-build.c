@@ -22,8 +22,9 @@ struct kernel_build {
 	const char *source_dir;	/* --source, or NULL for Debian's package */
 	const char *fragment_path;	/* --config, or default_fragment */
 	bool stock;
-	const char *const *patch_dirs;	/* --patches, or series_dir alone */
+	const char *const *patch_dirs;	/* --patches as given, or series_dir alone */
 	size_t nr_patch_dirs;
+	char patch_paths[KERNEL_PATCH_DIRS_MAX][PATH_MAX];	/* patch_dirs made absolute */
 	char series_dir[PATH_MAX];	/* kernel-patch/series/SERIES */
 	char root[PATH_MAX];	/* the exitscope checkout */
 	char tree[PATH_MAX];	/* the kernel source to build */
@@ -150,6 +151,8 @@ static int kernel_check_patches(struct kernel_build *b)
 		const char *why = stat(b->patch_dirs[i], &st) < 0 ? strerror(errno)
 				  : S_ISDIR(st.st_mode) ? NULL : "not a directory";
 
+		if (!why && !realpath(b->patch_dirs[i], b->patch_paths[i]))
+			why = strerror(errno);
 		if (why) {
 			fprintf(stderr, "exitscope: kernel build: --patches %s: %s\n", b->patch_dirs[i],
 				why);
@@ -290,9 +293,17 @@ static int kernel_apply(struct kernel_build *b, const char *src)
 		"patch -p1 -s -d \"$src\" -i \"$p\" || { echo \"exitscope: $p does not apply "
 		"(hunks above)\" >&2; exit 2; }; done; done", "sh", (char *)src };
 
+	char *const wipe[] = { "rm", "-rf", (char *)src, NULL };
+	bool given = b->patch_dirs[0] != b->series_dir;
+
+	/* patch(1) reads the patch after changing to the tree: absolute paths only. */
 	for (size_t i = 0; i < b->nr_patch_dirs && i < KERNEL_PATCH_DIRS_MAX; i++)
-		argv[5 + i] = (char *)b->patch_dirs[i];
-	return kernel_step(b, argv, NULL) ? -EINVAL : 0;
+		argv[5 + i] = given ? b->patch_paths[i] : (char *)b->patch_dirs[i];
+	if (!kernel_step(b, argv, NULL))
+		return 0;
+	/* A tree half patched must not pass for a prepared one next time. */
+	exec_run(wipe, NULL, NULL);
+	return -EINVAL;
 }
 
 /* A hard-linked copy of the pristine tree with the patches applied (GNU patch replaces files). */

@@ -205,6 +205,19 @@ static void test_patches_dry_run_plans_and_ids(void **state)
 	assert_non_null(b);
 	assert_non_null(m);
 	assert_true(b < m);
+	/* patch(1) runs in the tree: a relative DIR reaches it made absolute. */
+	{
+		char here[256], rel_plan[8192], rel_id[13];
+
+		assert_non_null(getcwd(here, sizeof(here)));
+		assert_int_equal(chdir(fk.dir), 0);
+		assert_int_equal(DRY(rel_plan, "--patches", "base", "--patches", "./mutant"), 0);
+		assert_int_equal(chdir(here), 0);
+		id_in(rel_plan, rel_id);
+		assert_string_equal(rel_id, mutant_id);
+		assert_non_null(strstr(rel_plan, fk.mutant));
+		assert_null(strstr(rel_plan, " ./mutant"));
+	}
 	fake_teardown(&fk, *state);
 }
 
