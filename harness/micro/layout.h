@@ -94,7 +94,8 @@
 	X(INVVPID, invvpid)				\
 	X(VMRUN, vmrun) X(VMLOAD, vmload)		\
 	X(VMSAVE, vmsave) X(STGI, stgi) X(CLGI, clgi)	\
-	X(SKINIT, skinit) X(INVLPGA, invlpga)
+	X(SKINIT, skinit) X(INVLPGA, invlpga)		\
+	X(TSC_DEADLINE, tsc_deadline) X(ICR_WRITE, icr_write)
 
 #ifndef __ASSEMBLER__
 enum micro_op {
