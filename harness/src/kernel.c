@@ -54,9 +54,10 @@ static int kernel_patches_append(FILE *f, const char *dir)
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		size_t len = strlen(name);
-		char path[PATH_MAX], *patch;
 
 		if (!r && len > 6 && !strcmp(name + len - 6, ".patch")) {
+			char path[PATH_MAX], *patch;
+
 			r = util_pathf(path, sizeof(path), "%s/%s", dir, name);
 			if (!r)
 				r = util_read_file(path, &patch, NULL);

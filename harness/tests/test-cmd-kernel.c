@@ -182,7 +182,7 @@ static void id_in(const char *plan, char id[13])
 
 static void test_patches_dry_run_plans_and_ids(void **state)
 {
-	struct fake fk;
+	struct fake fk = { .dir = "" };
 	char series_plan[8192], base_plan[8192], mutant_plan[8192];
 	char series_id[13], base_id[13], mutant_id[13];
 	const char *b, *m;

@@ -142,14 +142,13 @@ static void test_patch_dirs_in_name_then_argument_order(void **state)
 	const char *const base_texts[] = { "B\n", "A\n" };
 	const char *const mut_names[] = { "0001-m.patch" };
 	const char *const mut_texts[] = { "M\n" };
-	char ids[3][KERNEL_ID_LEN + 1], *text;
-	size_t bad = 99;
-
 	(void)state;
 	patch_dir(base_dir, base_names, base_texts, 2);
 	patch_dir(mut, mut_names, mut_texts, 1);
 	{
 		const char *const dirs[] = { base_dir, mut };
+		char ids[3][KERNEL_ID_LEN + 1], *text;
+		size_t bad = 99;
 		const char *const swapped[] = { mut, base_dir };
 
 		assert_int_equal(kernel_patches_read(dirs, 2, &text, &bad), 0);
