@@ -4,6 +4,7 @@
  * kernel build` and the kernel half of `exitscope run`'s resolve stage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,27 +263,98 @@ static int kernel_step(struct kernel_build *b, char *const argv[], const char *c
 	return 0;
 }
 
+/* Whether file @name of the work directory holds exactly @text. */
+static bool kernel_work_holds(const struct kernel_build *b, const char *name, const char *text)
+{
+	char path[PATH_MAX + 16], *held = NULL;
+	bool same;
+
+	util_pathf(path, sizeof(path), "%s/%s", b->work, name);
+	same = util_read_file(path, &held, NULL) == 0 && !strcmp(held, text);
+	free(held);
+	return same;
+}
+
 /*
- * The series' work directory as kernel @b->id left it, or emptied when
- * another kernel used it last (work/id says which): an interrupted build of
- * the same kernel goes on from its tree, another one starts afresh.
+ * The series' work directory for kernel @b->id.  The kernel that used it
+ * last (work/id) goes on from its tree.  Another kernel of the same source
+ * (work/source) gets a fresh tree but keeps the objects, so that make
+ * rebuilds only what differs: the files its own patches change are new, and
+ * those the last kernel's patches changed (work/patched) are listed in
+ * work/stale, to be touched once the tree is made (kernel_touch_stale()).
+ * Any other source starts afresh.
  */
 static int kernel_claim_work(struct kernel_build *b)
 {
-	char marker[PATH_MAX + 8], src[PATH_MAX + 8], build[PATH_MAX + 8], *last = NULL;
+	char marker[PATH_MAX + 8], src[PATH_MAX + 8], build[PATH_MAX + 8];
+	char patched[PATH_MAX + 16], stale[PATH_MAX + 16], *text = NULL;
 	char *const wipe[] = { "rm", "-rf", src, build, NULL };
-	bool same;
+	char *const wipe_src[] = { "rm", "-rf", src, NULL };
+	bool keep;
 
+	if (kernel_work_holds(b, "id", b->id))
+		return 0;
 	util_pathf(marker, sizeof(marker), "%s/id", b->work);
 	util_pathf(src, sizeof(src), "%s/src", b->work);
 	util_pathf(build, sizeof(build), "%s/build", b->work);
-	same = util_read_file(marker, &last, NULL) == 0 && !strcmp(last, b->id);
-	free(last);
-	if (same)
-		return 0;
-	if (exec_run(wipe, NULL, NULL))
+	util_pathf(patched, sizeof(patched), "%s/patched", b->work);
+	util_pathf(stale, sizeof(stale), "%s/stale", b->work);
+	keep = kernel_work_holds(b, "source", b->identity) &&
+	       util_read_file(patched, &text, NULL) == 0;
+	/* Stale files of an earlier kernel not yet touched stay stale. */
+	if (keep) {
+		char *earlier = NULL;
+
+		if (util_read_file(stale, &earlier, NULL) == 0) {
+			char *both = NULL;
+
+			keep = asprintf(&both, "%s%s", earlier, text) >= 0;
+			free(text);
+			text = both;
+		}
+		free(earlier);
+	}
+	if (keep && util_write_atomic(stale, text, strlen(text)) < 0)
+		keep = false;
+	free(text);
+	if (!keep)
+		unlink(stale);
+	unlink(patched);
+	if (exec_run(keep ? wipe_src : wipe, NULL, NULL))
 		return -EIO;
 	return util_write_atomic(marker, b->id, strlen(b->id));
+}
+
+/*
+ * After the tree is made: the files work/stale lists get the current time,
+ * newer than the objects built from the last kernel's version of them, and
+ * work/patched and work/source say what this tree is.
+ */
+static int kernel_touch_stale(struct kernel_build *b, const char *src)
+{
+	char path[PATH_MAX + 16], stale[PATH_MAX + 16], *text = NULL, *list = NULL;
+	int r = 0;
+
+	util_pathf(stale, sizeof(stale), "%s/stale", b->work);
+	if (util_read_file(stale, &text, NULL) == 0) {
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			if (util_pathf(path, sizeof(path), "%s/%s", src, line) == 0 &&
+			    utimensat(AT_FDCWD, path, NULL, 0) < 0 && errno != ENOENT)
+				r = -errno;
+		free(text);
+	}
+	if (!r)
+		r = kernel_patched_files(b->patches, &list);
+	if (!r) {
+		util_pathf(path, sizeof(path), "%s/patched", b->work);
+		r = util_write_atomic(path, list, strlen(list));
+	}
+	free(list);
+	if (!r) {
+		util_pathf(path, sizeof(path), "%s/source", b->work);
+		r = util_write_atomic(path, b->identity, strlen(b->identity));
+	}
+	return r ? r : unlink(stale) < 0 && errno != ENOENT ? -errno : 0;
 }
 
 /* Applies every patch directory in order to @src; 0 or -EINVAL. */
@@ -326,7 +398,13 @@ static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 	kernel_progress(b, "copying and patching", b->tree);
 	if (kernel_step(b, copy, NULL))
 		return -EIO;
-	return b->stock ? 0 : kernel_apply(b, src);
+	if (!b->stock && kernel_apply(b, src) < 0)
+		return -EINVAL;
+	if (!exec_dry_run && kernel_touch_stale(b, src) < 0) {
+		fprintf(stderr, "exitscope: cannot mark what to rebuild in %s\n", b->work);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int kernel_configure(struct kernel_build *b, const char *src)

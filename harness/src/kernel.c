@@ -94,6 +94,29 @@ int kernel_patches_read(const char *const *dirs, size_t n, char **text, size_t *
 	return r;
 }
 
+int kernel_patched_files(const char *patches, char **list)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(list, &len);
+
+	if (!f)
+		return -ENOMEM;
+	for (const char *line = patches; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		const char *path = line + 4, *slash;
+		size_t n;
+
+		if (strncmp(line, "--- ", 4) && strncmp(line, "+++ ", 4))
+			continue;
+		n = strcspn(path, "\t\n");
+		slash = memchr(path, '/', n);
+		if (!slash || !strncmp(path, "/dev/null", 9))
+			continue;
+		n -= (size_t)(slash + 1 - path);
+		fprintf(f, "%.*s\n", (int)n, slash + 1);
+	}
+	return fclose(f) ? -ENOMEM : 0;
+}
+
 /* The line of @config that sets @name ("CONFIG_X=..." or "# CONFIG_X is not set"). */
 static void kernel_config_value(const char *config, const char *name, char *out, size_t size)
 {

@@ -195,6 +195,26 @@ static void test_patch_dir_without_patches_or_missing(void **state)
 	remove_dir(empty);
 }
 
+static void test_patched_files_are_the_diffs_paths(void **state)
+{
+	const char *patches =
+		"From 1 Mon\nSubject: [PATCH] x\n\n--- is not a path here\n---\n a | 1 +\n"
+		"diff --git a/arch/x86/kvm/cpuid.c b/arch/x86/kvm/cpuid.c\n"
+		"--- a/arch/x86/kvm/cpuid.c\n+++ b/arch/x86/kvm/cpuid.c\n@@ -1 +1 @@\n-x\n+y\n"
+		"--- /dev/null\n+++ b/arch/x86/kvm/new.c\t2026-01-01\n@@ -0,0 +1 @@\n+z\n"
+		"--- a/old.h\n+++ /dev/null\n";
+	char *list;
+
+	(void)state;
+	assert_int_equal(kernel_patched_files(patches, &list), 0);
+	assert_string_equal(list, "arch/x86/kvm/cpuid.c\narch/x86/kvm/cpuid.c\n"
+				  "arch/x86/kvm/new.c\nold.h\n");
+	free(list);
+	assert_int_equal(kernel_patched_files("", &list), 0);
+	assert_string_equal(list, "");
+	free(list);
+}
+
 static void test_config_survivors(void **state)
 {
 	const char *fragment = "# comment\n\nCONFIG_KVM=y\nCONFIG_KVM_AMD=y\nCONFIG_NR_CPUS=8\n"
@@ -277,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_moving_text_between_fields_changes_the_id),
 		cmocka_unit_test(test_patch_dirs_in_name_then_argument_order),
 		cmocka_unit_test(test_patch_dir_without_patches_or_missing),
+		cmocka_unit_test(test_patched_files_are_the_diffs_paths),
 		cmocka_unit_test(test_config_survivors),
 		cmocka_unit_test(test_manifest_round_trip),
 		cmocka_unit_test(test_manifest_rejects_unknown_keys_and_versions),
