@@ -38,6 +38,13 @@ static const struct micro_action actions[] = {
 	  ON(EXIT_REASON_MSR_READ, RDMSR), ON(SVM_EXIT_MSR, RDMSR) },
 	{ "wrmsr", "WRMSR of IA32_MISC_ENABLE with the value it holds", 0,
 	  ON(EXIT_REASON_MSR_WRITE, WRMSR), ON(SVM_EXIT_MSR, WRMSR) },
+	{ "tsc-deadline", "WRMSR of 0 to IA32_TSC_DEADLINE with an in-kernel LAPIC: where KVM "
+	  "runs the timer on the VMX preemption timer, its fastpath re-enters the guest",
+	  MICRO_NEEDS_LAPIC,
+	  ON(EXIT_REASON_MSR_WRITE, TSC_DEADLINE), ON(SVM_EXIT_MSR, TSC_DEADLINE) },
+	{ "x2apic-icr", "WRMSR of the x2APIC ICR, a fixed IPI to an APIC ID no vCPU has: KVM "
+	  "answers it in its fastpath (VMX)", MICRO_NEEDS_LAPIC,
+	  ON(EXIT_REASON_MSR_WRITE, ICR_WRITE), ON(SVM_EXIT_MSR, ICR_WRITE) },
 	{ "hypercall", "VMCALL (VMX) or VMMCALL (SVM) with an unknown hypercall number", 0,
 	  ON(EXIT_REASON_VMCALL, VMCALL), ON(SVM_EXIT_VMMCALL, VMMCALL) },
 	{ "mmio-read", "a load from a guest-physical address outside every memslot", 0,

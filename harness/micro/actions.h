@@ -18,6 +18,8 @@
 #define MICRO_NEEDS_GUEST_DEBUG	0x1u	/* KVM_SET_GUEST_DEBUG: every debug-register access exits */
 #define MICRO_NEEDS_SW_BP	0x2u	/* ... and #BP exits to the host, which steps over INT3 */
 #define MICRO_NEEDS_UMIP	0x4u	/* CR4.UMIP, which KVM may emulate with descriptor exits */
+/* An in-kernel LAPIC in x2APIC mode, its timer in TSC-deadline mode (HLT then stays in KVM). */
+#define MICRO_NEEDS_LAPIC	0x8u
 
 /* How one ISA's KVM sees an action. */
 struct micro_cause {
@@ -45,6 +47,7 @@ struct micro_host {
 	bool tdp;			/* kvm_intel.ept / kvm_amd.npt */
 	bool mmio_caching;		/* kvm.mmio_caching: MMIO SPTEs, EPT misconfig on VMX */
 	bool xsave;			/* XSAVE in KVM's supported CPUID: CR4.OSXSAVE can be set */
+	bool unrestricted_guest;	/* kvm_intel.unrestricted_guest: no software state check */
 };
 
 const struct micro_action *micro_actions(size_t *nr);

@@ -7,8 +7,12 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include <asm/vmx.h>
+
 #include "check-output.h"
+#include "account.h"
 #include "check-run.h"
+#include "exitscope/reasons.h"
 #include "measure.h"
 #include "vm.h"
 
@@ -16,9 +20,10 @@
 
 /*
  * The grader's CPUID callback has no context: the VM that serves it, and
- * the first error, which turns every later call into a no-op.
+ * the first error, which turns every later call into a no-op.  The LAPIC
+ * VM, when there is one, serves the actions that need it.
  */
-static struct micro_vm *served;
+static struct micro_vm *served, *served_lapic;
 static unsigned int served_timeout_s;
 static uint64_t served_cpuids;
 static int served_err;
@@ -31,13 +36,18 @@ static int blame(struct micro_check *c, const char *what, int r)
 }
 
 /* One request; the guest signals SERVE when it is done and waits for the next. */
-static int serve(uint64_t request)
+static int serve_in(struct micro_vm *vm, uint64_t request)
 {
 	if (served_err)
 		return served_err;
-	micro_vm_mailbox_set(served, MB_REQUEST, request);
-	served_err = micro_vm_run_until(served, MICRO_PORT_SERVE, served_timeout_s);
+	micro_vm_mailbox_set(vm, MB_REQUEST, request);
+	served_err = micro_vm_run_until(vm, MICRO_PORT_SERVE, served_timeout_s);
 	return served_err;
+}
+
+static int serve(uint64_t request)
+{
+	return serve_in(served, request);
 }
 
 static void serve_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
@@ -56,11 +66,31 @@ static void serve_cpuid(uint32_t leaf, uint32_t subleaf, struct exsc_regs *out)
 				   (uint32_t)(hi >> 32) };
 }
 
-static int serve_op(enum micro_op op, uint64_t count)
+/* @count VM-entries that fail on invalid guest state, each checked to be that exit. */
+static int entry_fails(uint64_t count)
 {
-	micro_vm_mailbox_set(served, MB_OP, op);
-	micro_vm_mailbox_set(served, MB_COUNT, count);
-	return serve(MICRO_REQ_OP);
+	const uint32_t expected = 0x80000000u | EXIT_REASON_INVALID_STATE;
+
+	for (uint64_t i = 0; i < count && !served_err; i++) {
+		uint32_t reason = 0;
+
+		served_err = micro_vm_entry_fail(served, &reason);
+		if (!served_err && reason != expected)
+			served_err = -EPROTO;
+	}
+	return served_err;
+}
+
+/* Action @i of the plan, @count times, in the VM that can take it. */
+static int serve_action(const struct micro_check *c, size_t i, uint64_t count)
+{
+	struct micro_vm *vm = c->plan.action[i]->needs & MICRO_NEEDS_LAPIC ? served_lapic : served;
+
+	if (c->plan.cause[i].op == MICRO_CHECK_OP_ENTRY_FAIL)
+		return served_err ? served_err : entry_fails(count);
+	micro_vm_mailbox_set(vm, MB_OP, c->plan.cause[i].op);
+	micro_vm_mailbox_set(vm, MB_COUNT, count);
+	return serve_in(vm, MICRO_REQ_OP);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -79,6 +109,38 @@ static int round_trip(uint64_t *cycles)
 		if (serve(MICRO_REQ_TIME))
 			return served_err;
 		t[i] = micro_vm_mailbox_get(served, MB_ROUND_TRIP);
+	}
+	qsort(t, MICRO_CHECK_TIMINGS, sizeof(t[0]), cmp_u64);
+	*cycles = t[MICRO_CHECK_TIMINGS / 2];
+	return 0;
+}
+
+/*
+ * The median over MICRO_CHECK_TIMINGS of the cycles two back-to-back CPUIDs
+ * of the map's cycles leaf see charged: one CPUID exit's (the CPUID reason's
+ * where the map has per-reason cycles, the total's otherwise); 0 for a map
+ * without cycles.
+ */
+static int pair_cycles(const struct micro_check *c, uint64_t *cycles)
+{
+	bool per_reason = exsc_map_has(c->map, EXSC_FIELD_REASON_CYCLES);
+	enum exsc_field field = per_reason ? EXSC_FIELD_REASON_CYCLES : EXSC_FIELD_TOTAL_CYCLES;
+	uint64_t t[MICRO_CHECK_TIMINGS];
+
+	*cycles = 0;
+	if (!exsc_map_has(c->map, field))
+		return 0;
+	micro_vm_mailbox_set(served, MB_LEAF, c->map->field[field].leaf);
+	micro_vm_mailbox_set(served, MB_SUBLEAF, per_reason ? reasons_cpuid(c->isa) : 0);
+	for (size_t i = 0; i < MICRO_CHECK_TIMINGS; i++) {
+		struct exsc_regs first, second;
+
+		if (serve(MICRO_REQ_PAIR))
+			return served_err;
+		served_cpuids += 2;
+		micro_vm_mailbox_regs(served, MB_REGS, &first);
+		micro_vm_mailbox_regs(served, MB_PAIR, &second);
+		t[i] = exsc_map_value(c->map, field, &second) - exsc_map_value(c->map, field, &first);
 	}
 	qsort(t, MICRO_CHECK_TIMINGS, sizeof(t[0]), cmp_u64);
 	*cycles = t[MICRO_CHECK_TIMINGS / 2];
@@ -128,21 +190,26 @@ static int warm_up(struct micro_check *c)
 	int r = 0;
 
 	for (size_t i = 0; i < c->plan.n && !r; i++)
-		r = serve_op(c->plan.cause[i].op, 1);
+		r = serve_action(c, i, 1);
 	return blame(c, "the warm-up", r);
 }
 
 /* The window: a snapshot, every action K times between two histogram reads, a snapshot. */
 static int window(struct micro_check *c)
 {
-	int r;
+	int r = 0;
 
+	/* Host-wide counters that began with this check: the histogram has every exit they have. */
+	if (c->first_vm && !c->vm_scoped)
+		r = blame(c, c->hist_path, hist_read(c->hist_path, &c->hist_anchor));
+	if (r)
+		return r;
 	check_window_begin(c->map, c->isa, serve_cpuid, &c->window);
 	r = blame(c, "the window's first snapshot", served_err);
 	if (!r)
 		r = blame(c, c->hist_path, hist_read(c->hist_path, &c->hist_before));
 	for (size_t i = 0; i < c->plan.n && !r; i++)
-		r = blame(c, c->plan.action[i]->name, serve_op(c->plan.cause[i].op, c->k));
+		r = blame(c, c->plan.action[i]->name, serve_action(c, i, c->k));
 	if (!r)
 		r = blame(c, c->hist_path, hist_read(c->hist_path, &c->hist_after));
 	if (r)
@@ -151,63 +218,111 @@ static int window(struct micro_check *c)
 	return blame(c, "the window's last snapshot", served_err);
 }
 
-static int grade(struct micro_check *c, uint64_t cpuid_before)
+/*
+ * The self-count rule's anchor, the CPUID exits the counters had before the
+ * window's first read: one VM's own, its warm-up's; host-wide ones that
+ * began with this check, every one the histogram saw before the window.
+ */
+static bool cpuid_anchor(const struct micro_check *c, uint64_t *before)
+{
+	if (c->vm_scoped && c->map->discovery) {
+		*before = micro_check_warmup_cpuids(c->isa, &c->plan);
+		return true;
+	}
+	if (!c->vm_scoped && c->first_vm) {
+		*before = micro_view_count(&c->hist_anchor, reasons_cpuid(c->isa),
+					   micro_hist_mask(c->isa));
+		return true;
+	}
+	return false;
+}
+
+static int grade(struct micro_check *c)
 {
 	int r;
 
 	c->in = (struct check_input){ .map = c->map, .isa = c->isa, .cpuid = serve_cpuid,
-				      .window = &c->window, .caused = c->caused,
-				      .has_cpuid_before = c->map->discovery && scope_is_vm(c->scope_path),
-				      .cpuid_before = cpuid_before };
+				      .window = &c->window, .caused = c->caused };
+	c->in.has_cpuid_before = cpuid_anchor(c, &c->in.cpuid_before);
 	c->in.nr_caused = micro_check_caused(c->isa, &c->plan, c->k, &c->hist_before,
 					     &c->hist_after, c->caused, CHECK_MAX_REASONS);
 	r = blame(c, "the timed round trips", round_trip(&c->in.round_trip_cycles));
+	if (!r)
+		r = blame(c, "the pairs of cycles reads", pair_cycles(c, &c->in.pair_cycles));
 	if (r)
 		return r;
 	r = blame(c, "the grader", check_grade(&c->in, &c->report));
 	return r ? r : blame(c, "the grader's CPUIDs", served_err);
 }
 
-static int check_in_vm(struct micro_check *c, struct micro_vm *vm)
+/* Runs guest.S in check mode up to its first SERVE: it waits for requests then. */
+static int start_guest(struct micro_check *c, struct micro_vm *vm)
+{
+	micro_vm_mailbox_set(vm, MB_SERVE, 1);
+	micro_vm_mailbox_set(vm, MB_MSR, MSR_IA32_MISC_ENABLE);
+	return blame(c, "the guest's start", micro_vm_run_until(vm, MICRO_PORT_SERVE, c->timeout_s));
+}
+
+static int check_in_vms(struct micro_check *c, struct micro_vm *vm, struct micro_vm *lapic)
 {
 	int r;
 
 	served = vm;
+	served_lapic = lapic;
 	served_timeout_s = c->timeout_s;
 	served_cpuids = 0;
 	served_err = 0;
-	micro_vm_mailbox_set(vm, MB_SERVE, 1);
-	micro_vm_mailbox_set(vm, MB_MSR, MSR_IA32_MISC_ENABLE);
-	r = blame(c, "the guest's start", micro_vm_run_until(vm, MICRO_PORT_SERVE, c->timeout_s));
+	r = start_guest(c, vm);
+	if (!r && lapic)
+		r = start_guest(c, lapic);
 	if (!r)
 		r = warm_up(c);
 	if (!r)
 		r = window(c);
 	if (!r)
-		r = grade(c, micro_check_warmup_cpuids(c->isa, &c->plan));
+		r = grade(c);
 	c->cpuids = served_cpuids;
-	served = NULL;
+	served = served_lapic = NULL;
 	return r;
+}
+
+static bool plan_needs(const struct micro_check_plan *plan, unsigned int needs)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->action[i]->needs & needs)
+			return true;
+	return false;
 }
 
 int micro_check_run(struct micro_check *c)
 {
 	double start = micro_now();
-	struct micro_vm vm;
+	struct micro_vm vm, lapic;
+	bool has_lapic;
 	int r;
 
 	c->failed = NULL;
 	c->isa = vendor_isa();
 	if (c->isa == EXSC_ISA_NONE)
 		return blame(c, "the CPU vendor", -ENODEV);
+	/* One VM's counters cannot see a second VM's exits: then no LAPIC VM. */
+	c->vm_scoped = scope_is_vm(c->scope_path);
 	r = blame(c, "KVM_GET_SUPPORTED_CPUID", micro_vm_host(c->isa, &c->host));
 	if (!r)
-		r = blame(c, "the plan", micro_check_plan(c->isa, &c->host, &c->plan));
+		r = blame(c, "the plan", micro_check_plan(c->isa, &c->host,
+							  c->vm_scoped ? 0 : MICRO_CHECK_NEEDS,
+							  &c->plan));
 	if (!r)
 		r = blame(c, "a VM on /dev/kvm", micro_vm_create(&vm, 0));
 	if (r)
 		return r;
-	r = check_in_vm(c, &vm);
+	has_lapic = plan_needs(&c->plan, MICRO_NEEDS_LAPIC);
+	if (has_lapic)
+		r = blame(c, "a VM with the in-kernel LAPIC", micro_vm_create(&lapic, MICRO_NEEDS_LAPIC));
+	if (!r)
+		r = check_in_vms(c, &vm, has_lapic ? &lapic : NULL);
+	if (has_lapic)
+		micro_vm_destroy(&lapic);
 	micro_vm_destroy(&vm);
 	c->seconds = micro_now() - start;
 	return r;

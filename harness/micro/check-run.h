@@ -4,6 +4,8 @@
  * every leaf and ECX the grader asks is executed inside a guest of the
  * kernel under test; between the window's two snapshots the VM takes each
  * action of the plan K times, and the kvm_exit histogram is the oracle.
+ * Where the counters are host-wide, a second VM with the in-kernel LAPIC
+ * takes the actions that need it (the fastpath's WRMSRs) in the same window.
  * Nothing here prints: an error that stops the check is returned, with
  * c->failed naming what it was about.  Everything is the caller's.
  */
@@ -12,6 +14,7 @@
 
 #include <jansson.h>
 #include <limits.h>
+#include <stdbool.h>
 
 #include "check-rules.h"
 #include "check.h"
@@ -25,12 +28,14 @@ struct micro_check {
 	unsigned int timeout_s;
 	char hist_path[PATH_MAX];
 	const char *scope_path;		/* kvm's exitscope_scope parameter file */
+	bool first_vm;			/* no VM ran on this kernel before the check's */
 	/* the check's */
 	enum exsc_isa isa;
 	struct micro_host host;
 	struct micro_check_plan plan;
 	struct check_window window;
-	struct micro_view hist_before, hist_after;
+	struct micro_view hist_anchor, hist_before, hist_after;
+	bool vm_scoped;			/* the counters are one VM's (exitscope_scope=vm) */
 	struct check_caused caused[CHECK_MAX_REASONS];
 	struct check_input in;
 	struct check_report report;

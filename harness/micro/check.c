@@ -24,7 +24,18 @@ static uint32_t protocol_reason(enum exsc_isa isa)
 	return isa == EXSC_ISA_VMX ? EXIT_REASON_IO_INSTRUCTION : SVM_EXIT_IOIO;
 }
 
-int micro_check_plan(enum exsc_isa isa, const struct micro_host *host,
+/*
+ * Invalid guest state that KVM does not catch itself (with unrestricted
+ * guest it leaves segment checks to the CPU): the entry fails with the full
+ * exit reason 0x80000021, basic reason 33.
+ */
+static const struct micro_action entry_fail = {
+	"entry-fail", "a VM-entry with TR's type a busy 16-bit TSS (set by the host)", 0,
+	{ .reason = EXIT_REASON_INVALID_STATE, .op = MICRO_CHECK_OP_ENTRY_FAIL },
+	{ .unsupported = "not caused on SVM" },
+};
+
+int micro_check_plan(enum exsc_isa isa, const struct micro_host *host, unsigned int needs,
 		     struct micro_check_plan *plan)
 {
 	size_t nr;
@@ -33,14 +44,19 @@ int micro_check_plan(enum exsc_isa isa, const struct micro_host *host,
 	plan->n = 0;
 	if (isa != EXSC_ISA_VMX && isa != EXSC_ISA_SVM)
 		return -EINVAL;
+	needs &= MICRO_CHECK_NEEDS;
 	for (size_t i = 0; i < nr && plan->n < MICRO_CHECK_MAX_ACTIONS; i++) {
 		struct micro_cause c;
 
-		if (a[i].needs || micro_action_cause(&a[i], isa, host, &c) || c.conditional ||
-		    c.reason == protocol_reason(isa))
+		if ((a[i].needs & ~needs) || micro_action_cause(&a[i], isa, host, &c) ||
+		    c.conditional || c.reason == protocol_reason(isa))
 			continue;
 		plan->action[plan->n] = &a[i];
 		plan->cause[plan->n++] = c;
+	}
+	if (isa == EXSC_ISA_VMX && host->unrestricted_guest && plan->n < MICRO_CHECK_MAX_ACTIONS) {
+		plan->action[plan->n] = &entry_fail;
+		plan->cause[plan->n++] = entry_fail.vmx;
 	}
 	return 0;
 }

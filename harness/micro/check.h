@@ -4,8 +4,11 @@
  * (src/check-rules.h) and how they become its caused rows.  The guest serves
  * the grader's CPUIDs one per resume, each followed by an I/O exit to the
  * host (guest.S's check mode), so the actions that are port I/O stay out:
- * their reason would count the protocol's exits.  Pure: nothing here prints
- * or touches /dev/kvm; the plan's tables are the caller's.
+ * their reason would count the protocol's exits.  The actions that need the
+ * in-kernel LAPIC run in a second VM, and on VMX the host adds one action of
+ * its own, a VM-entry that fails (the one exit whose full reason differs from
+ * its basic one).  Pure: nothing here prints or touches /dev/kvm; the plan's
+ * tables are the caller's.
  */
 #ifndef EXITSCOPE_MICRO_CHECK_H
 #define EXITSCOPE_MICRO_CHECK_H
@@ -19,6 +22,12 @@
 
 #define MICRO_CHECK_MAX_ACTIONS 64
 
+/* The needs a check can meet: its second VM has the in-kernel LAPIC. */
+#define MICRO_CHECK_NEEDS MICRO_NEEDS_LAPIC
+
+/* The host's own action, beyond guest.S's operations: micro_vm_entry_fail() K times. */
+#define MICRO_CHECK_OP_ENTRY_FAIL ((enum micro_op)MICRO_OP_COUNT)
+
 /* What the window runs, K times each, in this order. */
 struct micro_check_plan {
 	size_t n;
@@ -31,10 +40,12 @@ enum exsc_isa micro_check_isa(const char *vendor);
 
 /*
  * Every action that @isa's KVM on a host with @host's facts takes on every
- * run (not conditional), that needs no VM setup (MICRO_NEEDS_*) and whose
- * reason is not the protocol's port I/O.  0, or -EINVAL for another ISA.
+ * run (not conditional), that needs no VM setup but @needs (of
+ * MICRO_CHECK_NEEDS) and whose reason is not the protocol's port I/O; then,
+ * on VMX with unrestricted guest, the host's failed VM-entry.  0, or
+ * -EINVAL for another ISA.
  */
-int micro_check_plan(enum exsc_isa isa, const struct micro_host *host,
+int micro_check_plan(enum exsc_isa isa, const struct micro_host *host, unsigned int needs,
 		     struct micro_check_plan *plan);
 
 /*

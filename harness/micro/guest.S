@@ -25,6 +25,10 @@
 #define LEAF_REASON	0x4FFFFFFE
 #define CR0_NE		0x20
 #define CR4_MCE		0x40
+#define MSR_TSC_DEADLINE	0x6e0
+#define MSR_X2APIC_ICR		0x830
+#define ICR_FIXED_VECTOR	0x40	/* fixed delivery, physical destination, no shorthand */
+#define ICR_NOBODY		0xffff	/* an x2APIC ID no vCPU has, and not the broadcast one */
 
 	.section .rodata.micro_guest, "a"
 	.code64
@@ -107,6 +111,8 @@ serve:
 	je	serve_op
 	cmp	$MICRO_REQ_TIME, %rax
 	je	serve_time
+	cmp	$MICRO_REQ_PAIR, %rax
+	je	serve_pair
 	mov	MB(MB_LEAF), %eax
 	mov	MB(MB_SUBLEAF), %ecx
 	cpuid
@@ -114,6 +120,27 @@ serve:
 	mov	%ebx, MB(MB_REGS) + 4
 	mov	%ecx, MB(MB_REGS) + 8
 	mov	%edx, MB(MB_REGS) + 12
+	jmp	serve
+/* Nothing between the two CPUIDs exits: the second answer holds the first one's charge. */
+serve_pair:
+	mov	MB(MB_LEAF), %eax
+	mov	MB(MB_SUBLEAF), %ecx
+	cpuid
+	mov	%eax, %r8d
+	mov	%ebx, %r9d
+	mov	%ecx, %r10d
+	mov	%edx, %r11d
+	mov	MB(MB_LEAF), %eax
+	mov	MB(MB_SUBLEAF), %ecx
+	cpuid
+	mov	%r8d, MB(MB_REGS)
+	mov	%r9d, MB(MB_REGS) + 4
+	mov	%r10d, MB(MB_REGS) + 8
+	mov	%r11d, MB(MB_REGS) + 12
+	mov	%eax, MB(MB_PAIR)
+	mov	%ebx, MB(MB_PAIR) + 4
+	mov	%ecx, MB(MB_PAIR) + 8
+	mov	%edx, MB(MB_PAIR) + 12
 	jmp	serve
 serve_op:
 	mov	MB(MB_COUNT), %rdi
@@ -169,6 +196,13 @@ OP(pio_in, in $MICRO_PORT_ACTION, %al)
 OP(pio_out, out %al, $MICRO_PORT_ACTION)
 OP(rdmsr, mov MB(MB_MSR), %ecx ; rdmsr)
 OP(wrmsr, mov MB(MB_MSR), %ecx ; mov MB(MB_MSR_VALUE), %eax ; mov MB(MB_MSR_VALUE) + 4, %edx ; wrmsr)
+/*
+ * With an in-kernel LAPIC (MICRO_NEEDS_LAPIC): disarm the TSC-deadline timer,
+ * and send a fixed IPI to an x2APIC ID no vCPU has.  KVM answers both
+ * WRMSRs in its fastpath where it can, so no interrupt is ever pending.
+ */
+OP(tsc_deadline, mov $MSR_TSC_DEADLINE, %ecx ; xor %eax, %eax ; xor %edx, %edx ; wrmsr)
+OP(icr_write, mov $MSR_X2APIC_ICR, %ecx ; mov $ICR_FIXED_VECTOR, %eax ; mov $ICR_NOBODY, %edx ; wrmsr)
 OP(vmcall, xor %eax, %eax ; vmcall)
 OP(vmmcall, xor %eax, %eax ; vmmcall)
 OP(mmio_read, mov MICRO_GPA_MMIO, %eax)

@@ -60,10 +60,13 @@
 #define MB_SUBLEAF		0x98	/* host: ECX of MICRO_REQ_CPUID */
 #define MB_REGS			0xa0	/* guest: its answer, EAX EBX ECX EDX (32-bit each) */
 #define MB_ROUND_TRIP		0xb0	/* guest: TSC cycles of MICRO_REQ_TIME's CPUID */
+#define MB_PAIR			0xb8	/* guest: MICRO_REQ_PAIR's second answer, as MB_REGS */
 
 #define MICRO_REQ_CPUID		0	/* one CPUID of MB_LEAF, MB_SUBLEAF into MB_REGS */
 #define MICRO_REQ_OP		1	/* operation MB_OP, MB_COUNT times */
 #define MICRO_REQ_TIME		2	/* one CPUID of leaf 0 timed by the TSC into MB_ROUND_TRIP */
+/* Two CPUIDs of MB_LEAF, MB_SUBLEAF back to back, into MB_REGS and MB_PAIR. */
+#define MICRO_REQ_PAIR		3
 
 /*
  * The guest operations, in the order of guest.S's dispatch table.  Each runs
@@ -94,7 +97,8 @@
 	X(INVVPID, invvpid)				\
 	X(VMRUN, vmrun) X(VMLOAD, vmload)		\
 	X(VMSAVE, vmsave) X(STGI, stgi) X(CLGI, clgi)	\
-	X(SKINIT, skinit) X(INVLPGA, invlpga)
+	X(SKINIT, skinit) X(INVLPGA, invlpga)		\
+	X(TSC_DEADLINE, tsc_deadline) X(ICR_WRITE, icr_write)
 
 #ifndef __ASSEMBLER__
 enum micro_op {

@@ -23,6 +23,15 @@ extern const uint32_t micro_guest_vector_offsets[MICRO_VECTORS];
 #define CR4_UMIP	(1ull << 11)
 #define TSS_ADDR	0xfffbd000ul	/* VMX's real-mode TSS, never used here: QEMU's choice */
 #define CPUID_MAX	256
+/* CPUID.1:ECX, and the LAPIC's registers and base MSR as MICRO_NEEDS_LAPIC sets them. */
+#define CPUID_1_X2APIC		(1u << 21)
+#define CPUID_1_TSC_DEADLINE	(1u << 24)
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_X2APIC	(0xfee00000ull | 1u << 11 | 1u << 10 | 1u << 8)	/* BSP, EXTD, EN */
+#define APIC_SPIV		0xf0
+#define APIC_LVTT		0x320
+#define SPIV_ENABLED		0x1ffu			/* software enabled, spurious vector 0xff */
+#define LVTT_TSC_DEADLINE	(2u << 17 | 1u << 16 | 0xefu)	/* masked: it never fires */
 
 static int xioctl(int fd, unsigned long request, void *arg)
 {
@@ -79,6 +88,9 @@ int micro_vm_host(enum exsc_isa isa, struct micro_host *host)
 					: param_bool("/sys/module/kvm_amd/parameters/npt", true);
 	host->mmio_caching = param_bool("/sys/module/kvm/parameters/mmio_caching", true);
 	host->xsave = micro_image_has_xsave(cpuid);
+	/* Without it KVM checks the guest state itself and emulates rather than fail the entry. */
+	host->unrestricted_guest = isa == EXSC_ISA_VMX && host->tdp &&
+		param_bool("/sys/module/kvm_intel/parameters/unrestricted_guest", true);
 	free(cpuid);
 	return 0;
 }
@@ -112,12 +124,45 @@ static int vcpu_cpuid(struct micro_vm *vm, uint64_t *cr4_extra, unsigned int nee
 	if (r)
 		return r;
 	micro_image_cpuid(cpuid);
+	for (uint32_t i = 0; (needs & MICRO_NEEDS_LAPIC) && i < cpuid->nent; i++)
+		if (cpuid->entries[i].function == 1)
+			cpuid->entries[i].ecx |= CPUID_1_X2APIC | CPUID_1_TSC_DEADLINE;
 	*cr4_extra = micro_image_has_xsave(cpuid) ? CR4_OSXSAVE : 0;
 	if ((needs & MICRO_NEEDS_UMIP) && micro_image_has_umip(cpuid))
 		*cr4_extra |= CR4_UMIP;
 	r = xioctl(vm->vcpu, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
 	return r;
+}
+
+static void lapic_reg_set(struct kvm_lapic_state *lapic, unsigned int reg, uint32_t value)
+{
+	memcpy(&lapic->regs[reg], &value, sizeof(value));
+}
+
+/*
+ * x2APIC mode and a TSC-deadline timer that is masked, set from here so
+ * that the guest takes no exit for it: then a WRMSR of the deadline or of
+ * the ICR is one exit that KVM may answer in its fastpath.
+ */
+static int vcpu_lapic(struct micro_vm *vm)
+{
+	struct {
+		struct kvm_msrs head;
+		struct kvm_msr_entry entry;
+	} msrs = { .head.nmsrs = 1, .entry = { .index = MSR_APIC_BASE, .data = APIC_BASE_X2APIC } };
+	struct kvm_lapic_state lapic;
+	int r = xioctl(vm->vcpu, KVM_SET_MSRS, &msrs);
+
+	if (r >= 0 && r != 1)
+		return -EINVAL;
+	if (r >= 0)
+		r = xioctl(vm->vcpu, KVM_GET_LAPIC, &lapic);
+	if (r < 0)
+		return r;
+	lapic_reg_set(&lapic, APIC_SPIV, SPIV_ENABLED);
+	lapic_reg_set(&lapic, APIC_LVTT, LVTT_TSC_DEADLINE);
+	return xioctl(vm->vcpu, KVM_SET_LAPIC, &lapic);
 }
 
 static int vcpu_state(struct micro_vm *vm, unsigned int needs)
@@ -134,6 +179,8 @@ static int vcpu_state(struct micro_vm *vm, unsigned int needs)
 		return r;
 	micro_image_sregs(&sregs, cr4_extra);
 	r = xioctl(vm->vcpu, KVM_SET_SREGS, &sregs);
+	if (!r && (needs & MICRO_NEEDS_LAPIC))
+		r = vcpu_lapic(vm);
 	if (r)
 		return r;
 	regs.rip = MICRO_GPA_CODE;
@@ -163,6 +210,8 @@ int micro_vm_create(struct micro_vm *vm, unsigned int needs)
 		r = vm->vm = xioctl(vm->kvm, KVM_CREATE_VM, NULL);
 	if (r >= 0)
 		r = xioctl(vm->vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR);
+	if (r >= 0 && (needs & MICRO_NEEDS_LAPIC))
+		r = xioctl(vm->vm, KVM_CREATE_IRQCHIP, NULL);
 	if (r >= 0)
 		r = vm_memory(vm);
 	if (r >= 0)
@@ -264,6 +313,31 @@ int micro_vm_run_until(struct micro_vm *vm, uint16_t port, unsigned int timeout_
 	}
 	alarm(0);
 	return r < 0 ? r : 0;
+}
+
+/* TR's type 3, a busy 16-bit TSS, which a 64-bit guest's VM-entry refuses. */
+#define TR_TYPE_BUSY_TSS16	3
+
+int micro_vm_entry_fail(struct micro_vm *vm, uint32_t *hardware_reason)
+{
+	struct kvm_sregs good, bad;
+	int r = xioctl(vm->vcpu, KVM_GET_SREGS, &good);
+
+	if (r)
+		return r;
+	bad = good;
+	bad.tr.type = TR_TYPE_BUSY_TSS16;
+	r = xioctl(vm->vcpu, KVM_SET_SREGS, &bad);
+	if (!r)
+		r = xioctl(vm->vcpu, KVM_RUN, NULL);
+	if (!r && vm->run->exit_reason != KVM_EXIT_FAIL_ENTRY) {
+		vm->exit_reason = vm->run->exit_reason;
+		r = -EPROTO;
+	}
+	if (!r)
+		*hardware_reason = (uint32_t)vm->run->fail_entry.hardware_entry_failure_reason;
+	/* The guest goes on where it stood: the failed entry ran none of it. */
+	return xioctl(vm->vcpu, KVM_SET_SREGS, &good) ? -EIO : r;
 }
 
 uint64_t micro_vm_mailbox_get(const struct micro_vm *vm, unsigned int offset)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One micro VM through /dev/kvm: one vCPU, no in-kernel irqchip (so HLT,
- * port I/O and MMIO all come back to us), 64 KiB of memory holding
- * guest.S's code.  Helpers return negative errno and do not print.
+ * One micro VM through /dev/kvm: one vCPU, no in-kernel irqchip unless an
+ * action needs the LAPIC (so HLT, port I/O and MMIO all come back to us),
+ * 64 KiB of memory holding guest.S's code.  Helpers return negative errno
+ * and do not print.
  */
 #ifndef EXITSCOPE_MICRO_VM_H
 #define EXITSCOPE_MICRO_VM_H
@@ -33,6 +34,14 @@ int micro_vm_create(struct micro_vm *vm, unsigned int needs);
  * host does not serve (vm->exit_reason).
  */
 int micro_vm_run_until(struct micro_vm *vm, uint16_t port, unsigned int timeout_s);
+
+/*
+ * One VM-entry that fails on invalid guest state (TR's type), the exit KVM
+ * reports as KVM_EXIT_FAIL_ENTRY; the guest's state is put back after it.
+ * 0 with *@hardware_reason the full exit reason (VMX: 0x80000021), or
+ * -EPROTO when KVM entered the guest instead (vm->exit_reason).
+ */
+int micro_vm_entry_fail(struct micro_vm *vm, uint32_t *hardware_reason);
 
 uint64_t micro_vm_mailbox_get(const struct micro_vm *vm, unsigned int offset);
 /* The four 32-bit registers a guest CPUID stored at @offset (EAX EBX ECX EDX, in that order). */

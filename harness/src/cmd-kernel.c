@@ -20,8 +20,11 @@
 /* kernel build's options: the request, and whether to only print the plan. */
 struct kernel_build_opts {
 	struct kernel_request req;
+	struct opt_list patches;
 	bool dry_run;
 };
+
+_Static_assert(OPT_LIST_MAX <= KERNEL_PATCH_DIRS_MAX, "every --patches fits a request");
 
 static const char *const kernel_series[] = { "6.1", "6.12", NULL };
 
@@ -30,6 +33,8 @@ static const struct opt kernel_build_table[] = {
 	  "Debian's linux-source-SERIES, 6.1 (default) or 6.12", 0, 0, kernel_series },
 	{ "source", 0, OPT_STRING, offsetof(struct kernel_build_opts, req.source_dir), "DIR",
 	  "a local kernel tree, built as it is", 0, 0, NULL },
+	{ "patches", 0, OPT_LIST, offsetof(struct kernel_build_opts, patches), "DIR",
+	  "apply DIR/*.patch instead of the series' patches; repeat: in order", 0, 0, NULL },
 	{ "stock", 0, OPT_FLAG, offsetof(struct kernel_build_opts, req.stock), NULL,
 	  "the series' source without the patches", 0, 0, NULL },
 	{ "config", 0, OPT_STRING, offsetof(struct kernel_build_opts, req.fragment_path),
@@ -43,13 +48,16 @@ void kernel_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: exitscope kernel build [--series 6.1|6.12] [--source DIR] [--stock]\n"
-		"                              [--config FRAGMENT] [--dry-run]\n"
+		"                              [--patches DIR]... [--config FRAGMENT] [--dry-run]\n"
 		"       exitscope kernel list\n"
 		"       exitscope kernel path ID\n\n"
 		"build   Debian's linux-source-SERIES (default 6.1) with kernel-patch/series/SERIES\n"
 		"        applied (--stock: unpatched), tinyconfig + kernel-patch/config/nested.config,\n"
 		"        into $EXITSCOPE_CACHE/kernels/ID (default ~/.cache/exitscope). ID hashes every\n"
 		"        input, so a second build of the same inputs is a cache hit.\n"
+		"        --patches DIR applies DIR/*.patch (name order) instead of the series; given\n"
+		"        more than once, each directory in turn (e.g. a base, then one change on it).\n"
+		"        The patches applied are part of ID.\n"
 		"        --source DIR builds a local tree as it is (apply the series with git am first);\n"
 		"        its build directory is kept, so an edit rebuilds incrementally.\n"
 		"list    the cached kernels, one per line\n"
@@ -77,6 +85,12 @@ static int kernel_parse_build(int argc, char **argv, struct kernel_build_opts *o
 		fprintf(stderr, "exitscope: kernel build: --stock and --source exclude each other\n");
 		return EXIT_USAGE;
 	}
+	if (o->patches.n && (o->req.stock || o->req.source_dir)) {
+		fprintf(stderr, "exitscope: kernel build: --patches excludes --stock and --source\n");
+		return EXIT_USAGE;
+	}
+	o->req.patch_dirs = o->patches.v;
+	o->req.nr_patch_dirs = o->patches.n;
 	exec_dry_run = o->dry_run;
 	return 0;
 }
@@ -126,7 +140,7 @@ static int kernel_path(const char *id)
 /* Builds, then prints the id last: scripts read it from the final line. */
 static int kernel_build_cmd(int argc, char **argv)
 {
-	struct kernel_build_opts o = { { 0 }, false };
+	struct kernel_build_opts o = { 0 };
 	struct kernel_found found;
 	int r = kernel_parse_build(argc, argv, &o);
 

@@ -4,7 +4,7 @@
  * kernel build` and the kernel half of `exitscope run`'s resolve stage.
  */
 #include <errno.h>
-#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,10 @@ struct kernel_build {
 	const char *source_dir;	/* --source, or NULL for Debian's package */
 	const char *fragment_path;	/* --config, or default_fragment */
 	bool stock;
+	const char *const *patch_dirs;	/* --patches as given, or series_dir alone */
+	size_t nr_patch_dirs;
+	char patch_paths[KERNEL_PATCH_DIRS_MAX][PATH_MAX];	/* patch_dirs made absolute */
+	char series_dir[PATH_MAX];	/* kernel-patch/series/SERIES */
 	char root[PATH_MAX];	/* the exitscope checkout */
 	char tree[PATH_MAX];	/* the kernel source to build */
 	char work[PATH_MAX];	/* build dir and logs: one per series, or per --source tree */
@@ -30,7 +34,7 @@ struct kernel_build {
 	char identity[2048];
 	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
 	char compiler[256];
-	char *patches;		/* concatenated series, "" for --stock and --source */
+	char *patches;		/* concatenated patches, "" for --stock and --source */
 	char *fragment;
 	char id[KERNEL_ID_LEN + 1];
 };
@@ -41,39 +45,6 @@ static void kernel_progress(const struct kernel_build *b, const char *what, cons
 	progress("kernel", "%s %s", what, arg);
 }
 
-
-/* The series' patches in name order, concatenated; -ENOENT when there are none. */
-static int kernel_read_series(const char *dir, char **text)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t len = 0;
-	FILE *f;
-	int found = 0;
-
-	if (n < 0)
-		return -errno;
-	f = open_memstream(text, &len);
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
-		size_t name_len = strlen(name);
-
-		if (name_len > 6 && !strcmp(name + name_len - 6, ".patch")) {
-			char path[PATH_MAX], *patch;
-
-			util_pathf(path, sizeof(path), "%s/%s", dir, name);
-			if (util_read_file(path, &patch, NULL) == 0) {
-				fputs(patch, f);
-				free(patch);
-				found++;
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-	fclose(f);
-	return found ? 0 : -ENOENT;
-}
 
 /*
  * A --source tree must look like one: checked before anything runs, so
@@ -156,6 +127,55 @@ static int kernel_resolve_source(struct kernel_build *b)
 	}
 }
 
+/* The patches to apply: --patches' directories, else the series'; -EINVAL after one line. */
+static int kernel_check_patches(struct kernel_build *b)
+{
+	static const char *series_only[1];
+	size_t bad = 0;
+	int r;
+
+	util_pathf(b->series_dir, sizeof(b->series_dir), "%s/kernel-patch/series/%s", b->root,
+		   b->series);
+	if (!b->nr_patch_dirs) {
+		series_only[0] = b->series_dir;
+		b->patch_dirs = series_only;
+		b->nr_patch_dirs = 1;
+	}
+	if (b->nr_patch_dirs > KERNEL_PATCH_DIRS_MAX) {
+		fprintf(stderr, "exitscope: kernel build: more than %d --patches directories\n",
+			KERNEL_PATCH_DIRS_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; b->patch_dirs[0] != b->series_dir && i < b->nr_patch_dirs; i++) {
+		struct stat st;
+
+		const char *why = stat(b->patch_dirs[i], &st) < 0 ? strerror(errno)
+				  : S_ISDIR(st.st_mode) ? NULL : "not a directory";
+
+		if (!why && !realpath(b->patch_dirs[i], b->patch_paths[i]))
+			why = strerror(errno);
+		if (why) {
+			fprintf(stderr, "exitscope: kernel build: --patches %s: %s\n", b->patch_dirs[i],
+				why);
+			return -EINVAL;
+		}
+	}
+	free(b->patches);
+	r = kernel_patches_read(b->patch_dirs, b->nr_patch_dirs, &b->patches, &bad);
+	if (!r)
+		return 0;
+	if (b->patch_dirs[0] == b->series_dir)
+		fprintf(stderr, "exitscope: no patches for series %s in %s; "
+				"use --stock for an unpatched kernel\n", b->series, b->series_dir);
+	else if (r == -ENOENT)
+		fprintf(stderr, "exitscope: kernel build: --patches %s has no *.patch file\n",
+			b->patch_dirs[bad]);
+	else
+		fprintf(stderr, "exitscope: kernel build: --patches %s: %s\n", b->patch_dirs[bad],
+			strerror(-r));
+	return -EINVAL;
+}
+
 /*
  * Everything the user named, checked before the source is resolved (which
  * may download it): the --source tree, the series' patches, the fragment.
@@ -165,17 +185,8 @@ static int kernel_check_inputs(struct kernel_build *b)
 	if (b->source_dir && kernel_check_tree(b->source_dir) < 0)
 		return -EINVAL;
 	b->patches = strdup("");
-	if (!b->stock && !b->source_dir) {
-		char path[PATH_MAX];
-
-		free(b->patches);
-		util_pathf(path, sizeof(path), "%s/kernel-patch/series/%s", b->root, b->series);
-		if (kernel_read_series(path, &b->patches) < 0) {
-			fprintf(stderr, "exitscope: no patches for series %s in %s; "
-					"use --stock for an unpatched kernel\n", b->series, path);
-			return -EINVAL;
-		}
-	}
+	if (!b->stock && !b->source_dir && kernel_check_patches(b) < 0)
+		return -EINVAL;
 	if (!b->fragment_path) {
 		util_pathf(b->default_fragment, sizeof(b->default_fragment),
 			   "%s/kernel-patch/config/nested.config", b->root);
@@ -252,38 +263,125 @@ static int kernel_step(struct kernel_build *b, char *const argv[], const char *c
 	return 0;
 }
 
+/* Whether file @name of the work directory holds exactly @text. */
+static bool kernel_work_holds(const struct kernel_build *b, const char *name, const char *text)
+{
+	char path[PATH_MAX + 16], *held = NULL;
+	bool same;
+
+	util_pathf(path, sizeof(path), "%s/%s", b->work, name);
+	same = util_read_file(path, &held, NULL) == 0 && !strcmp(held, text);
+	free(held);
+	return same;
+}
+
 /*
- * The series' work directory as kernel @b->id left it, or emptied when
- * another kernel used it last (work/id says which): an interrupted build of
- * the same kernel goes on from its tree, another one starts afresh.
+ * The series' work directory for kernel @b->id.  The kernel that used it
+ * last (work/id) goes on from its tree.  Another kernel of the same source
+ * (work/source) gets a fresh tree but keeps the objects, so that make
+ * rebuilds only what differs: the files its own patches change are new, and
+ * those the last kernel's patches changed (work/patched) are listed in
+ * work/stale, to be touched once the tree is made (kernel_touch_stale()).
+ * Any other source starts afresh.
  */
 static int kernel_claim_work(struct kernel_build *b)
 {
-	char marker[PATH_MAX + 8], src[PATH_MAX + 8], build[PATH_MAX + 8], *last = NULL;
+	char marker[PATH_MAX + 8], src[PATH_MAX + 8], build[PATH_MAX + 8];
+	char patched[PATH_MAX + 16], stale[PATH_MAX + 16], *text = NULL;
 	char *const wipe[] = { "rm", "-rf", src, build, NULL };
-	bool same;
+	char *const wipe_src[] = { "rm", "-rf", src, NULL };
+	bool keep;
 
+	if (kernel_work_holds(b, "id", b->id))
+		return 0;
 	util_pathf(marker, sizeof(marker), "%s/id", b->work);
 	util_pathf(src, sizeof(src), "%s/src", b->work);
 	util_pathf(build, sizeof(build), "%s/build", b->work);
-	same = util_read_file(marker, &last, NULL) == 0 && !strcmp(last, b->id);
-	free(last);
-	if (same)
-		return 0;
-	if (exec_run(wipe, NULL, NULL))
+	util_pathf(patched, sizeof(patched), "%s/patched", b->work);
+	util_pathf(stale, sizeof(stale), "%s/stale", b->work);
+	keep = kernel_work_holds(b, "source", b->identity) &&
+	       util_read_file(patched, &text, NULL) == 0;
+	/* Stale files of an earlier kernel not yet touched stay stale. */
+	if (keep) {
+		char *earlier = NULL;
+
+		if (util_read_file(stale, &earlier, NULL) == 0) {
+			char *both = NULL;
+
+			keep = asprintf(&both, "%s%s", earlier, text) >= 0;
+			free(text);
+			text = both;
+		}
+		free(earlier);
+	}
+	if (keep && util_write_atomic(stale, text, strlen(text)) < 0)
+		keep = false;
+	free(text);
+	if (!keep)
+		unlink(stale);
+	unlink(patched);
+	if (exec_run(keep ? wipe_src : wipe, NULL, NULL))
 		return -EIO;
 	return util_write_atomic(marker, b->id, strlen(b->id));
 }
 
-/* A hard-linked copy of the pristine tree with the series applied (GNU patch replaces files). */
+/*
+ * After the tree is made: the files work/stale lists get the current time,
+ * newer than the objects built from the last kernel's version of them, and
+ * work/patched and work/source say what this tree is.
+ */
+static int kernel_touch_stale(struct kernel_build *b, const char *src)
+{
+	char path[PATH_MAX + 16], stale[PATH_MAX + 16], *text = NULL, *list = NULL;
+	int r = 0;
+
+	util_pathf(stale, sizeof(stale), "%s/stale", b->work);
+	if (util_read_file(stale, &text, NULL) == 0) {
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			if (util_pathf(path, sizeof(path), "%s/%s", src, line) == 0 &&
+			    utimensat(AT_FDCWD, path, NULL, 0) < 0 && errno != ENOENT)
+				r = -errno;
+		free(text);
+	}
+	if (!r)
+		r = kernel_patched_files(b->patches, &list);
+	if (!r) {
+		util_pathf(path, sizeof(path), "%s/patched", b->work);
+		r = util_write_atomic(path, list, strlen(list));
+	}
+	free(list);
+	if (!r) {
+		util_pathf(path, sizeof(path), "%s/source", b->work);
+		r = util_write_atomic(path, b->identity, strlen(b->identity));
+	}
+	return r ? r : unlink(stale) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+/* Applies every patch directory in order to @src; 0 or -EINVAL. */
+static int kernel_apply(struct kernel_build *b, const char *src)
+{
+	char *argv[5 + KERNEL_PATCH_DIRS_MAX + 1] = { "sh", "-c",
+		"src=$1; shift; for d in \"$@\"; do for p in \"$d\"/*.patch; do "
+		"patch -p1 -s -d \"$src\" -i \"$p\" || { echo \"exitscope: $p does not apply "
+		"(hunks above)\" >&2; exit 2; }; done; done", "sh", (char *)src };
+
+	char *const wipe[] = { "rm", "-rf", (char *)src, NULL };
+	bool given = b->patch_dirs[0] != b->series_dir;
+
+	/* patch(1) reads the patch after changing to the tree: absolute paths only. */
+	for (size_t i = 0; i < b->nr_patch_dirs && i < KERNEL_PATCH_DIRS_MAX; i++)
+		argv[5 + i] = given ? b->patch_paths[i] : (char *)b->patch_dirs[i];
+	if (!kernel_step(b, argv, NULL))
+		return 0;
+	/* A tree half patched must not pass for a prepared one next time. */
+	exec_run(wipe, NULL, NULL);
+	return -EINVAL;
+}
+
+/* A hard-linked copy of the pristine tree with the patches applied (GNU patch replaces files). */
 static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 {
-	char series[PATH_MAX + 64];
 	char *const copy[] = { "cp", "-al", b->tree, src, NULL };
-	char *const apply[] = { "sh", "-c",
-		"for p in \"$1\"/*.patch; do patch -p1 -s -d \"$2\" -i \"$p\" || "
-		"{ echo \"exitscope: $(basename \"$p\") does not apply (hunks above)\" >&2; exit 2; }; done",
-		"sh", series, src, NULL };
 	struct stat st;
 
 	if (b->source_dir) {
@@ -297,11 +395,16 @@ static int kernel_prepare_tree(struct kernel_build *b, char *src, size_t size)
 	util_pathf(src, size, "%s/src", b->work);
 	if (stat(src, &st) == 0)
 		return 0;
-	util_pathf(series, sizeof(series), "%s/kernel-patch/series/%s", b->root, b->series);
 	kernel_progress(b, "copying and patching", b->tree);
 	if (kernel_step(b, copy, NULL))
 		return -EIO;
-	return b->stock ? 0 : kernel_step(b, apply, NULL) ? -EINVAL : 0;
+	if (!b->stock && kernel_apply(b, src) < 0)
+		return -EINVAL;
+	if (!exec_dry_run && kernel_touch_stale(b, src) < 0) {
+		fprintf(stderr, "exitscope: cannot mark what to rebuild in %s\n", b->work);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int kernel_configure(struct kernel_build *b, const char *src)
@@ -471,7 +574,8 @@ int kernel_ensure(const struct kernel_request *req, struct kernel_found *found)
 	if (!b)
 		return EXIT_ENVIRONMENT;
 	*b = (struct kernel_build){ .series = req->series, .source_dir = req->source_dir,
-				    .fragment_path = req->fragment_path, .stock = req->stock };
+				    .fragment_path = req->fragment_path, .stock = req->stock,
+				    .patch_dirs = req->patch_dirs, .nr_patch_dirs = req->nr_patch_dirs };
 	r = kernel_build_run(b);
 	util_pathf(found->id, sizeof(found->id), "%s", b->id);
 	util_pathf(found->dir, sizeof(found->dir), "%s", b->out);

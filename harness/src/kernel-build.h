@@ -10,14 +10,20 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "kernel.h"
+
+#define KERNEL_PATCH_DIRS_MAX 8
 
 struct kernel_request {
 	const char *series;		/* "6.1" or "6.12" */
 	const char *source_dir;		/* a local tree, or NULL for Debian's package */
 	const char *fragment_path;	/* NULL: kernel-patch/config/nested.config */
 	bool stock;			/* the series' source without the patches */
+	/* Directories whose *.patch replace kernel-patch/series/SERIES, applied in order. */
+	const char *const *patch_dirs;
+	size_t nr_patch_dirs;
 };
 
 /* A kernel in the cache: its id and directory (bzImage, config, manifest.json). */

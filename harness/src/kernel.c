@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,80 @@ void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
 	free(buf);
 	memcpy(id, hex, KERNEL_ID_LEN);
 	id[KERNEL_ID_LEN] = '\0';
+}
+
+/* One directory's patches in name order onto @f; how many, or -errno. */
+static int kernel_patches_append(FILE *f, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), found = 0, r = 0;
+
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+
+		if (!r && len > 6 && !strcmp(name + len - 6, ".patch")) {
+			char path[PATH_MAX], *patch;
+
+			r = util_pathf(path, sizeof(path), "%s/%s", dir, name);
+			if (!r)
+				r = util_read_file(path, &patch, NULL);
+			if (!r) {
+				fputs(patch, f);
+				free(patch);
+				found++;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r ? r : found;
+}
+
+int kernel_patches_read(const char *const *dirs, size_t n, char **text, size_t *bad)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+	int r = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !r; i++) {
+		r = kernel_patches_append(f, dirs[i]);
+		r = r == 0 ? -ENOENT : r < 0 ? r : 0;
+		*bad = i;
+	}
+	fclose(f);
+	if (r) {
+		free(*text);
+		*text = NULL;
+	}
+	return r;
+}
+
+int kernel_patched_files(const char *patches, char **list)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(list, &len);
+
+	if (!f)
+		return -ENOMEM;
+	for (const char *line = patches; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		const char *path = line + 4, *slash;
+		size_t n;
+
+		if (strncmp(line, "--- ", 4) && strncmp(line, "+++ ", 4))
+			continue;
+		n = strcspn(path, "\t\n");
+		slash = memchr(path, '/', n);
+		if (!slash || !strncmp(path, "/dev/null", 9))
+			continue;
+		n -= (size_t)(slash + 1 - path);
+		fprintf(f, "%.*s\n", (int)n, slash + 1);
+	}
+	return fclose(f) ? -ENOMEM : 0;
 }
 
 /* The line of @config that sets @name ("CONFIG_X=..." or "# CONFIG_X is not set"). */

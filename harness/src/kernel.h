@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "strv.h"
 
@@ -20,6 +21,23 @@ struct kernel_inputs {
 };
 
 void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1]);
+
+/*
+ * The *.patch files of each directory of @dirs (name order within one,
+ * the directories in the order given) concatenated into *@text, which the
+ * caller frees: the patches a kernel's id hashes and its build applies.
+ * 0; else -ENOENT for a directory without a patch, or the -errno of one
+ * that cannot be read, with *@bad its index and *@text NULL.
+ */
+int kernel_patches_read(const char *const *dirs, size_t n, char **text, size_t *bad);
+
+/*
+ * The files @patches change, as patch -p1 names them (the "--- a/F" and
+ * "+++ b/F" lines, /dev/null left out), one per line into *@list, which the
+ * caller frees: what a later build must rebuild when it no longer applies
+ * them.  0 or -ENOMEM.
+ */
+int kernel_patched_files(const char *patches, char **list);
 
 /* Whether @id has an id's form: KERNEL_ID_LEN lower-case hex digits, so never a path. */
 bool kernel_id_valid(const char *id);

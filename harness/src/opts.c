@@ -93,6 +93,24 @@ static bool opts_choice_ok(const struct opt *o, const char *text)
 	return false;
 }
 
+/* One more value of a repeatable option: 0, or -EINVAL after one line naming it. */
+static int opts_append(const char *cmd, const struct opt *o, const char *text,
+		       struct opt_list *list)
+{
+	if (!*text) {
+		fprintf(stderr, "exitscope: %s: --%s needs %s, not an empty word\n", cmd, o->name,
+			o->meta);
+		return -EINVAL;
+	}
+	if (list->n == OPT_LIST_MAX) {
+		fprintf(stderr, "exitscope: %s: --%s is given more than %d times\n", cmd, o->name,
+			OPT_LIST_MAX);
+		return -EINVAL;
+	}
+	list->v[list->n++] = text;
+	return 0;
+}
+
 /* Stores @text as option @o's value: 0, or -EINVAL after one line naming the option. */
 static int opts_store(const char *cmd, const struct opt *o, const char *text, void *values)
 {
@@ -107,6 +125,8 @@ static int opts_store(const char *cmd, const struct opt *o, const char *text, vo
 		fprintf(stderr, "exitscope: %s: --%s needs %s, not an empty word\n", cmd, o->name,
 			o->meta);
 		return -EINVAL;
+	case OPT_LIST:
+		return opts_append(cmd, o, text, (struct opt_list *)(void *)dest);
 	case OPT_CHOICE:
 		if (opts_choice_ok(o, text)) {
 			memcpy(dest, &text, sizeof(text));

@@ -32,6 +32,14 @@ enum opt_kind {
 	OPT_SIZE,	/* size_t in [min, max] */
 	OPT_DECIMAL,	/* double: digits with an optional fraction, in [min, max] */
 	OPT_CHOICE,	/* const char *, one of choices */
+	OPT_LIST,	/* struct opt_list: every occurrence, in order, none empty */
+};
+
+/* An OPT_LIST's values: pointers into argv, so nothing to free. */
+#define OPT_LIST_MAX 8
+struct opt_list {
+	size_t n;
+	const char *v[OPT_LIST_MAX];
 };
 
 struct opt {

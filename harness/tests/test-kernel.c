@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -93,6 +94,127 @@ static void test_moving_text_between_fields_changes_the_id(void **state)
 	assert_string_not_equal(ida, idb);
 }
 
+/* A temporary directory with @n patch files named and filled as given, plus a non-patch. */
+static void patch_dir(char *dir, const char *const *names, const char *const *texts, size_t n)
+{
+	char path[256];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(texts[i], f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/README.md", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not a patch\n", f);
+	fclose(f);
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void id_of_patches(const char *const *dirs, size_t n, char id[KERNEL_ID_LEN + 1])
+{
+	struct kernel_inputs in = base;
+	char *text;
+	size_t bad;
+
+	assert_int_equal(kernel_patches_read(dirs, n, &text, &bad), 0);
+	in.patches = text;
+	id_of(&in, id);
+	free(text);
+}
+
+static void test_patch_dirs_in_name_then_argument_order(void **state)
+{
+	char base_dir[] = "/tmp/exitscope-test-kernel.XXXXXX", mut[] = "/tmp/exitscope-test-kernel.XXXXXX";
+	const char *const base_names[] = { "0002-b.patch", "0001-a.patch" };
+	const char *const base_texts[] = { "B\n", "A\n" };
+	const char *const mut_names[] = { "0001-m.patch" };
+	const char *const mut_texts[] = { "M\n" };
+	(void)state;
+	patch_dir(base_dir, base_names, base_texts, 2);
+	patch_dir(mut, mut_names, mut_texts, 1);
+	{
+		const char *const dirs[] = { base_dir, mut };
+		char ids[3][KERNEL_ID_LEN + 1], *text;
+		size_t bad = 99;
+		const char *const swapped[] = { mut, base_dir };
+
+		assert_int_equal(kernel_patches_read(dirs, 2, &text, &bad), 0);
+		assert_string_equal(text, "A\nB\nM\n");
+		free(text);
+		id_of_patches(dirs, 1, ids[0]);
+		id_of_patches(dirs, 2, ids[1]);
+		id_of_patches(swapped, 2, ids[2]);
+		/* The mutant on the base is another kernel than the base, and order counts. */
+		assert_string_not_equal(ids[0], ids[1]);
+		assert_string_not_equal(ids[1], ids[2]);
+		id_of_patches(dirs, 2, ids[2]);
+		assert_string_equal(ids[1], ids[2]);
+	}
+	remove_dir(base_dir);
+	remove_dir(mut);
+}
+
+static void test_patch_dir_without_patches_or_missing(void **state)
+{
+	char full[] = "/tmp/exitscope-test-kernel.XXXXXX", empty[] = "/tmp/exitscope-test-kernel.XXXXXX";
+	const char *const names[] = { "0001-a.patch" };
+	const char *const texts[] = { "A\n" };
+	char *text = (char *)"untouched";
+	size_t bad = 99;
+
+	(void)state;
+	patch_dir(full, names, texts, 1);
+	patch_dir(empty, NULL, NULL, 0);
+	{
+		const char *const with_empty[] = { full, empty };
+		const char *const with_missing[] = { full, "/nonexistent/exitscope" };
+
+		assert_int_equal(kernel_patches_read(with_empty, 2, &text, &bad), -ENOENT);
+		assert_int_equal(bad, 1);
+		assert_null(text);
+		bad = 99;
+		assert_int_equal(kernel_patches_read(with_missing, 2, &text, &bad), -ENOENT);
+		assert_int_equal(bad, 1);
+		assert_int_equal(kernel_patches_read(with_missing + 1, 1, &text, &bad), -ENOENT);
+		assert_int_equal(bad, 0);
+	}
+	remove_dir(full);
+	remove_dir(empty);
+}
+
+static void test_patched_files_are_the_diffs_paths(void **state)
+{
+	const char *patches =
+		"From 1 Mon\nSubject: [PATCH] x\n\n--- is not a path here\n---\n a | 1 +\n"
+		"diff --git a/arch/x86/kvm/cpuid.c b/arch/x86/kvm/cpuid.c\n"
+		"--- a/arch/x86/kvm/cpuid.c\n+++ b/arch/x86/kvm/cpuid.c\n@@ -1 +1 @@\n-x\n+y\n"
+		"--- /dev/null\n+++ b/arch/x86/kvm/new.c\t2026-01-01\n@@ -0,0 +1 @@\n+z\n"
+		"--- a/old.h\n+++ /dev/null\n";
+	char *list;
+
+	(void)state;
+	assert_int_equal(kernel_patched_files(patches, &list), 0);
+	assert_string_equal(list, "arch/x86/kvm/cpuid.c\narch/x86/kvm/cpuid.c\n"
+				  "arch/x86/kvm/new.c\nold.h\n");
+	free(list);
+	assert_int_equal(kernel_patched_files("", &list), 0);
+	assert_string_equal(list, "");
+	free(list);
+}
+
 static void test_config_survivors(void **state)
 {
 	const char *fragment = "# comment\n\nCONFIG_KVM=y\nCONFIG_KVM_AMD=y\nCONFIG_NR_CPUS=8\n"
@@ -173,6 +295,9 @@ int main(void)
 		cmocka_unit_test(test_id_form),
 		cmocka_unit_test(test_every_input_changes_the_id),
 		cmocka_unit_test(test_moving_text_between_fields_changes_the_id),
+		cmocka_unit_test(test_patch_dirs_in_name_then_argument_order),
+		cmocka_unit_test(test_patch_dir_without_patches_or_missing),
+		cmocka_unit_test(test_patched_files_are_the_diffs_paths),
 		cmocka_unit_test(test_config_survivors),
 		cmocka_unit_test(test_manifest_round_trip),
 		cmocka_unit_test(test_manifest_rejects_unknown_keys_and_versions),

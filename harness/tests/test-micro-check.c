@@ -35,7 +35,7 @@ static void test_plan_keeps_what_always_exits_but_port_io(void **state)
 	static struct micro_check_plan plan;
 
 	(void)state;
-	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, &plan), 0);
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, 0, &plan), 0);
 	assert_true(planned(&plan, "cpuid"));
 	assert_true(planned(&plan, "hlt"));
 	assert_true(planned(&plan, "vmxon"));
@@ -47,15 +47,45 @@ static void test_plan_keeps_what_always_exits_but_port_io(void **state)
 	assert_false(planned(&plan, "vmrun"));
 	for (size_t i = 0; i < plan.n; i++)
 		assert_int_not_equal(plan.cause[i].reason, 30);
-	assert_int_equal(micro_check_plan(EXSC_ISA_SVM, &host, &plan), 0);
+	assert_int_equal(micro_check_plan(EXSC_ISA_SVM, &host, 0, &plan), 0);
 	assert_true(planned(&plan, "vmrun"));
 	assert_true(planned(&plan, "wbinvd"));
 	assert_false(planned(&plan, "vmxon"));
 	assert_false(planned(&plan, "cr0-write"));
 	for (size_t i = 0; i < plan.n; i++)
 		assert_int_not_equal(plan.cause[i].reason, 0x7b);
-	assert_int_equal(micro_check_plan(EXSC_ISA_NONE, &host, &plan), -EINVAL);
+	assert_int_equal(micro_check_plan(EXSC_ISA_NONE, &host, 0, &plan), -EINVAL);
 	assert_int_equal(plan.n, 0);
+}
+
+static void test_plan_adds_the_lapic_vms_and_the_hosts_actions(void **state)
+{
+	static struct micro_check_plan plan;
+	struct micro_host vmx_host = host;
+	size_t msr_writes = 0;
+
+	(void)state;
+	/* With host-wide counters the second VM's fastpath WRMSRs join; never other setups. */
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, ~0u, &plan), 0);
+	assert_true(planned(&plan, "tsc-deadline"));
+	assert_true(planned(&plan, "x2apic-icr"));
+	assert_false(planned(&plan, "dr-read"));
+	assert_false(planned(&plan, "int3"));
+	assert_false(planned(&plan, "entry-fail"));
+	for (size_t i = 0; i < plan.n; i++)
+		msr_writes += plan.cause[i].reason == 32;
+	assert_int_equal(msr_writes, 3);
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, 0, &plan), 0);
+	assert_false(planned(&plan, "tsc-deadline"));
+	/* A failed VM-entry, the host's own action, only where the CPU checks the state. */
+	vmx_host.unrestricted_guest = true;
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &vmx_host, 0, &plan), 0);
+	assert_string_equal(plan.action[plan.n - 1]->name, "entry-fail");
+	assert_int_equal(plan.cause[plan.n - 1].reason, 33);
+	assert_int_equal(plan.cause[plan.n - 1].op, MICRO_CHECK_OP_ENTRY_FAIL);
+	assert_int_equal(micro_check_plan(EXSC_ISA_SVM, &vmx_host, ~0u, &plan), 0);
+	assert_false(planned(&plan, "entry-fail"));
+	assert_true(planned(&plan, "x2apic-icr"));
 }
 
 static void test_caused_rows_merge_a_reason_and_take_the_histogram(void **state)
@@ -66,7 +96,7 @@ static void test_caused_rows_merge_a_reason_and_take_the_histogram(void **state)
 	size_t n, msr = 0, found = 0;
 
 	(void)state;
-	assert_int_equal(micro_check_plan(EXSC_ISA_SVM, &host, &plan), 0);
+	assert_int_equal(micro_check_plan(EXSC_ISA_SVM, &host, 0, &plan), 0);
 	/* rdmsr and wrmsr are both SVM's msr (0x7c); the histogram saw 210 of them, 20 before. */
 	before.n = 1;
 	before.v[0] = (struct micro_view_entry){ .reason = 0x7c, .count = 20 };
@@ -102,7 +132,7 @@ static void test_vmx_histogram_keys_are_masked_to_the_basic_reason(void **state)
 	struct check_caused rows[CHECK_MAX_REASONS];
 
 	(void)state;
-	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, &plan), 0);
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, 0, &plan), 0);
 	before.n = 0;
 	after.n = 2;
 	after.v[0] = (struct micro_view_entry){ .reason = 10, .count = 7 };
@@ -118,7 +148,7 @@ static void test_warmup_cpuids_count_the_cpuid_action(void **state)
 	static struct micro_check_plan plan;
 
 	(void)state;
-	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, &plan), 0);
+	assert_int_equal(micro_check_plan(EXSC_ISA_VMX, &host, 0, &plan), 0);
 	assert_int_equal(micro_check_warmup_cpuids(EXSC_ISA_VMX, &plan), 1);
 	plan.n = 0;
 	assert_int_equal(micro_check_warmup_cpuids(EXSC_ISA_VMX, &plan), 0);
@@ -129,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_isa_comes_from_the_vendor),
 		cmocka_unit_test(test_plan_keeps_what_always_exits_but_port_io),
+		cmocka_unit_test(test_plan_adds_the_lapic_vms_and_the_hosts_actions),
 		cmocka_unit_test(test_caused_rows_merge_a_reason_and_take_the_histogram),
 		cmocka_unit_test(test_vmx_histogram_keys_are_masked_to_the_basic_reason),
 		cmocka_unit_test(test_warmup_cpuids_count_the_cpuid_action),

@@ -22,6 +22,7 @@ struct values {
 	uint64_t count;
 	size_t top;
 	double pct;
+	struct opt_list dirs;
 };
 
 static const char *const series[] = { "6.1", "6.12", NULL };
@@ -35,6 +36,7 @@ static const struct opt table[] = {
 	{ "count", 0, OPT_U64, offsetof(struct values, count), "N", "count", 0, INT64_MAX, NULL },
 	{ "top", 0, OPT_SIZE, offsetof(struct values, top), "N", "top", 1, 261, NULL },
 	{ "pct", 0, OPT_DECIMAL, offsetof(struct values, pct), "PCT", "percent", 0, 1000, NULL },
+	{ "dir", 0, OPT_LIST, offsetof(struct values, dirs), "DIR", "dirs", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
 };
 
@@ -155,6 +157,26 @@ static void test_messages_name_the_option(void **state)
 	free(text);
 }
 
+static void test_list_keeps_every_value_in_order(void **state)
+{
+	struct values v;
+
+	(void)state;
+	assert_int_equal(parse(&v, ARGV("--dir", "a", "x", "--dir=b", "--dir", "a")), 1);
+	assert_int_equal(v.dirs.n, 3);
+	assert_string_equal(v.dirs.v[0], "a");
+	assert_string_equal(v.dirs.v[1], "b");
+	assert_string_equal(v.dirs.v[2], "a");
+	assert_int_equal(parse(&v, ARGV("--dir", "")), -EINVAL);
+	assert_int_equal(parse(&v, ARGV("--dir")), -EINVAL);
+	assert_int_equal(parse(&v, ARGV("--dir", "1", "--dir", "2", "--dir", "3", "--dir", "4",
+					"--dir", "5", "--dir", "6", "--dir", "7", "--dir", "8")), 0);
+	assert_int_equal(v.dirs.n, OPT_LIST_MAX);
+	assert_int_equal(parse(&v, ARGV("--dir", "1", "--dir", "2", "--dir", "3", "--dir", "4",
+					"--dir", "5", "--dir", "6", "--dir", "7", "--dir", "8",
+					"--dir", "9")), -EINVAL);
+}
+
 static void test_usage_lines(void **state)
 {
 	char *text = NULL;
@@ -178,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_u64_edges),
 		cmocka_unit_test(test_bad_uses),
 		cmocka_unit_test(test_messages_name_the_option),
+		cmocka_unit_test(test_list_keeps_every_value_in_order),
 		cmocka_unit_test(test_usage_lines),
 	};
 
