@@ -178,6 +178,32 @@ int probe_output_parse(const char *text, json_t **doc, int *rc)
 	return *doc ? 0 : -EBADMSG;
 }
 
+/* The start of the line "EXITSCOPE-SCENARIO @name" in @text, or NULL. */
+static const char *section_start(const char *text, const char *name)
+{
+	size_t len = strlen(EXSC_FRAME_SCENARIO), name_len = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, EXSC_FRAME_SCENARIO " ")); p += len) {
+		bool line_start = p == text || p[-1] == '\n';
+
+		if (line_start && !strncmp(p + len + 1, name, name_len) && p[len + 1 + name_len] == '\n')
+			return p;
+	}
+	return NULL;
+}
+
+int probe_output_section(const char *text, const char *name, char **section)
+{
+	const char *start = section_start(text, name), *end;
+
+	if (!start)
+		return -ENOENT;
+	end = strstr(start + 1, "\n" EXSC_FRAME_SCENARIO " ");
+	end = end ? end + 1 : start + strlen(start);
+	*section = strndup(start, (size_t)(end - start));
+	return *section ? 0 : -ENOMEM;
+}
+
 /* Why @counters may exceed @hits for @reason on this kernel, or NULL. */
 static const char *oracle_explain(enum exsc_isa isa, const char *release, uint32_t reason,
 				  uint64_t counters, uint64_t hits)

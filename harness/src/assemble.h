@@ -50,6 +50,14 @@ uint64_t hist_shutdowns(const struct exit_table *hist, enum exsc_isa isa);
 int probe_output_parse(const char *text, json_t **doc, int *rc);
 
 /*
+ * Scenario @name's part of a shared boot's port output: from its
+ * "EXITSCOPE-SCENARIO NAME" line to the next such line or the end, as a new
+ * string in *@section (the caller frees it).  -ENOENT when L2 never got to
+ * it, -ENOMEM.
+ */
+int probe_output_section(const char *text, const char *name, char **section);
+
+/*
  * The oracle: @counters (a delta window from window_delta_json) against the
  * histogram over the same window.  *@match is false when a reason differs
  * and no known kernel path explains it (ABI.md, "Where KVM counts").

@@ -182,7 +182,7 @@ int cmd_bench(int argc, char **argv)
 
 	if (bench_parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	micro_boot_catch_signals();
+	run_catch_signals();
 	progress_start();
 	return run_exit_code(bench_cost(&o));
 }

@@ -235,7 +235,7 @@ int cmd_check(int argc, char **argv)
 
 	if (check_parse(argc, argv, &o, &map) < 0)
 		return EXIT_USAGE;
-	micro_boot_catch_signals();
+	run_catch_signals();
 	progress_start();
 	r = check_kernel(&o, map, &passed);
 	if (r != RUN_OK)

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +21,8 @@
 #include "util.h"
 
 struct run_opts {
-	const char *scenario;
+	char *const *scenarios;	/* the operands: one scenario, or several sharing L2's boot */
+	size_t n_scenarios;
 	const char *kernel_id;
 	const char *series;
 	const char *accel;
@@ -38,17 +38,17 @@ struct run_opts {
 /* One run: what was asked, where it goes, and the record each attempt starts from. */
 struct run_ctx {
 	struct run_opts o;
-	struct scenario sc;
+	struct scenario sc;	/* the run's; for a shared boot, named after its scenarios */
+	struct scenario shared[SCENARIO_SHARED_MAX];	/* a shared boot's scenarios, each a window */
+	size_t n_shared;	/* 0: one scenario, booted for itself */
 	char root[PATH_MAX];
 	char out_dir[PATH_MAX];	/* DIR/<kernel-id> */
-	char run_dir[PATH_MAX];	/* DIR/<kernel-id>/<scenario>.run */
+	char run_dir[PATH_MAX];	/* DIR/<kernel-id>/<scenario>.run; a shared boot's: <a+b>.run */
 	struct run_inputs in;
 	struct run_record rec;
 	char micro_append[1024];	/* the micro stage's L1 kernel arguments; "" otherwise */
 	double start;
 };
-
-static volatile sig_atomic_t run_stop;
 
 static const char *const run_series[] = { "6.1", "6.12", NULL };
 static const char *const run_l2_kernels[] = { SCENARIO_L2_TRIMMED, SCENARIO_L2_DEBIAN, NULL };
@@ -83,7 +83,7 @@ static const struct opt run_table[] = {
 void run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: exitscope run SCENARIO [--kernel ID | --series 6.1|6.12] [--accel A]\n"
+		"usage: exitscope run SCENARIO... [--kernel ID | --series 6.1|6.12] [--accel A]\n"
 		"                     [--timeout S] [--retries N] [--results DIR] [--l2-append ARGS]\n"
 		"                     [--repeat N] [--l2-kernel trimmed|debian]\n"
 		"       exitscope run SCENARIO --reassemble [--kernel ID] [--results DIR]\n\n"
@@ -101,28 +101,19 @@ void run_usage(FILE *out)
 		"which diff uses to tell a change from noise.  It applies to the scenarios whose\n"
 		"probe runs a workload in stage runcmd on a patched kernel (cpuid, null, idle, io,\n"
 		"abi, scope); a micro scenario, a snapshot (boot, kboot) or the stock kernel\n"
-		"refuses it (exit 2).  The windows share L2's --timeout.\n\noptions:\n");
+		"refuses it (exit 2).  The windows share L2's --timeout.\n\n"
+		"Several scenarios (run cpuid idle io abi) share one boot of L1 and L2 when they\n"
+		"run their probe in stage runcmd on the patched kernel with the same L2 kernel and\n"
+		"no neighbor: L2 runs the probes one after another, L1 pauses L2 around each to\n"
+		"read its counters and the kvm_exit histogram, and each scenario gets its own\n"
+		"DIR/<kernel-id>/SCENARIO.json and SCENARIO.run/, its oracle over its own window;\n"
+		"the boot's logs stay in DIR/<kernel-id>/A+B.run/.  L2's limit is the largest of\n"
+		"theirs.\n\noptions:\n");
 	opts_usage(out, run_table);
 	fprintf(out,
 		"\nExit 0 ok, 1 the oracle or the probe found a mismatch, 2 bad usage, 3 the environment\n"
 		"cannot run it, 124 a stage timed out (the error names the stage and its log), 130\n"
 		"interrupted.  Scenarios are listed in scenarios/scenarios.cfg.\n");
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	run_stop = 1;
-}
-
-static void signals_catch(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 }
 
 static int run_parse(int argc, char **argv, struct run_opts *o)
@@ -134,12 +125,14 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	n = opts_parse("run", run_table, argc, argv, o);
 	if (n < 0)
 		return -EINVAL;
-	if (n != 1) {
+	if (n == 0 || n > SCENARIO_SHARED_MAX || (n > 1 && o->reassemble)) {
 		fprintf(stderr, "exitscope: run: %s; see 'exitscope help run'\n",
-			n == 0 ? "name one SCENARIO" : "one SCENARIO only");
+			n == 0 ? "name a SCENARIO" : n > 1 && o->reassemble ?
+			"--reassemble takes one SCENARIO" : "at most 8 SCENARIOs share a boot");
 		return -EINVAL;
 	}
-	o->scenario = argv[1];
+	o->scenarios = argv + 1;
+	o->n_scenarios = (size_t)n;
 	/* It names a directory under DIR too (--reassemble): an id, never a path. */
 	if (o->kernel_id && !kernel_id_valid(o->kernel_id)) {
 		fprintf(stderr, "exitscope: run: --kernel needs ID, %d hex digits as 'exitscope kernel "
@@ -190,17 +183,18 @@ static void run_set_dirs(struct run_ctx *c, const char *kernel_id)
 	util_pathf(c->run_dir, sizeof(c->run_dir), "%s/%s.run", c->out_dir, c->sc.name);
 }
 
-/* Reads what the attempt in run_dir left, writes the result, shows it. */
-static enum run_outcome run_finish(const struct run_ctx *c, const struct run_evidence *ev)
+/* Writes scenario @name's result from the evidence of @run_dir, and shows it. */
+static enum run_outcome run_finish(const struct run_ctx *c, const char *name, const char *run_dir,
+				   const struct run_evidence *ev)
 {
 	char path[PATH_MAX + 64], err[512];
 	char *show[] = { "show", path, NULL };
 	struct run_verdict v;
-	json_t *result = run_assemble(c->run_dir, ev, &v, err, sizeof(err));
+	json_t *result = run_assemble(run_dir, ev, &v, err, sizeof(err));
 
 	int r = -EINVAL;
 
-	util_pathf(path, sizeof(path), "%s/%s.json", c->out_dir, c->sc.name);
+	util_pathf(path, sizeof(path), "%s/%s.json", c->out_dir, name);
 	if (result)
 		r = run_result_write(path, result);
 	if (r < 0) {
@@ -213,9 +207,9 @@ static enum run_outcome run_finish(const struct run_ctx *c, const struct run_evi
 	json_decref(result);
 	if (v.stock)
 		progress("run", "%s: stock kernel: the probe found no exitscope ABI (exit %d), as it "
-			 "must; exits are the kvm_exit histogram's, without cycles", c->sc.name, v.probe_rc);
+			 "must; exits are the kvm_exit histogram's, without cycles", name, v.probe_rc);
 	cmd_show(2, show);
-	progress("run", "%s: wrote %s (l1-boot %.0f s, %s %.0f s, attempts %d)", c->sc.name, path,
+	progress("run", "%s: wrote %s (l1-boot %.0f s, %s %.0f s, attempts %d)", name, path,
 		 c->rec.stage_s[STAGE_L1_BOOT], v.micro ? "micro" : "l2", c->rec.stage_s[STAGE_L2],
 		 c->rec.attempt);
 	if (!v.oracle_match)
@@ -232,18 +226,61 @@ static enum run_outcome run_finish(const struct run_ctx *c, const struct run_evi
 	return v.oracle_match && (v.stock || !v.probe_rc) ? RUN_OK : RUN_MISMATCH;
 }
 
+/* Scenario @name's evidence in @run_dir, how the attempt ended for it, and its result. */
+static enum run_outcome run_conclude(const struct run_ctx *c, const char *name, const char *run_dir,
+				     const struct run_status *st)
+{
+	struct run_evidence *ev = run_evidence_read(run_dir);
+	enum run_outcome o;
+
+	if (!ev)
+		return RUN_ENVIRONMENT;
+	if (c->micro_append[0])
+		o = run_outcome_classify_micro(st, ev, run_dir);
+	else
+		o = run_outcome_classify(st, ev, &c->rec, run_dir, c->sc.timeout_s);
+	if (o == RUN_OK)
+		o = run_finish(c, name, run_dir, ev);
+	run_evidence_free(ev);
+	return o;
+}
+
+/*
+ * A shared boot: each scenario's run directory from the boot's, then its
+ * result.  A retryable outcome wins (the boot is run again), else the first
+ * that is not RUN_OK.
+ */
+static enum run_outcome run_conclude_shared(const struct run_ctx *c, const struct run_status *st)
+{
+	enum run_outcome worst = RUN_OK;
+	char dir[PATH_MAX + 64];
+
+	for (size_t i = 0; i < c->n_shared; i++) {
+		const char *name = c->shared[i].name;
+		enum run_outcome o;
+
+		util_pathf(dir, sizeof(dir), "%s/%s.run", c->out_dir, name);
+		o = run_shared_split(c->run_dir, &c->rec, name, dir);
+		if (o == RUN_OK)
+			o = run_conclude(c, name, dir, st);
+		if (worst == RUN_OK || (run_outcome_retryable(o) && !run_outcome_retryable(worst)))
+			worst = o;
+	}
+	return worst;
+}
+
 /* One attempt: prepare, boot L1, read the evidence, classify, assemble. */
 static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 {
 	const char *micro = c->micro_append[0] ? c->micro_append : NULL;
 	struct run_attempt a = { .sc = &c->sc, .root = c->root, .l2_append = c->o.l2_append,
 				 .micro_append = micro, .run_dir = c->run_dir, .in = &c->in,
-				 .rec = &c->rec };
+				 .rec = &c->rec, .windows = c->n_shared ? c->shared : NULL,
+				 .n_windows = c->n_shared };
 	struct l1_plan p = { .name = c->sc.name, .run_dir = c->run_dir,
 			     .kernel_dir = c->in.kernel.dir, .l2_dir = c->in.l2.dir,
 			     .micro_dir = c->in.l1.dir, .micro_append = micro, .accel = c->rec.accel,
 			     .l2_timeout_s = c->sc.timeout_s, .stop = &run_stop };
-	struct run_evidence *ev;
 	enum run_outcome o = run_prepare(&a);
 
 	if (o != RUN_OK)
@@ -256,17 +293,9 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 		fprintf(stderr, "exitscope: run: cannot update %s/%s\n", c->run_dir, RUN_RECORD_FILE);
 	if (o != RUN_OK)
 		return o;
-	ev = run_evidence_read(c->run_dir);
-	if (!ev)
-		return RUN_ENVIRONMENT;
-	if (micro)
-		o = run_outcome_classify_micro(st, ev, c->run_dir);
-	else
-		o = run_outcome_classify(st, ev, &c->rec, c->run_dir, c->sc.timeout_s);
-	if (o == RUN_OK)
-		o = run_finish(c, ev);
-	run_evidence_free(ev);
-	return o;
+	if (c->n_shared)
+		return run_conclude_shared(c, st);
+	return run_conclude(c, c->sc.name, c->run_dir, st);
 }
 
 /* Moves a failed attempt's directory aside, replacing an older one of that name. */
@@ -290,7 +319,7 @@ static enum run_outcome run_attempts(struct run_ctx *c)
 {
 	struct run_status st;
 
-	signals_catch();
+	run_catch_signals();
 	for (;;) {
 		enum run_outcome o;
 
@@ -338,22 +367,59 @@ static enum run_outcome run_reassemble(struct run_ctx *c)
 	ev = run_evidence_read(c->run_dir);
 	if (!ev)
 		return RUN_ENVIRONMENT;
-	o = run_finish(c, ev);
+	o = run_finish(c, c->sc.name, c->run_dir, ev);
 	run_evidence_free(ev);
 	return o;
 }
 
 /* --l2-kernel replaces the scenario's L2 kernel; a micro scenario boots no L2. */
-static enum run_outcome run_choose_l2_kernel(struct run_ctx *c)
+static enum run_outcome run_choose_l2_kernel(const struct run_opts *o, struct scenario *sc)
 {
-	if (!c->o.l2_kernel)
+	if (!o->l2_kernel)
 		return RUN_OK;
-	if (scenario_is_micro(&c->sc)) {
+	if (scenario_is_micro(sc)) {
 		fprintf(stderr, "exitscope: run: --l2-kernel: '%s' is a micro scenario, which boots "
-				"no L2\n", c->sc.name);
+				"no L2\n", sc->name);
 		return RUN_BAD_INPUT;
 	}
-	util_pathf(c->sc.l2_kernel, sizeof(c->sc.l2_kernel), "%s", c->o.l2_kernel);
+	util_pathf(sc->l2_kernel, sizeof(sc->l2_kernel), "%s", o->l2_kernel);
+	return RUN_OK;
+}
+
+/* Operand @i's scenario into @sc, with --timeout, --repeat and --l2-kernel applied. */
+static enum run_outcome run_resolve_one(struct run_ctx *c, size_t i, struct scenario *sc)
+{
+	enum run_outcome o = run_resolve_scenario(c->root, c->o.scenarios[i], c->o.timeout_s, sc);
+
+	if (o == RUN_OK)
+		o = run_resolve_repeat(&c->o, sc);
+	return o == RUN_OK ? run_choose_l2_kernel(&c->o, sc) : o;
+}
+
+/*
+ * Several scenarios: one boot for them all, named after them ("cpuid+idle"),
+ * with the largest of their limits for L2.
+ */
+static enum run_outcome run_resolve_shared(struct run_ctx *c)
+{
+	char boot[sizeof(c->sc.name)], why[256];
+	enum run_outcome o = RUN_OK;
+
+	c->n_shared = c->o.n_scenarios;
+	for (size_t i = 0; i < c->n_shared && o == RUN_OK; i++)
+		o = run_resolve_one(c, i, &c->shared[i]);
+	if (o != RUN_OK)
+		return o;
+	if (scenario_shared(c->shared, c->n_shared, boot, sizeof(boot), why, sizeof(why)) < 0) {
+		fprintf(stderr, "exitscope: run: %s; run it on its own\n", why);
+		return RUN_BAD_INPUT;
+	}
+	c->sc = c->shared[0];
+	util_pathf(c->sc.name, sizeof(c->sc.name), "%s", boot);
+	c->sc.probe[0] = '\0';
+	for (size_t i = 1; i < c->n_shared; i++)
+		if (c->shared[i].timeout_s > c->sc.timeout_s)
+			c->sc.timeout_s = c->shared[i].timeout_s;
 	return RUN_OK;
 }
 
@@ -363,10 +429,9 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 		return RUN_BAD_INPUT;
 	if (util_checkout_root(c->root, sizeof(c->root)) < 0)
 		return RUN_ENVIRONMENT;
-	enum run_outcome o = run_resolve_scenario(c->root, c->o.scenario, c->o.timeout_s, &c->sc);
+	enum run_outcome o = c->o.n_scenarios > 1 ? run_resolve_shared(c) : run_resolve_one(c, 0, &c->sc);
 
-	if (o != RUN_OK || (o = run_resolve_repeat(&c->o, &c->sc)) != RUN_OK ||
-	    (o = run_choose_l2_kernel(c)) != RUN_OK)
+	if (o != RUN_OK)
 		return o;
 	if (c->o.reassemble)
 		return run_reassemble(c);

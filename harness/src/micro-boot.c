@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,23 +13,6 @@
 #include "micro-boot.h"
 #include "progress.h"
 #include "util.h"
-
-volatile sig_atomic_t micro_boot_stop;
-
-static void micro_boot_on_signal(int sig)
-{
-	(void)sig;
-	micro_boot_stop = 1;
-}
-
-void micro_boot_catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = micro_boot_on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 /* exitmicro's command line, and what the command adds to it. */
 static enum run_outcome micro_boot_append(struct micro_boot *b)
@@ -68,7 +50,7 @@ enum run_outcome micro_boot_run(struct micro_boot *b, const char *run_dir)
 	struct l1_plan p = { .name = b->sc.name, .run_dir = run_dir, .kernel_dir = b->in.kernel.dir,
 			     .micro_dir = b->in.l1.dir, .micro_append = b->append,
 			     .accel = b->rec.accel, .l2_timeout_s = b->sc.timeout_s,
-			     .stop = &micro_boot_stop };
+			     .stop = &run_stop };
 	enum run_outcome o;
 
 	if (util_checkout_root(root, sizeof(root)) < 0)

@@ -32,10 +32,6 @@ struct micro_boot {
 	struct run_status st;
 };
 
-/* Set by SIGINT and SIGTERM once micro_boot_catch_signals() ran: the boot stops. */
-extern volatile sig_atomic_t micro_boot_stop;
-void micro_boot_catch_signals(void);
-
 /*
  * The host (@accel may be NULL), L1's command line with @b->extra_append,
  * and the kernel (@kernel_id, else @series, stock when @b->sc.stock) and

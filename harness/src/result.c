@@ -152,7 +152,8 @@ static int result_parse_l2(json_t *l2, struct result *r, struct result_error *er
 
 	if (!l2)
 		return 0;
-	if (result_unpack(l2, "l2", err, "{s:s, s?s}", "kernel", &r->l2.kernel, "kernel_id", &id))
+	if (result_unpack(l2, "l2", err, "{s:s, s?s, s?s}", "kernel", &r->l2.kernel, "kernel_id", &id,
+			  "shared_boot", &r->l2.shared_boot))
 		return -EINVAL;
 	if (strcmp(r->l2.kernel, "trimmed") && strcmp(r->l2.kernel, "debian"))
 		return result_fail(err, -EINVAL, "l2.kernel is '%s', not trimmed or debian",

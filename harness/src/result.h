@@ -133,6 +133,7 @@ struct result {
 	struct {
 		const char *kernel;	/* "trimmed", "debian"; NULL: no l2 block (micro, older results) */
 		const char *kernel_id;	/* the trimmed kernel's id; NULL for Debian's */
+		const char *shared_boot;	/* the boot it shared with other scenarios ("cpuid+idle"), or NULL */
 	} l2;
 	struct {
 		const char *name;

@@ -220,7 +220,10 @@ static int repeat_apply(const char *run_dir, const struct run_record *rec,
 	return r;
 }
 
-/* {kernel, kernel_id?}: which kernel L2 booted; NULL when the record does not say. */
+/*
+ * {kernel, kernel_id?, shared_boot?}: which kernel L2 booted, and the boot's
+ * name when it served several scenarios; NULL when the record does not say.
+ */
 static json_t *l2_json(const struct run_record *rec)
 {
 	json_t *l2;
@@ -230,6 +233,8 @@ static json_t *l2_json(const struct run_record *rec)
 	l2 = json_pack("{s:s}", "kernel", rec->l2_kernel);
 	if (l2 && rec->l2_kernel_id[0])
 		json_object_set_new(l2, "kernel_id", json_string(rec->l2_kernel_id));
+	if (l2 && rec->shared_boot[0])
+		json_object_set_new(l2, "shared_boot", json_string(rec->shared_boot));
 	return l2;
 }
 

@@ -35,16 +35,41 @@ static void evidence_probe(const char *run_dir, struct run_evidence *ev)
 		snprintf(ev->probe_error, sizeof(ev->probe_error), "not a probe document");
 }
 
-/* The kvm_exit histogram over L2's life: whole, or hist_read stays false. */
-static void evidence_hist(const char *run_dir, struct run_evidence *ev)
+/* One histogram file, whole; -ENOENT when absent, -EINVAL when unreadable or it dropped entries. */
+static int read_hist(const char *run_dir, const char *name, struct exit_table *t)
 {
 	char *text = NULL;
 	uint64_t dropped = 0;
+	int r = read_out(run_dir, name, &text);
 
 	/* A histogram that dropped entries is no oracle. */
-	if (read_out(run_dir, "kvm-exit-hist.txt", &text) == 0)
-		ev->hist_read = hist_parse(text, &ev->hist, &dropped) == 0 && !dropped;
+	if (!r)
+		r = hist_parse(text, t, &dropped) == 0 && !dropped ? 0 : -EINVAL;
 	free(text);
+	return r;
+}
+
+/*
+ * The kvm_exit histogram over L2's life, or, in a boot shared by several
+ * scenarios, over this scenario's window: the histogram at its end minus
+ * the one at its start (kvm-exit-hist-begin.txt).  Whole, or hist_read
+ * stays false.
+ */
+static void evidence_hist(const char *run_dir, struct run_evidence *ev)
+{
+	struct exit_table *begin;
+	int r;
+
+	ev->hist_read = read_hist(run_dir, "kvm-exit-hist.txt", &ev->hist) == 0;
+	begin = calloc(1, sizeof(*begin));
+	if (!begin) {
+		ev->hist_read = false;
+		return;
+	}
+	r = read_hist(run_dir, RUN_HIST_BEGIN_FILE, begin);
+	if (r != -ENOENT)
+		ev->hist_read = ev->hist_read && !r && exit_table_since(&ev->hist, begin) == 0;
+	free(begin);
 }
 
 /* L1's counters before and after L2: both, or counters_read stays false. */

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,4 +242,22 @@ enum run_outcome run_l1(const struct l1_plan *p, struct run_status *st, struct r
 	r = l1_follow(p, pid, st, &w);
 	run_record_event(rec, "l0-end", util_now() - w.spawned);
 	return r ? l1_failed(p, r, st) : RUN_OK;
+}
+
+volatile sig_atomic_t run_stop;
+
+static void run_on_signal(int sig)
+{
+	(void)sig;
+	run_stop = 1;
+}
+
+void run_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = run_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }

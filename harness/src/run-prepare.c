@@ -36,16 +36,32 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return util_write_atomic(path, text, strlen(text));
 }
 
+/* A shared boot's scenarios in pairs for user-data-windows.in; -EINVAL, -ENAMETOOLONG. */
+static int seed_windows(const struct run_attempt *a, char *windows, size_t size)
+{
+	int r = scenario_windows_yaml(a->windows, a->n_windows, windows, size);
+
+	if (r < 0)
+		fprintf(stderr, "exitscope: run: %s: a probe command line %s\n", a->sc->name,
+			r == -EINVAL ? "holds a quote or a backslash" : "is too long for one boot");
+	return r;
+}
+
 /* user-data and meta-data from guest-images/l2/cloud-init/ for this scenario and attempt. */
 static int write_seed(const struct run_attempt *a)
 {
-	char path[PATH_MAX + 64], instance[96], *template, *text;
-	const char *const user_pairs[] = { "STAGE", a->sc->stage, "PROBE_ARGS", a->sc->probe, NULL };
+	char path[PATH_MAX + 64], instance[96], windows[2048], *template, *text;
+	const char *const user_pairs[] = { "STAGE", a->sc->stage, "PROBE_ARGS", a->sc->probe,
+					   "WINDOWS", windows, NULL };
 	/* A fresh instance-id per attempt: cloud-init then runs everything again. */
 	const char *const meta_pairs[] = { "INSTANCE_ID", instance, NULL };
-	const char *const names[] = { "user-data", "meta-data" };
+	const char *const names[] = { a->windows ? "user-data-windows" : "user-data", "meta-data" };
+	const char *const outs[] = { "user-data", "meta-data" };
 	int r = 0;
 
+	windows[0] = '\0';
+	if (a->windows && (r = seed_windows(a, windows, sizeof(windows))) < 0)
+		return r;
 	snprintf(instance, sizeof(instance), "exitscope-%s-%ld-%d-%d", a->sc->name, (long)time(NULL),
 		 (int)getpid(), a->rec->attempt);
 	for (int i = 0; i < 2 && !r; i++) {
@@ -54,7 +70,7 @@ static int write_seed(const struct run_attempt *a)
 			break;
 		text = template_render(template, i ? meta_pairs : user_pairs);
 		free(template);
-		r = text ? write_text(a->run_dir, names[i], text) : -EINVAL;
+		r = text ? write_text(a->run_dir, outs[i], text) : -EIO;
 		free(text);
 	}
 	return r;
@@ -73,8 +89,11 @@ static int write_spec(const struct run_attempt *a)
 			a->sc->name);
 		return -EINVAL;
 	}
-	if (scenario_spec_env(a->sc, args, L2_MEMORY_MIB, spec, sizeof(spec)) < 0)
+	if (scenario_spec_env(a->sc, args, L2_MEMORY_MIB, spec, sizeof(spec)) < 0 ||
+	    (a->windows && strlen(spec) + sizeof("WINDOWS=1\n") > sizeof(spec)))
 		return -ENAMETOOLONG;
+	if (a->windows)
+		strcat(spec, "WINDOWS=1\n");
 	return write_text(a->run_dir, "spec.env", spec);
 }
 
@@ -183,7 +202,9 @@ enum run_outcome run_prepare(const struct run_attempt *a)
 	}
 	if ((r = write_spec(a)) == -EINVAL)
 		return RUN_BAD_INPUT;
-	if (r < 0 || write_seed(a) < 0) {
+	if (r == 0 && (r = write_seed(a)) == -EINVAL)
+		return RUN_BAD_INPUT;
+	if (r < 0) {
 		fprintf(stderr, "exitscope: run: cannot write the spec and seed into %s\n", a->run_dir);
 		return RUN_ENVIRONMENT;
 	}

@@ -127,12 +127,15 @@ struct run_record {
 	char l2_image[IMAGE_ID_LEN + 1];
 	char l2_kernel[16];		/* "trimmed", "debian"; "" for the micro stage or an older record */
 	char l2_kernel_id[KERNEL_ID_LEN + 1];	/* the trimmed kernel's id, else "" */
+	char shared_boot[32];		/* the L2 boot this scenario shared ("cpuid+idle"), else "" */
 	size_t n_events;		/* 0 in a record written before L1 ran, or by an older exitscope */
 	struct run_event events[RUN_EVENTS_MAX];	/* in the order L0 saw them */
 };
 
 #define RUN_RECORD_FILE "run.json"
 #define RUN_KERNEL_FILE "kernel.json"	/* the kernel's manifest.json, copied */
+/* In out/ of a scenario that shared L2's boot: the histogram when its window began. */
+#define RUN_HIST_BEGIN_FILE "kvm-exit-hist-begin.txt"
 
 /* Writes @dir/run.json atomically; -errno. */
 int run_record_write(const char *dir, const struct run_record *rec);
@@ -178,13 +181,17 @@ struct run_attempt {
 	const char *run_dir;
 	const struct run_inputs *in;
 	const struct run_record *rec;
+	const struct scenario *windows;	/* a shared boot: its scenarios, each a window; else NULL */
+	size_t n_windows;
 };
 
 /*
  * Empties the run directory and writes what L1 reads (spec.env, user-data,
  * meta-data, L2's kernel, L1's overlay; for the micro stage under Bochs its
  * configuration and boot ISO) and what assembly reads later (run.json,
- * kernel.json).  RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
+ * kernel.json).  A shared boot's user-data runs each scenario's probe in a
+ * window of its own (user-data-windows.in), and spec.env says WINDOWS=1.
+ * RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
  */
 enum run_outcome run_prepare(const struct run_attempt *a);
 
@@ -227,6 +234,10 @@ struct l1_plan {
 	unsigned int l2_timeout_s;	/* L1's limit for L2 */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 };
+
+/* Set by SIGINT, SIGTERM and SIGHUP once run_catch_signals() ran: run_l1() stops L1. */
+extern volatile sig_atomic_t run_stop;
+void run_catch_signals(void);
 
 /*
  * Boots L1 and follows it until it powers off, each stage under its
@@ -329,6 +340,19 @@ json_t *run_assemble_micro(const struct run_record *rec, const struct run_eviden
  */
 int run_timeline_apply(const char *run_dir, const struct run_record *rec,
 		       const struct run_evidence *ev, json_t *result);
+
+/* ---- a shared boot (run-shared.c) -------------------------------------- */
+
+/*
+ * After L1 ended, scenario @name's run directory @dir (emptied first) from
+ * the shared boot's @boot_dir and record @boot, laid out as a run of its own
+ * leaves it: run.json (its name, and the boot's as shared_boot), kernel.json,
+ * status.log, and in out/ its window's counters and histograms and its part
+ * of the probe port's output, each where L2 got that far.  RUN_OK, or
+ * RUN_ENVIRONMENT after one line.
+ */
+enum run_outcome run_shared_split(const char *boot_dir, const struct run_record *boot,
+				  const char *name, const char *dir);
 
 /* @result to @path as the result files are written (sorted, indented, atomic); -errno. */
 int run_result_write(const char *path, json_t *result);

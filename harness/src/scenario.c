@@ -75,6 +75,73 @@ int scenario_repeat(struct scenario *s, unsigned int n, char *why, size_t size)
 	return -EINVAL;
 }
 
+/* Why @s cannot share a boot with @first, or NULL when it can. */
+static const char *shared_refusal(const struct scenario *first, const struct scenario *s)
+{
+	if (strcmp(s->stage, "runcmd"))
+		return "its probe does not run in stage runcmd";
+	if (s->stock)
+		return "it runs the stock kernel, whose window is the histogram over L2's life";
+	if (s->neighbor)
+		return "a neighbor VM runs beside its L2";
+	if (strcmp(s->l2_kernel, first->l2_kernel))
+		return "its L2 kernel differs from the first scenario's";
+	return NULL;
+}
+
+int scenario_shared(const struct scenario *s, size_t n, char *boot, size_t boot_size,
+		    char *why, size_t size)
+{
+	size_t len = 0;
+
+	if (n < 2 || n > SCENARIO_SHARED_MAX) {
+		snprintf(why, size, "one boot serves 2 to %d scenarios, not %zu", SCENARIO_SHARED_MAX,
+			 n);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *refusal = shared_refusal(&s[0], &s[i]);
+		int r;
+
+		for (size_t j = 0; j < i && !refusal; j++)
+			if (!strcmp(s[i].name, s[j].name))
+				refusal = "it is named twice";
+		if (refusal) {
+			snprintf(why, size, "'%s' cannot share L2's boot: %s", s[i].name, refusal);
+			return -EINVAL;
+		}
+		r = snprintf(boot + len, boot_size - len, "%s%s", i ? "+" : "", s[i].name);
+		if (r < 0 || (size_t)r >= boot_size - len ||
+		    len + (size_t)r >= sizeof(s->name)) {
+			snprintf(why, size, "the names joined by '+' must fit %zu characters",
+				 sizeof(s->name) - 1);
+			return -EINVAL;
+		}
+		len += (size_t)r;
+	}
+	return 0;
+}
+
+int scenario_windows_yaml(const struct scenario *s, size_t n, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		/* A YAML single-quoted scalar inside sh's arguments: nothing to escape, by refusal. */
+		int r;
+
+		if (strpbrk(s[i].probe, "'\"\\") || strpbrk(s[i].name, "'\"\\, "))
+			return -EINVAL;
+		r = snprintf(out + len, size - len, "%s%s, '%s'", i ? ", " : "", s[i].name,
+			     s[i].probe);
+		if (r < 0 || (size_t)r >= size - len)
+			return -ENAMETOOLONG;
+		len += (size_t)r;
+	}
+	return 0;
+}
+
 bool scenario_is_micro(const struct scenario *s)
 {
 	return !strcmp(s->stage, "micro");

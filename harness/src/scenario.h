@@ -64,6 +64,28 @@ int scenario_micro_args(const struct scenario *s, char *args, size_t size);
  */
 int scenario_repeat(struct scenario *s, unsigned int n, char *why, size_t size);
 
+/* One L2 boot serving several scenarios: at most this many share it. */
+#define SCENARIO_SHARED_MAX 8
+
+/*
+ * Whether the @n scenarios of @s can share one L2 boot, each workload in a
+ * window of its own: all run their probe in stage runcmd on the patched
+ * kernel with the same L2 kernel, none has a neighbor beside it, no name is
+ * given twice, and the names joined by '+' (the boot's name, into @boot)
+ * fit a scenario's name.  0, or -EINVAL with @why naming the one that
+ * cannot and why.
+ */
+int scenario_shared(const struct scenario *s, size_t n, char *boot, size_t boot_size,
+		    char *why, size_t size);
+
+/*
+ * The shared boot's probes as the rest of a YAML flow sequence for
+ * cloud-init's runcmd: "NAME, 'PROBE', NAME, 'PROBE', ...".  -EINVAL for a
+ * probe command holding a quote or a backslash, -ENAMETOOLONG when @out is
+ * too small.
+ */
+int scenario_windows_yaml(const struct scenario *s, size_t n, char *out, size_t size);
+
 /* The init stage: L2 boots straight into this script, no systemd or cloud-init. */
 #define SCENARIO_L2_INIT "/usr/local/sbin/exitscope-l2-init"
 

@@ -39,6 +39,36 @@ const struct exit_count *exit_table_find(const struct exit_table *t, uint32_t re
 	return NULL;
 }
 
+/* @reason's row in @t, writable, or NULL. */
+static struct exit_count *exit_table_row(struct exit_table *t, uint32_t reason)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].reason == reason)
+			return &t->v[i];
+	return NULL;
+}
+
+int exit_table_since(struct exit_table *t, const struct exit_table *before)
+{
+	if (t->total < before->total || t->cycles < before->cycles)
+		return -ERANGE;
+	for (size_t i = 0; i < before->n; i++) {
+		const struct exit_count *then = &before->v[i];
+		struct exit_count *now = exit_table_row(t, then->reason);
+
+		if (!now ? then->count || then->cycles :
+			   now->count < then->count || now->cycles < then->cycles)
+			return -ERANGE;
+		if (now) {
+			now->count -= then->count;
+			now->cycles -= then->cycles;
+		}
+	}
+	t->total -= before->total;
+	t->cycles -= before->cycles;
+	return 0;
+}
+
 static const char *window_reason_name(enum exsc_isa isa, uint32_t reason)
 {
 	const char *name = reasons_name(isa, reason);

@@ -46,6 +46,13 @@ int exit_table_add(struct exit_table *t, uint32_t reason, uint64_t count, uint64
 const struct exit_count *exit_table_find(const struct exit_table *t, uint32_t reason);
 
 /*
+ * @t minus @before, reason by reason, in place: what happened since
+ * @before was read.  A reason absent from @before counts from zero.
+ * -ERANGE when a count or the totals went down (not the same counters).
+ */
+int exit_table_since(struct exit_table *t, const struct exit_table *before);
+
+/*
  * @t as a window, rows in table order; rows with a zero count are left out.
  * Counters are written as they are: above INT64_MAX they come out negative,
  * which window_parse() refuses.

@@ -249,6 +249,34 @@ static void test_probe_output(void **state)
 	assert_int_equal(probe_output_parse("", &doc, &rc), -ENOMSG);
 }
 
+/* A shared boot's port output, cut into each scenario's part. */
+static void test_probe_output_sections(void **state)
+{
+	static const char port[] = "EXITSCOPE-SCENARIO cpuid\nEXITSCOPE-BEGIN\n{}\nEXITSCOPE-END\n"
+				   "EXITSCOPE-PROBE-RC 0\nEXITSCOPE-SCENARIO cpuid2\n"
+				   "EXITSCOPE-PROBE-RC 3\n";
+	char *section;
+	json_t *doc;
+	int rc;
+
+	(void)state;
+	assert_int_equal(probe_output_section(port, "cpuid", &section), 0);
+	assert_string_equal(section, "EXITSCOPE-SCENARIO cpuid\nEXITSCOPE-BEGIN\n{}\nEXITSCOPE-END\n"
+				     "EXITSCOPE-PROBE-RC 0\n");
+	assert_int_equal(probe_output_parse(section, &doc, &rc), 0);
+	assert_int_equal(rc, 0);
+	json_decref(doc);
+	free(section);
+	/* A name that is a prefix of another's is not the other's. */
+	assert_int_equal(probe_output_section(port, "cpuid2", &section), 0);
+	assert_string_equal(section, "EXITSCOPE-SCENARIO cpuid2\nEXITSCOPE-PROBE-RC 3\n");
+	free(section);
+	assert_int_equal(probe_output_section(port, "cpu", &section), -ENOENT);
+	assert_int_equal(probe_output_section(port, "idle", &section), -ENOENT);
+	/* The marker counts only at the start of a line. */
+	assert_int_equal(probe_output_section("x EXITSCOPE-SCENARIO io\n", "io", &section), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_oracle_sees_reasons_only_the_tracepoint_has),
 		cmocka_unit_test(test_oracle_folds_vmx_high_bits),
 		cmocka_unit_test(test_probe_output),
+		cmocka_unit_test(test_probe_output_sections),
 	};
 
 	return cmocka_run_group_tests_name("assemble", tests, NULL, NULL);

@@ -748,6 +748,14 @@ static void test_result_names_the_l2_kernel(void **state)
 	l2 = json_object_get(result, "l2");
 	assert_string_equal(json_string_value(json_object_get(l2, "kernel")), "debian");
 	assert_null(json_object_get(l2, "kernel_id"));
+	assert_null(json_object_get(l2, "shared_boot"));
+	json_decref(result);
+	/* A boot that served several scenarios is named in each one's result. */
+	snprintf(rec.shared_boot, sizeof(rec.shared_boot), "cpuid+idle");
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	result = assemble_copy(dir);
+	l2 = json_object_get(result, "l2");
+	assert_string_equal(json_string_value(json_object_get(l2, "shared_boot")), "cpuid+idle");
 	json_decref(result);
 	run_remove(dir);
 }
@@ -858,7 +866,7 @@ static int record_with(const char *key, const char *value, struct run_record *ba
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
 	doc = json_load_file(path, 0, NULL);
 	assert_non_null(doc);
-	json_object_set_new(doc, key, json_loads(value, 0, NULL));
+	json_object_set_new(doc, key, json_loads(value, JSON_DECODE_ANY, NULL));
 	assert_non_null(json_object_get(doc, key));
 	assert_int_equal(json_dump_file(doc, path, 0), 0);
 	json_decref(doc);
@@ -902,6 +910,14 @@ static void test_record_l2_kernel_is_strict(void **state)
 		assert_int_equal(record_with("l2_kernel", bad[i], &back, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "l2_kernel"));
 	}
+	/* shared_boot: a name, no longer than a scenario's. */
+	assert_int_equal(record_with("shared_boot", "\"cpuid+idle\"", &back, err, sizeof(err)), 0);
+	assert_string_equal(back.shared_boot, "cpuid+idle");
+	assert_int_equal(record_with("shared_boot", "[\"cpuid\"]", &back, err, sizeof(err)), -EINVAL);
+	assert_int_equal(record_with("shared_boot",
+				     "\"cpuid+idle+io+abi+cpuid+idle+io+abi\"", &back, err,
+				     sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "shared_boot"));
 }
 
 static void test_record_events_are_strict(void **state)

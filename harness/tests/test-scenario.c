@@ -306,6 +306,67 @@ static void test_micro_args_of_the_cost_benchmark(void **state)
 	}
 }
 
+/* Several scenarios share a boot only when their L2 side is the same, and the boot is named after them. */
+static void test_shared_boot_takes_only_what_can_share(void **state)
+{
+	static const char *const refused[][2] = {
+		{ "boot", "stage runcmd" }, { "stock", "stock kernel" }, { "scope", "neighbor" },
+		{ "kboot", "stage runcmd" }, { "reasons", "stage runcmd" }, { "cpuid", "named twice" },
+	};
+	struct scenario s[SCENARIO_SHARED_MAX + 1];
+	char boot[32], why[256];
+	int line;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "cpuid", &s[0], &line), 0);
+	s[1] = s[0];
+	strcpy(s[1].name, "cpuid2");
+	assert_int_equal(scenario_shared(s, 2, boot, sizeof(boot), why, sizeof(why)), 0);
+	assert_string_equal(boot, "cpuid+cpuid2");
+	/* One alone is not a shared boot. */
+	assert_int_equal(scenario_shared(s, 1, boot, sizeof(boot), why, sizeof(why)), -EINVAL);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(scenario_find(cfg, refused[i][0], &s[1], &line), 0);
+		assert_int_equal(scenario_shared(s, 2, boot, sizeof(boot), why, sizeof(why)), -EINVAL);
+		if (!strstr(why, refused[i][1]) || !strstr(why, refused[i][0]))
+			fail_msg("%s: '%s' does not say '%s'", refused[i][0], why, refused[i][1]);
+	}
+	/* Another L2 kernel is another boot. */
+	s[1] = s[0];
+	strcpy(s[1].name, "other");
+	strcpy(s[1].l2_kernel, SCENARIO_L2_DEBIAN);
+	assert_int_equal(scenario_shared(s, 2, boot, sizeof(boot), why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "L2 kernel"));
+	/* The names joined must fit a scenario's name. */
+	for (int i = 0; i < 6; i++) {
+		s[i] = s[0];
+		snprintf(s[i].name, sizeof(s[i].name), "scenario%d", i);
+	}
+	assert_int_equal(scenario_shared(s, 6, boot, sizeof(boot), why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "must fit"));
+	assert_int_equal(scenario_shared(s, SCENARIO_SHARED_MAX + 1, boot, sizeof(boot), why,
+					 sizeof(why)), -EINVAL);
+}
+
+/* The probes go into cloud-init's runcmd as YAML single-quoted scalars, which nothing may break. */
+static void test_windows_are_yaml_pairs(void **state)
+{
+	struct scenario s[2];
+	char out[256];
+	int line;
+
+	(void)state;
+	assert_int_equal(scenario_find(cfg, "cpuid", &s[0], &line), 0);
+	assert_int_equal(scenario_find(cfg, "scope", &s[1], &line), 0);
+	assert_int_equal(scenario_windows_yaml(s, 2, out, sizeof(out)), 0);
+	assert_string_equal(out, "cpuid, 'run cpuid 100000', scope, 'run abi'");
+	assert_int_equal(scenario_windows_yaml(s, 2, out, 20), -ENAMETOOLONG);
+	strcpy(s[1].probe, "run abi'; reboot; '");
+	assert_int_equal(scenario_windows_yaml(s, 2, out, sizeof(out)), -EINVAL);
+	strcpy(s[1].probe, "run \\x");
+	assert_int_equal(scenario_windows_yaml(s, 2, out, sizeof(out)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_micro_args_name_k_and_the_actions),
 		cmocka_unit_test(test_micro_args_of_the_cost_benchmark),
 		cmocka_unit_test(test_micro_args_of_the_grader),
+		cmocka_unit_test(test_shared_boot_takes_only_what_can_share),
+		cmocka_unit_test(test_windows_are_yaml_pairs),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

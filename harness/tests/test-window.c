@@ -214,6 +214,38 @@ static void test_a_table_has_room_for_so_many(void **state)
 	free(t);
 }
 
+/* A window from two readings of the same counters: what happened in between, or nothing when they went down. */
+static void test_since_subtracts_an_earlier_reading(void **state)
+{
+	static struct exit_table before, now;
+
+	(void)state;
+	exit_table_add(&before, 10, 5, 50);
+	exit_table_add(&before, 30, 0, 0);
+	before.total = 5;
+	before.cycles = 50;
+	exit_table_add(&now, 30, 2, 20);
+	exit_table_add(&now, 10, 12, 150);
+	exit_table_add(&now, 48, 1, 1);
+	now.total = 15;
+	now.cycles = 171;
+	assert_int_equal(exit_table_since(&now, &before), 0);
+	assert_int_equal(exit_table_find(&now, 10)->count, 7);
+	assert_int_equal(exit_table_find(&now, 10)->cycles, 100);
+	assert_int_equal(exit_table_find(&now, 30)->count, 2);
+	assert_int_equal(exit_table_find(&now, 48)->count, 1);
+	assert_int_equal(now.total, 10);
+	assert_int_equal(now.cycles, 121);
+	/* A count that went down: reason 10 is 7 now, 8 before. */
+	before.v[0].count = 8;
+	assert_int_equal(exit_table_since(&now, &before), -ERANGE);
+	/* A reason counted before and gone now is not the same counters. */
+	memset(&now, 0, sizeof(now));
+	now.total = 9;
+	now.cycles = 99;
+	assert_int_equal(exit_table_since(&now, &before), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_parse_refuses_more_reasons_than_a_table_holds),
 		cmocka_unit_test(test_names_are_the_isas),
 		cmocka_unit_test(test_a_table_has_room_for_so_many),
+		cmocka_unit_test(test_since_subtracts_an_earlier_reading),
 	};
 
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);

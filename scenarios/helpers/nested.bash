@@ -17,14 +17,44 @@ NESTED_TIMEOUT=${NESTED_TIMEOUT:-}
 # for people to read), or a test's own directory for runs meant to fail.
 RESULTS_DIR=${RESULTS_DIR:-$EXITSCOPE_ROOT/results}
 
+# The scenarios that one boot of L1 and L2 serves (exitscope run A B ...):
+# the first test to run one of them runs them all, and the others read the
+# results that boot wrote.  Its exit status is the boot's, so a failing window
+# fails every test of the boot, and the output names the window.  Empty: each
+# scenario boots for itself.
+SHARED_BOOT=${SHARED_BOOT-cpuid idle io abi}
+
+# run_shared KERNEL_ID: the shared boot of this bats run on that kernel, run
+# on first use; $status and $output are that run's.
+run_shared() {
+	local mark=$BATS_RUN_TMPDIR/shared-$1 name
+	if [ -f "$mark.status" ]; then
+		status=$(cat "$mark.status")
+		output=$(cat "$mark.output")
+		return
+	fi
+	for name in $SHARED_BOOT; do rm -f "$RESULTS_DIR/$1/$name.json"; done
+	# shellcheck disable=SC2086 # one operand per scenario
+	run "$EXITSCOPE" run $SHARED_BOOT --kernel "$1" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" \
+		${NESTED_TIMEOUT:+--timeout "$NESTED_TIMEOUT"} 3>&-
+	printf '%s' "$output" >"$mark.output"
+	echo "$status" >"$mark.status"
+	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
+}
+
 # run_scenario NAME [ARGS...]: runs it on $SERIES (default 6.1); $RESULT is
-# the result file's path.
+# the result file's path.  A scenario of $SHARED_BOOT without ARGS runs in
+# that boot.
 run_scenario() {
 	local name=$1 series=${SERIES:-6.1} kernel_id
 	shift
 	[ "$name" = stock ] && kernel_id=$("$EXITSCOPE" kernel build --series "$series" --stock | tail -n 1) ||
 		kernel_id=$("$EXITSCOPE" kernel build --series "$series" | tail -n 1)
 	RESULT=$RESULTS_DIR/$kernel_id/$name.json
+	if [ $# -eq 0 ] && [[ " $SHARED_BOOT " == *" $name "* ]]; then
+		run_shared "$kernel_id"
+		return
+	fi
 	rm -f "$RESULT"
 	# 3>&-: QEMU must not hold bats' output pipe open.
 	run "$EXITSCOPE" run "$name" --kernel "$kernel_id" --retries "$NESTED_RETRIES" --results "$RESULTS_DIR" \

@@ -18,5 +18,7 @@
 #define EXSC_FRAME_BEGIN	"EXITSCOPE-BEGIN"
 #define EXSC_FRAME_END		"EXITSCOPE-END"
 #define EXSC_FRAME_RC		"EXITSCOPE-PROBE-RC"
+/* A boot that serves several scenarios opens each one's output with "EXITSCOPE-SCENARIO NAME". */
+#define EXSC_FRAME_SCENARIO	"EXITSCOPE-SCENARIO"
 
 #endif
