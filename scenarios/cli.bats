@@ -260,7 +260,7 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 
 @test "run: a scenario is required, and an unknown one lists those that exist" {
 	run -2 "$EXITSCOPE" run
-	assert_output --partial "name one SCENARIO"
+	assert_output --partial "name a SCENARIO"
 	run -2 "$EXITSCOPE" run nosuch
 	assert_output --partial "no scenario 'nosuch'"
 	assert_output --partial "cpuid"
@@ -279,6 +279,30 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	assert_output --partial "--l2-kernel must be trimmed or debian, not 'ubuntu'"
 	run -2 "$EXITSCOPE" run reasons --l2-kernel debian
 	assert_output --partial "'reasons' is a micro scenario, which boots no L2"
+}
+
+@test "run: scenarios share a boot only when their L2 side is the same, said before anything is built" {
+	run -2 "$EXITSCOPE" run cpuid scope
+	assert_output --partial "'scope' cannot share L2's boot: a neighbor VM runs beside its L2"
+	run -2 "$EXITSCOPE" run cpuid stock
+	assert_output --partial "'stock' cannot share L2's boot: it runs the stock kernel"
+	run -2 "$EXITSCOPE" run cpuid null
+	assert_output --partial "'null' cannot share L2's boot: its L2 kernel differs"
+	run -2 "$EXITSCOPE" run cpuid reasons
+	assert_output --partial "'reasons' cannot share L2's boot: its probe does not run in stage runcmd"
+	run -2 "$EXITSCOPE" run cpuid idle cpuid
+	assert_output --partial "'cpuid' cannot share L2's boot: it is named twice"
+	run -2 "$EXITSCOPE" run cpuid idle nosuch
+	assert_output --partial "no scenario 'nosuch'"
+	run -2 "$EXITSCOPE" run cpuid idle --reassemble
+	assert_output --partial "--reassemble takes one SCENARIO"
+	run -2 "$EXITSCOPE" run cpuid idle io abi cpuid idle io abi boot
+	assert_output --partial "at most 8 SCENARIOs share a boot"
+	# --l2-kernel applies to each, and then they differ from null's no more.
+	run -2 "$EXITSCOPE" run cpuid null scope --l2-kernel debian
+	assert_output --partial "'scope' cannot share"
+	run -0 "$EXITSCOPE" help run
+	assert_output --partial "run cpuid idle io abi"
 }
 
 @test "images: path of an unknown kind is a usage error" {
