@@ -276,10 +276,11 @@ int lava_qemu_version(const char *line, char *out, size_t size)
 	static const char debian[] = "qemu-system-x86, installed at version: ";
 	static const char raw[] = "qemu, installed at version: ";
 	char version[128];
-	const char *upstream;
-	size_t n;
 
 	if (!strncmp(line, debian, strlen(debian))) {
+		const char *upstream;
+		size_t n;
+
 		if (sscanf(line + strlen(debian), "%127[^,]", version) != 1)
 			return -EINVAL;
 		/* 1:10.0.2+ds-2+deb13u1~bpo12+1: no epoch, up to the first +, ~ or -. */
