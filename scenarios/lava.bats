@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# lava: exitscope as a LAVA citizen.  `exitscope lava` writes a job for
+# LAVA's qemu device type; Debian's lava-run (lava-dispatcher 2023.01) runs
+# it on this machine (lava/local-run.sh: the device dictionary rendered from
+# lava-server's own qemu template with the job's context, TCG); `exitscope
+# lava collect` turns the job's log into a result file, which must equal
+# what `exitscope run` writes for the same scenario and kernel, field for
+# field but the times.  lava-run needs root and lava-dispatcher
+# (`scripts/deps.sh --lava` installs it).
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/common
+	JOBS=$BATS_TEST_TMPDIR/jobs
+}
+
+# without_times FILE: the result without what differs from one run to the next by the clock.
+without_times() {
+	jq -S 'del(.started_at, .duration_s, .timeline) |
+		walk(if type == "object" then del(.cycles, .seconds) else . end)' "$1"
+}
+
+@test "lava: a nested scenario, no scenario, or an unknown one is refused before anything is built" {
+	run "$EXITSCOPE" lava cpuid --out "$JOBS"
+	assert_failure 2
+	assert_output --partial "micro scenarios only"
+	run "$EXITSCOPE" lava --out "$JOBS"
+	assert_failure 2
+	run "$EXITSCOPE" lava no-such-scenario --out "$JOBS"
+	assert_failure 2
+	assert [ ! -e "$JOBS" ]
+	run "$EXITSCOPE" lava cpuid-micro --accel bochs --out "$JOBS"
+	assert_failure 2
+}
+
+@test "lava collect: a folder without jobs is a usage error; a job without its log fails" {
+	mkdir -p "$JOBS"
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 2
+	assert_output --partial "no jobs under"
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	assert_success
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 1
+	assert_output --partial "no log yet"
+	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
+}
+
+# bats test_tags=nested,lava
+@test "lava: lava-run runs cpuid-micro's job, and the result equals exitscope run's but for times" {
+	if ! command -v lava-run >/dev/null; then
+		run "$EXITSCOPE_ROOT/scripts/deps.sh" --lava
+		assert_success
+	fi
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	assert_success
+	job=$JOBS/$kernel_id/cpuid-micro.lava.yaml
+	run grep -F -- "- -accel tcg" "$job"
+	assert_success
+
+	start=$SECONDS
+	# 3>&-: QEMU must not hold bats' output pipe open.
+	run "$EXITSCOPE_ROOT/lava/local-run.sh" "$job" 3>&-
+	assert_success
+	echo "# lava-run: $((SECONDS - start)) s" >&3
+	log=$JOBS/$kernel_id/cpuid-micro.lava.log
+	for case in probe-status exactness oracle; do
+		run grep -E "\"case\": \"$case\", \"definition\": \"[0-9]+_exitscope-micro\".*\"result\": \"pass\"" "$log"
+		assert_success
+	done
+	run grep -E '"case": "job", "definition": "lava", "result": "pass"' "$log"
+	assert_success
+
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_success
+	lava=$JOBS/$kernel_id/cpuid-micro.json
+	run "$EXITSCOPE" show "$lava"
+	assert_success
+	assert_output --partial "all exact"
+
+	start=$SECONDS
+	run "$EXITSCOPE" run cpuid-micro --kernel "$kernel_id" --results "$BATS_TEST_TMPDIR/direct" 3>&-
+	assert_success
+	echo "# exitscope run: $((SECONDS - start)) s" >&3
+	direct=$BATS_TEST_TMPDIR/direct/$kernel_id/cpuid-micro.json
+	run "$EXITSCOPE" diff "$direct" "$lava"
+	assert_success
+	run diff <(without_times "$direct") <(without_times "$lava")
+	assert_success
+	# The comparison is not empty: the window, the oracle and the provenance are in it.
+	run jq -e '.exits.total == 100000 and .oracle.match and .host.accel == "tcg" and
+		.micro.exact' "$lava"
+	assert_success
+}
