@@ -21,7 +21,11 @@ without_times() {
 		walk(if type == "object" then del(.cycles, .seconds) else . end)' "$1"
 }
 
-@test "lava: a nested scenario, no scenario, or an unknown one is refused before anything is built" {
+@test "lava: help, and a nested scenario, no scenario, or an unknown one refused before anything is built" {
+	run -0 "$EXITSCOPE" lava --help
+	assert_output --partial "usage: exitscope lava"
+	run -0 "$EXITSCOPE" help lava
+	assert_output --partial "exitscope lava collect"
 	run "$EXITSCOPE" lava cpuid --out "$JOBS"
 	assert_failure 2
 	assert_output --partial "micro scenarios only"
@@ -34,7 +38,7 @@ without_times() {
 	assert_failure 2
 }
 
-@test "lava collect: a folder without jobs is a usage error; a job without its log fails" {
+@test "lava collect: a folder without jobs is a usage error; a job without its log, or failed, gives no result" {
 	mkdir -p "$JOBS"
 	run "$EXITSCOPE" lava collect "$JOBS"
 	assert_failure 2
@@ -45,6 +49,13 @@ without_times() {
 	run "$EXITSCOPE" lava collect "$JOBS"
 	assert_failure 1
 	assert_output --partial "no log yet"
+	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
+	# A job LAVA failed gives no result, and says LAVA's reason.
+	printf '%s\n' '{"dt": "2026-11-30T01:00:00", "lvl": "results", "msg": {"case": "job", "definition": "lava", "result": "fail", "error_msg": "auto-login timed out"}}' \
+		>"$JOBS/$kernel_id/cpuid-micro.lava.log"
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 1
+	assert_output --partial "the LAVA job failed: auto-login timed out"
 	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
 }
 

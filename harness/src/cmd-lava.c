@@ -427,9 +427,12 @@ static enum run_outcome collect_one(const struct lava_paths *p, const char *scen
 	free(text);
 	if (r < 0)
 		fprintf(stderr, "exitscope: lava collect: %s: %s\n", p->log, err);
-	else if (ev.job == 0 || !ev.end_seen)
-		fprintf(stderr, "exitscope: lava collect: %s: %s\n", p->log,
-			ev.job == 0 ? ev.job_error : "L1 handed back no evidence (no EXITSCOPE-END line)");
+	else if (ev.job == 0)
+		fprintf(stderr, "exitscope: lava collect: %s: the LAVA job failed: %s\n", p->log,
+			ev.job_error[0] ? ev.job_error : "no error message");
+	else if (!ev.end_seen)
+		fprintf(stderr, "exitscope: lava collect: %s: L1 handed back no evidence (no "
+				"EXITSCOPE-END line); see its target lines\n", p->log);
 	else if (collect_files(p->run_dir, &ev) < 0)
 		fprintf(stderr, "exitscope: lava collect: cannot write into %s\n", p->run_dir);
 	else if (collect_record(p, &ev) == 0)
