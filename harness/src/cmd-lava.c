@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -292,65 +291,17 @@ static enum run_outcome lava_generate(int argc, char **argv)
 
 /* ---- collecting results ----------------------------------------------- */
 
-/* LAVA's "2026-11-30T01:07:06.123456" (UTC) in seconds; 0 when it is not one. */
-static double dt_seconds(const char *dt)
-{
-	struct tm tm = { 0 };
-	const char *rest = strptime(dt, "%Y-%m-%dT%H:%M:%S", &tm);
-
-	if (!rest)
-		return 0;
-	return (double)timegm(&tm) + (*rest == '.' ? strtod(rest, NULL) : 0);
-}
-
-static int write_text(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX + 64];
-
-	util_pathf(path, sizeof(path), "%s/%s", dir, name);
-	return util_write_atomic(path, text, strlen(text));
-}
-
-/* The framed evidence as the files the micro stage's L0 would have written. */
-static int collect_files(const char *run_dir, const struct lava_evidence *ev)
-{
-	char out[PATH_MAX + 16];
-
-	util_pathf(out, sizeof(out), "%s/out", run_dir);
-	if (util_mkdirs(out) < 0)
-		return -EIO;
-	if (write_text(run_dir, "l1-console.log", ev->console) < 0 ||
-	    write_text(run_dir, "status.log", ev->status) < 0 ||
-	    write_text(run_dir, "out/micro.json", ev->document) < 0)
-		return -EIO;
-	return 0;
-}
-
 /* The prepared record, with what the lab's log says of the run itself. */
 static int collect_record(const struct lava_paths *p, const struct lava_evidence *ev)
 {
 	struct run_record rec;
 	char err[256];
-	double first = dt_seconds(ev->first_dt), last = dt_seconds(ev->last_dt);
 
 	if (run_record_read(p->run_dir, &rec, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exitscope: lava collect: %s: %s; write the job again\n", p->run_dir, err);
 		return -EINVAL;
 	}
-	if (ev->qemu_version[0])
-		util_pathf(rec.qemu_version, sizeof(rec.qemu_version), "%s", ev->qemu_version);
-	/* Under KVM, L1 has the lab host's CPU (-cpu host), whose vendor decides the ISA. */
-	if (rec.accel == ACCEL_KVM && ev->cpu_vendor[0]) {
-		util_pathf(rec.cpu_vendor, sizeof(rec.cpu_vendor), "%s", ev->cpu_vendor);
-		rec.isa = launch_l1_isa(ACCEL_KVM, rec.cpu_vendor);
-	}
-	if (first > 0) {
-		rec.started = (time_t)first;
-		rec.duration_s = last - first;
-	}
-	/* L0's view of the boot is LAVA's; its own times are in the log. */
-	rec.n_events = 0;
-	memset(rec.stage_s, 0, sizeof(rec.stage_s));
+	lava_record_apply(&rec, ev);
 	if (run_record_write(p->run_dir, &rec) < 0) {
 		fprintf(stderr, "exitscope: lava collect: cannot update %s/%s\n", p->run_dir,
 			RUN_RECORD_FILE);
@@ -433,7 +384,7 @@ static enum run_outcome collect_one(const struct lava_paths *p, const char *scen
 	else if (!ev.end_seen)
 		fprintf(stderr, "exitscope: lava collect: %s: L1 handed back no evidence (no "
 				"EXITSCOPE-END line); see its target lines\n", p->log);
-	else if (collect_files(p->run_dir, &ev) < 0)
+	else if (lava_evidence_write(p->run_dir, &ev) < 0)
 		fprintf(stderr, "exitscope: lava collect: cannot write into %s\n", p->run_dir);
 	else if (collect_record(p, &ev) == 0)
 		o = collect_assemble(p, &ev, scenario);

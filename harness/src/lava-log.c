@@ -5,11 +5,14 @@
  * what LAVA said about the QEMU it ran.  Nothing here prints.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lava.h"
+#include "util.h"
 #include "yaml-json.h"
 
 #define FRAME_STATUS "EXITSCOPE-STATUS: "
@@ -295,4 +298,55 @@ int lava_qemu_version(const char *line, char *out, size_t size)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+static int write_text(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+	int r = util_pathf(path, sizeof(path), "%s/%s", dir, name);
+
+	return r < 0 ? r : util_write_atomic(path, text, strlen(text));
+}
+
+int lava_evidence_write(const char *run_dir, const struct lava_evidence *ev)
+{
+	char out[PATH_MAX + 16];
+	int r = util_pathf(out, sizeof(out), "%s/out", run_dir);
+
+	if (r < 0 || (r = util_mkdirs(out)) < 0)
+		return r;
+	if ((r = write_text(run_dir, "l1-console.log", ev->console)) < 0 ||
+	    (r = write_text(run_dir, "status.log", ev->status)) < 0)
+		return r;
+	return write_text(run_dir, "out/micro.json", ev->document);
+}
+
+/* LAVA's "2026-11-30T01:07:06.123456" (UTC) in seconds; 0 when it is not one. */
+static double dt_seconds(const char *dt)
+{
+	struct tm tm = { 0 };
+	const char *rest = strptime(dt, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (!rest)
+		return 0;
+	return (double)timegm(&tm) + (*rest == '.' ? strtod(rest, NULL) : 0);
+}
+
+void lava_record_apply(struct run_record *rec, const struct lava_evidence *ev)
+{
+	double first = dt_seconds(ev->first_dt), last = dt_seconds(ev->last_dt);
+
+	if (ev->qemu_version[0])
+		snprintf(rec->qemu_version, sizeof(rec->qemu_version), "%s", ev->qemu_version);
+	if (first > 0 && last >= first) {
+		rec->started = (time_t)first;
+		rec->duration_s = last - first;
+	}
+	rec->n_events = 0;
+	memset(rec->stage_s, 0, sizeof(rec->stage_s));
+	/* Under KVM, L1 has the worker's CPU (-cpu host), whose vendor decides the ISA. */
+	if (rec->accel == ACCEL_KVM && ev->cpu_vendor[0]) {
+		snprintf(rec->cpu_vendor, sizeof(rec->cpu_vendor), "%s", ev->cpu_vendor);
+		rec->isa = launch_l1_isa(ACCEL_KVM, rec->cpu_vendor);
+	}
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "launch.h"
+#include "run.h"
 #include "strv.h"
 
 /* On L1's kernel command line: the micro initramfs waits for LAVA's test shell. */
@@ -91,6 +92,21 @@ struct lava_evidence {
  */
 int lava_log_read(const char *text, struct lava_evidence *ev, char *err, size_t size);
 void lava_evidence_free(struct lava_evidence *ev);
+
+/*
+ * Writes @ev into @run_dir as the micro stage's L0 would have: the console
+ * to l1-console.log, the status lines to status.log, exitmicro's document
+ * to out/micro.json.  0 or -errno.
+ */
+int lava_evidence_write(const char *run_dir, const struct lava_evidence *ev);
+
+/*
+ * The record `exitscope lava` prepared, updated from the job's log: the
+ * QEMU version LAVA named, started and duration from the log's first and
+ * last record, no L0 events or stage times (LAVA's log has them), and under
+ * KVM the worker's CPU vendor as L1 reported it, and so L1's ISA.
+ */
+void lava_record_apply(struct run_record *rec, const struct lava_evidence *ev);
 
 /*
  * LAVA's log line about the QEMU it started ("qemu-system-x86, installed at

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The LAVA job writer (lava-job.c, yaml-json.c) and the job log reader (lava-log.c). */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "exec.h"
 #include "lava.h"
+#include "run.h"
 #include "util.h"
 #include "yaml-json.h"
 
@@ -318,6 +321,94 @@ static void test_qemu_version_lines(void **state)
 					   sizeof(out)), -EINVAL);
 }
 
+/* ---- the collector ---------------------------------------------------- */
+
+#define LAVA_DATA "tests/data/lava"
+
+static void test_record_apply(void **state)
+{
+	struct run_record rec = { .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM, .n_events = 3,
+				  .stage_s = { 1, 2, 3 } };
+	struct lava_evidence ev = { .first_dt = "2026-11-30T01:00:00.500000",
+				    .last_dt = "2026-11-30T01:00:09.250000",
+				    .cpu_vendor = "GenuineIntel",
+				    .qemu_version = "QEMU emulator version 10.0.2" };
+
+	(void)state;
+	snprintf(rec.cpu_vendor, sizeof(rec.cpu_vendor), "AuthenticAMD");
+	lava_record_apply(&rec, &ev);
+	assert_string_equal(rec.qemu_version, "QEMU emulator version 10.0.2");
+	assert_int_equal(rec.started, 1796000400);	/* 2026-11-30T01:00:00Z */
+	assert_true(rec.duration_s > 8.74 && rec.duration_s < 8.76);
+	assert_int_equal(rec.n_events, 0);
+	assert_true(rec.stage_s[0] == 0 && rec.stage_s[2] == 0);
+	/* Under TCG L1's vendor is QEMU's model, not the worker's: the record keeps its own. */
+	assert_string_equal(rec.cpu_vendor, "AuthenticAMD");
+	assert_int_equal(rec.isa, EXSC_ISA_SVM);
+	/* Under KVM it is the worker's, and decides the ISA. */
+	rec.accel = ACCEL_KVM;
+	lava_record_apply(&rec, &ev);
+	assert_string_equal(rec.cpu_vendor, "GenuineIntel");
+	assert_int_equal(rec.isa, EXSC_ISA_VMX);
+}
+
+/* Copies the prepared run directory of the recorded job to a new temporary one. */
+static void prepared_copy(char *tmpl, char *dir, size_t size)
+{
+	char *const cp[] = { "cp", "-r", LAVA_DATA "/cpuid-micro.run", tmpl, NULL };
+
+	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(exec_run(cp, NULL, NULL), 0);
+	snprintf(dir, size, "%s/cpuid-micro.run", tmpl);
+}
+
+/* The recorded job's log into its prepared run directory gives exitscope run's result. */
+static void test_collect_assembles_the_result(void **state)
+{
+	char tmpl[] = "/tmp/exitscope-test-lava.XXXXXX", dir[PATH_MAX], err[512], *text = NULL;
+	char *const rm[] = { "rm", "-rf", tmpl, NULL };
+	struct lava_evidence ev;
+	struct run_record rec;
+	struct run_evidence *evd;
+	struct run_verdict v;
+	json_t *result;
+
+	(void)state;
+	prepared_copy(tmpl, dir, sizeof(dir));
+	assert_int_equal(util_read_file(LAVA_DATA "/cpuid-micro.lava.log", &text, NULL), 0);
+	assert_int_equal(lava_log_read(text, &ev, err, sizeof(err)), 0);
+	assert_int_equal(lava_evidence_write(dir, &ev), 0);
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	lava_record_apply(&rec, &ev);
+	assert_int_equal(run_record_write(dir, &rec), 0);
+	evd = run_evidence_read(dir);
+	assert_non_null(evd);
+	assert_true(evd->micro);
+	assert_string_equal(evd->micro_error, "");
+	result = run_assemble(dir, evd, &v, err, sizeof(err));
+	assert_non_null(result);
+	assert_true(v.micro && v.micro_exact && v.oracle_match);
+	assert_string_equal(json_string_value(json_object_get(result, "scenario")), "cpuid-micro");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(result, "exits"), "total")),
+			 100000);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(result, "l1"), "isa")),
+			    "svm");
+	/* The QEMU LAVA ran, not the one of the machine that wrote the job. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(result, "host"),
+							      "qemu_version")),
+			    "QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)");
+	assert_string_equal(json_string_value(json_object_get(result, "started_at")),
+			    "2026-11-30T01:14:00Z");
+	/* L1's status lines make the timeline, with L1's uptimes. */
+	assert_int_equal(json_array_size(json_object_get(json_object_get(result, "timeline"),
+							 "events")), 2);
+	json_decref(result);
+	run_evidence_free(evd);
+	lava_evidence_free(&ev);
+	free(text);
+	assert_int_equal(exec_run(rm, NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +423,8 @@ int main(void)
 		cmocka_unit_test(test_log_refuses_incomplete_evidence),
 		cmocka_unit_test(test_log_of_a_real_job),
 		cmocka_unit_test(test_qemu_version_lines),
+		cmocka_unit_test(test_record_apply),
+		cmocka_unit_test(test_collect_assembles_the_result),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
