@@ -101,6 +101,13 @@ without_times() {
 	assert_success
 	run diff <(without_times "$direct") <(without_times "$lava")
 	assert_success
+	# The jobs folder is a results folder for diff and report.
+	run "$EXITSCOPE" diff "$BATS_TEST_TMPDIR/direct/$kernel_id/" "$JOBS/$kernel_id/"
+	assert_success
+	run "$EXITSCOPE" report "$JOBS/$kernel_id/" -o "$BATS_TEST_TMPDIR/REPORT.md" --no-charts
+	assert_success
+	run grep -F "1 of 1 caused reasons exact" "$BATS_TEST_TMPDIR/REPORT.md"
+	assert_success
 	# The comparison is not empty: the window, the oracle and the provenance are in it.
 	run jq -e '.exits.total == 100000 and .oracle.match and .host.accel == "tcg" and
 		.micro.exact' "$lava"
