@@ -59,6 +59,22 @@ without_times() {
 	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
 }
 
+@test "lava --accel kvm: a job for a nesting worker carries the harness's KVM options, written anywhere" {
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava reasons cpuid-micro --kernel "$kernel_id" --accel kvm --out "$JOBS"
+	assert_success
+	for name in reasons cpuid-micro; do
+		job=$JOBS/$kernel_id/$name.lava.yaml
+		run grep -cxE -- '  - -accel kvm|  - -cpu host|  - -smp 1|  no_kvm: true|  memory: 1024' "$job"
+		assert_output 5
+		# KVM's L1 command line: no highres=off, which only TCG and Bochs need.
+		run grep -F "highres=off" "$job"
+		assert_failure
+		run jq -e '.host.accel == "kvm"' "$JOBS/$kernel_id/$name.run/run.json"
+		assert_success
+	done
+}
+
 # bats test_tags=nested,lava
 @test "lava: lava-run runs cpuid-micro's job, and the result equals exitscope run's but for times" {
 	if ! command -v lava-run >/dev/null; then
