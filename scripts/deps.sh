@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install what `make test` and the harness need from Debian's registry.
 # Idempotent and quiet when everything is present; needs root otherwise.
+# --lava adds Debian's lava-dispatcher, whose lava-run runs `exitscope lava`'s
+# jobs on this machine (scenarios/lava.bats): about 150 packages, systemd's
+# among them, so only when asked.
 set -euo pipefail
 
 packages=(
-	build-essential libjansson-dev libcmocka-dev pkg-config
+	build-essential libjansson-dev libcmocka-dev libyaml-dev pkg-config
 	bats bats-support bats-assert jq shellcheck cppcheck
 	mmdebstrap genext2fs cloud-image-utils genisoimage
 	ccache flex bison bc libelf-dev libssl-dev dwarves cpio kmod rsync
@@ -12,6 +15,11 @@ packages=(
 	busybox-static bochs bochsbios vgabios isolinux syslinux-common
 )
 qemu_packages=(qemu-system-x86 qemu-utils)
+case "${1:-}" in
+--lava) packages+=(lava-dispatcher python3-jinja2 python3-yaml) ;;
+"") ;;
+*) echo "usage: scripts/deps.sh [--lava]" >&2; exit 2 ;;
+esac
 
 # L0's QEMU must be 9.1 or later: before it, TCG's VMRUN drops L2's
 # interrupt shadow and L2 loses wakeups (docs/nested-stall.md; launch_tcg_qemu_fit() in

@@ -34,6 +34,8 @@ int cmd_bench(int argc, char **argv);
 void bench_usage(FILE *out);
 int cmd_check(int argc, char **argv);
 void check_usage(FILE *out);
+int cmd_lava(int argc, char **argv);
+void lava_usage(FILE *out);
 
 /* 1 when argv asks for --help/-h (usage already printed to stdout), else 0. */
 int cmd_wants_help(int argc, char **argv, void (*usage)(FILE *out));

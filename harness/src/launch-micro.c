@@ -22,18 +22,27 @@ int launch_micro_append(enum accel accel, const char *micro_args, char *out, siz
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+int launch_micro_machine(enum accel accel, struct strv *argv)
+{
+	int r;
+
+	if (accel == ACCEL_KVM)
+		r = strv_addv(argv, (const char *const[]){ "-accel", "kvm", "-cpu", "host", NULL });
+	else
+		r = strv_addv(argv, (const char *const[]){ "-accel", "tcg", "-cpu", "max", NULL });
+	r |= strv_add(argv, "-m");
+	r |= strv_addf(argv, "%u", MICRO_MEMORY_MIB);
+	r |= strv_addv(argv, (const char *const[]){ "-smp", "1", NULL });
+	return r ? -ENOMEM : 0;
+}
+
 static int micro_qemu_argv(const struct micro_launch *l, struct strv *argv)
 {
 	static const char *const ports[] = { "l1-console.log", "status.log", "out/micro.json" };
 	int r = strv_add(argv, l->qemu ? l->qemu : "qemu-system-x86_64");
 
-	if (l->accel == ACCEL_KVM)
-		r |= strv_addv(argv, (const char *const[]){ "-accel", "kvm", "-cpu", "host", NULL });
-	else
-		r |= strv_addv(argv, (const char *const[]){ "-accel", "tcg", "-cpu", "max", NULL });
-	r |= strv_add(argv, "-m");
-	r |= strv_addf(argv, "%u", MICRO_MEMORY_MIB);
-	r |= strv_addv(argv, (const char *const[]){ "-smp", "1", "-name", "exitscope-l1",
+	r |= launch_micro_machine(l->accel, argv);
+	r |= strv_addv(argv, (const char *const[]){ "-name", "exitscope-l1",
 						"-nodefaults", "-no-user-config", "-display", "none",
 						"-no-reboot", "-kernel", l->kernel, "-initrd", l->initrd,
 						"-append", l->append, NULL });

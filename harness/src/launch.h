@@ -86,6 +86,13 @@ int launch_micro_append(enum accel accel, const char *micro_args, char *out, siz
 
 int launch_micro_argv(const struct micro_launch *l, struct strv *argv);
 
+/*
+ * The machine half of the micro stage's QEMU command line, option and value
+ * in pairs (-accel, -cpu, -m, -smp): launch_micro_argv() starts with it, and
+ * the LAVA jobs pass it through their context.  0 or -ENOMEM.
+ */
+int launch_micro_machine(enum accel accel, struct strv *argv);
+
 /* The files in the run directory that Bochs reads (launch_micro_argv()). */
 #define BOCHS_CONFIG_FILE "bochsrc"
 #define BOCHS_RC_FILE "bochs-continue.rc"

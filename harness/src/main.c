@@ -16,6 +16,7 @@ static const struct cmd commands[] = {
 	{ "report", cmd_report, report_usage, "a folder of results as Markdown with charts" },
 	{ "bench", cmd_bench, bench_usage, "what one exit costs a kernel, with and without tracing" },
 	{ "check", cmd_check, check_usage, "grade a kernel's exit counters through a leaf map" },
+	{ "lava", cmd_lava, lava_usage, "LAVA jobs for micro scenarios, and their logs back into results" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# lava: exitscope as a LAVA citizen.  `exitscope lava` writes a job for
+# LAVA's qemu device type; Debian's lava-run (lava-dispatcher 2023.01) runs
+# it on this machine (lava/local-run.sh: the device dictionary rendered from
+# lava-server's own qemu template with the job's context, TCG); `exitscope
+# lava collect` turns the job's log into a result file, which must equal
+# what `exitscope run` writes for the same scenario and kernel, field for
+# field but the times.  lava-run needs root and lava-dispatcher
+# (`scripts/deps.sh --lava` installs it).
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helpers/common
+	JOBS=$BATS_TEST_TMPDIR/jobs
+}
+
+# without_times FILE: the result without what differs from one run to the next by the clock.
+without_times() {
+	jq -S 'del(.started_at, .duration_s, .timeline) |
+		walk(if type == "object" then del(.cycles, .seconds) else . end)' "$1"
+}
+
+@test "lava: help, and a nested scenario, no scenario, or an unknown one refused before anything is built" {
+	run -0 "$EXITSCOPE" lava --help
+	assert_output --partial "usage: exitscope lava"
+	run -0 "$EXITSCOPE" help lava
+	assert_output --partial "exitscope lava collect"
+	run "$EXITSCOPE" lava cpuid --out "$JOBS"
+	assert_failure 2
+	assert_output --partial "micro scenarios only"
+	run "$EXITSCOPE" lava --out "$JOBS"
+	assert_failure 2
+	run "$EXITSCOPE" lava no-such-scenario --out "$JOBS"
+	assert_failure 2
+	assert [ ! -e "$JOBS" ]
+	run "$EXITSCOPE" lava cpuid-micro --accel bochs --out "$JOBS"
+	assert_failure 2
+}
+
+@test "lava collect: a folder without jobs is a usage error; a job without its log, or failed, gives no result" {
+	mkdir -p "$JOBS"
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 2
+	assert_output --partial "no jobs under"
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	assert_success
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 1
+	assert_output --partial "no log yet"
+	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
+	# A job LAVA failed gives no result, and says LAVA's reason.
+	printf '%s\n' '{"dt": "2026-11-30T01:00:00", "lvl": "results", "msg": {"case": "job", "definition": "lava", "result": "fail", "error_msg": "auto-login timed out"}}' \
+		>"$JOBS/$kernel_id/cpuid-micro.lava.log"
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_failure 1
+	assert_output --partial "the LAVA job failed: auto-login timed out"
+	assert [ ! -e "$JOBS/$kernel_id/cpuid-micro.json" ]
+}
+
+@test "lava --accel kvm: a job for a nesting worker carries the harness's KVM options, written anywhere" {
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava reasons cpuid-micro --kernel "$kernel_id" --accel kvm --out "$JOBS"
+	assert_success
+	for name in reasons cpuid-micro; do
+		job=$JOBS/$kernel_id/$name.lava.yaml
+		run grep -cxE -- '  - -accel kvm|  - -cpu host|  - -smp 1|  no_kvm: true|  memory: 1024' "$job"
+		assert_output 5
+		# KVM's L1 command line: no highres=off, which only TCG and Bochs need.
+		run grep -F "highres=off" "$job"
+		assert_failure
+		run jq -e '.host.accel == "kvm"' "$JOBS/$kernel_id/$name.run/run.json"
+		assert_success
+	done
+}
+
+# bats test_tags=nested,lava
+@test "lava: lava-run runs cpuid-micro's job, and the result equals exitscope run's but for times" {
+	if ! command -v lava-run >/dev/null; then
+		run "$EXITSCOPE_ROOT/scripts/deps.sh" --lava
+		assert_success
+	fi
+	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
+	run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	assert_success
+	job=$JOBS/$kernel_id/cpuid-micro.lava.yaml
+	run grep -F -- "- -accel tcg" "$job"
+	assert_success
+
+	start=$SECONDS
+	# 3>&-: QEMU must not hold bats' output pipe open.
+	run "$EXITSCOPE_ROOT/lava/local-run.sh" "$job" 3>&-
+	assert_success
+	echo "# lava-run: $((SECONDS - start)) s" >&3
+	log=$JOBS/$kernel_id/cpuid-micro.lava.log
+	for case in probe-status exactness oracle; do
+		run grep -E "\"case\": \"$case\", \"definition\": \"[0-9]+_exitscope-micro\".*\"result\": \"pass\"" "$log"
+		assert_success
+	done
+	run grep -E '"case": "job", "definition": "lava", "result": "pass"' "$log"
+	assert_success
+
+	run "$EXITSCOPE" lava collect "$JOBS"
+	assert_success
+	lava=$JOBS/$kernel_id/cpuid-micro.json
+	run "$EXITSCOPE" show "$lava"
+	assert_success
+	assert_output --partial "all exact"
+
+	start=$SECONDS
+	run "$EXITSCOPE" run cpuid-micro --kernel "$kernel_id" --results "$BATS_TEST_TMPDIR/direct" 3>&-
+	assert_success
+	echo "# exitscope run: $((SECONDS - start)) s" >&3
+	direct=$BATS_TEST_TMPDIR/direct/$kernel_id/cpuid-micro.json
+	run "$EXITSCOPE" diff "$direct" "$lava"
+	assert_success
+	run diff <(without_times "$direct") <(without_times "$lava")
+	assert_success
+	# The jobs folder is a results folder for diff and report.
+	run "$EXITSCOPE" diff "$BATS_TEST_TMPDIR/direct/$kernel_id/" "$JOBS/$kernel_id/"
+	assert_success
+	run "$EXITSCOPE" report "$JOBS/$kernel_id/" -o "$BATS_TEST_TMPDIR/REPORT.md" --no-charts
+	assert_success
+	run grep -F "1 of 1 caused reasons exact" "$BATS_TEST_TMPDIR/REPORT.md"
+	assert_success
+	# The comparison is not empty: the window, the oracle and the provenance are in it.
+	run jq -e '.exits.total == 100000 and .oracle.match and .host.accel == "tcg" and
+		.micro.exact' "$lava"
+	assert_success
+}
