@@ -46,10 +46,10 @@ lint:
 		guest-images/micro/init \
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro
 
-test-nested: all
+test-nested: all l0
 	$(BATS) scenarios/
 
-scenario: all
+scenario: all l0
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=idle" >&2; exit 2; }
 	$(BATS) scenarios/$(NAME).bats
 
@@ -73,7 +73,7 @@ bench-kernel: all
 
 # The nested chain N times without retries: stalls and stage times
 # (docs/nested-stall.md).
-soak: all
+soak: all l0
 	scripts/soak.sh $(or $(N),50) $(or $(NAME),kboot)
 
 check-patch: deps

@@ -196,7 +196,10 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)
 		fprintf(stderr, "exitscope: run: warning: %s: %s\n", rec->qemu_version, why);
+	/* Under TCG the system's QEMU may lack the interrupt fix (doctor reads it): say where the fixed one is. */
 	if (rec->l0[0])
-		progress("run", "L0: the %s QEMU, %s", rec->l0, rec->qemu_version);
+		progress("run", "L0: the %s QEMU, %s%s", rec->l0, rec->qemu_version,
+			 rec->accel == ACCEL_TCG && !strcmp(rec->l0, "system") ?
+			 " ('make l0' prepares the fixed one; doctor says which has the fix)" : "");
 	return RUN_OK;
 }
