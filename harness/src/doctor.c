@@ -20,9 +20,9 @@ void doctor_usage(FILE *out)
 		     "Reports /dev/kvm and nesting, the CPU vendor, QEMU and the image tools,\n"
 		     "libvirt and virt-install (needed in L1, optional on this host), Bochs\n"
 		     "(the micro stage's VMX path, --accel bochs; optional), free space in the\n"
-		     "cache, the accelerator a run would use, and which QEMU is L0 ($%s: auto,\n"
-		     "fixed or system) with whether its emulated SVM sets and clears\n"
-		     "interrupt_request atomically (the fix of the nested stall's race).\n"
+		     "cache, the accelerator a run would use, and which QEMU is L0\n"
+		     "($%s: auto, fixed or system) with whether its emulated SVM sets\n"
+		     "and clears interrupt_request atomically (the nested stall's race fixed).\n"
 		     "Exit 0 when a run can start here, 3 when something is missing.\n", L0_ENV);
 }
 
