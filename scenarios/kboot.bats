@@ -27,7 +27,7 @@ setup() {
 	assert_success
 	# The result names the L0 QEMU that ran it, as that QEMU names itself.
 	run jq -r .host.qemu_version "$RESULT"
-	assert_output "$(qemu-system-x86_64 --version | head -n 1)"
+	assert_output "$("$(l0_qemu)" --version | head -n 1)"
 	# L2's QEMU was gone as soon as libvirtd killed it: L1's init reaped it.
 	run grep -a "Failed to terminate process" "${RESULT%.json}.run/out/libvirtd.log"
 	assert_failure

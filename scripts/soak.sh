@@ -10,6 +10,8 @@
 # l0-qemu-threads.txt included), and so is that of a try whose L0 QEMU
 # reported a broken SVM invariant (the diagnostic QEMU of scripts/l0-qemu.sh
 # prints "svmck: cpu N: ..." to qemu.log; soak.json counts such tries).
+# soak.json also names the L0 QEMU the tries ran on (host.l0 and
+# qemu_version of the first try's run.json: fixed or system, harness/src/l0.c).
 # $SOAK_DIR moves results/bench, $EXITSCOPE names the binary (tests).
 set -euo pipefail
 
@@ -35,6 +37,7 @@ write_summary() {
 			| {p50: pct(0.5), p90: pct(0.9), max: max};
 		def count(o): [.[] | select(.outcome == o)] | length;
 		{scenario: $scenario, commit: $commit, tries: length,
+		 l0: (.[0].l0), qemu_version: (.[0].qemu_version),
 		 stalls: count("stall"), l1_lost: count("l1-lost"), l2_lost: count("l2-lost"),
 		 failures: count("failed"),
 		 slow_l2_teardowns: [.[] | select(.libvirt_kill_timeouts > 0)] | length,
@@ -66,10 +69,12 @@ for i in $(seq 1 "$tries"); do
 	# reaped: the slow tail exitscope-init's wait removed (docs/nested-stall.md).
 	kills=$(run_lines out/libvirtd.log "Failed to terminate process")
 	reports=$(run_lines qemu.log "^svmck: cpu [0-9]*: ")
+	host=$(cat "$work"/results/*/"$scenario".run/run.json 2>/dev/null | jq -c '.host' || true)
 	jq -nc --argjson n "$i" --argjson rc "$rc" --arg outcome "$outcome" \
 		--arg l1 "${l1:-}" --arg l2 "${l2:-}" --argjson kills "$kills" \
-		--argjson reports "$reports" \
+		--argjson reports "$reports" --argjson host "${host:-null}" \
 		'{"try": $n, rc: $rc, outcome: $outcome,
+		  l0: ($host.l0 // null), qemu_version: ($host.qemu_version // null),
 		  l1_boot_s: ($l1 | tonumber? // null), l2_s: ($l2 | tonumber? // null),
 		  libvirt_kill_timeouts: $kills, l0_qemu_reports: $reports}' \
 		>>"$work/runs.jsonl"
@@ -88,4 +93,4 @@ done
 
 
 echo "soak: wrote $out"
-jq '{tries, stalls, l1_lost, l2_lost, failures, slow_l2_teardowns, l0_qemu_reports, stages}' "$out"
+jq '{l0, qemu_version, tries, stalls, l1_lost, l2_lost, failures, slow_l2_teardowns, l0_qemu_reports, stages}' "$out"

@@ -280,6 +280,7 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 	struct l1_plan p = { .name = c->sc.name, .run_dir = c->run_dir,
 			     .kernel_dir = c->in.kernel.dir, .l2_dir = c->in.l2.dir,
 			     .micro_dir = c->in.l1.dir, .micro_append = micro, .accel = c->rec.accel,
+			     .qemu = c->rec.l0_qemu,
 			     .l2_timeout_s = c->sc.timeout_s, .stop = &run_stop };
 	enum run_outcome o = run_prepare(&a);
 

@@ -62,8 +62,9 @@ static void show_provenance(const struct result *r, bool window)
 	printf("scenario  %s (%s)\n", text_term(r->scenario), text_term(r->path ? r->path : "-"));
 	printf("kernel    %s  %s  %s  %s\n", text_term(r->kernel.id), text_term(r->kernel.release),
 	       r->kernel.stock ? "stock" : "patched", text_term(r->kernel.source));
-	printf("host      %s  %s  %s %s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
-	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version));
+	printf("host      %s  %s  %s %s%s%s%s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
+	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version),
+	       r->host.l0 ? " (L0 " : "", r->host.l0 ? text_term(r->host.l0) : "", r->host.l0 ? ")" : "");
 	printf("l1        %s\n", exsc_isa_name(r->isa));
 	if (r->l2.kernel)
 		printf("l2        %s kernel%s%s\n", text_term(r->l2.kernel), r->l2.kernel_id ? "  " : "",

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exitscope doctor: what this host offers a run, and what is missing. */
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "l0.h"
 #include "launch.h"
 #include "util.h"
 
@@ -17,8 +20,10 @@ void doctor_usage(FILE *out)
 		     "Reports /dev/kvm and nesting, the CPU vendor, QEMU and the image tools,\n"
 		     "libvirt and virt-install (needed in L1, optional on this host), Bochs\n"
 		     "(the micro stage's VMX path, --accel bochs; optional), free space in the\n"
-		     "cache, and the accelerator a run would use.\n"
-		     "Exit 0 when a run can start here, 3 when something is missing.\n");
+		     "cache, the accelerator a run would use, and which QEMU is L0\n"
+		     "($%s: auto, fixed or system) with whether its emulated SVM sets\n"
+		     "and clears interrupt_request atomically (the nested stall's race fixed).\n"
+		     "Exit 0 when a run can start here, 3 when something is missing.\n", L0_ENV);
 }
 
 /* One line per tool; returns 1 when it is missing. */
@@ -50,9 +55,9 @@ static void doctor_l1_tool(const char *label, char *const argv[], const char *pa
 }
 
 /* Under TCG the L0 QEMU's SVM emulation decides whether L2 keeps its interrupts. */
-static void doctor_tcg_qemu(void)
+static void doctor_tcg_qemu(const char *qemu)
 {
-	char *const version[] = { "qemu-system-x86_64", "--version", NULL };
+	char *const version[] = { (char *)qemu, "--version", NULL };
 	const char *why = NULL;
 	char line[512];
 
@@ -62,6 +67,49 @@ static void doctor_tcg_qemu(void)
 		printf("%-13s fit for nested SVM (9.1 or later)\n", "qemu-tcg");
 	else
 		printf("%-13s %s\n", "qemu-tcg", why ? why : "version not recognised");
+}
+
+/* What scripts/l0-fixed.sh --fix-status reads in a QEMU's machine code, as a sentence. */
+static const char *doctor_fix_words(const char *status)
+{
+	if (!strcmp(status, "atomic"))
+		return "atomic: carries the fix of the emulated-SVM interrupt race";
+	if (!strcmp(status, "plain"))
+		return "plain read-modify-writes: lacks the fix of the emulated-SVM interrupt race; "
+		       "'make l0' prepares an L0 that has it";
+	return "not recognised in this binary";
+}
+
+/*
+ * Which QEMU a run starts as L0, and whether it carries the fix; 1 when the
+ * setting cannot be honoured.
+ */
+static int doctor_l0(const char *root, enum accel accel, struct l0_choice *c)
+{
+	const char *setting = getenv(L0_ENV);
+	char script[PATH_MAX + 32], version[512] = "", status[32] = "";
+	int r = l0_choose(root, setting, accel, c);
+
+	if (r == -EINVAL) {
+		printf("%-13s %s=%s: L0 is auto, fixed or system\n", "l0", L0_ENV, setting);
+		return 1;
+	}
+	if (r == -ENOENT) {
+		printf("%-13s %s=fixed, but the fixed L0 QEMU is not prepared: run 'make l0'\n", "l0",
+		       L0_ENV);
+		return 1;
+	}
+	if (r < 0)
+		return 1;
+	exec_first_line((char *[]){ c->qemu, "--version", NULL }, version, sizeof(version));
+	util_pathf(script, sizeof(script), "%s/%s", root, L0_SCRIPT);
+	if (!exec_first_line((char *[]){ script, "--fix-status", c->qemu, NULL }, status,
+			     sizeof(status)))
+		snprintf(status, sizeof(status), "unknown");
+	printf("%-13s %s: %s, %s\n", "l0", l0_kind_name(c->kind), c->qemu,
+	       version[0] ? version : "does not run");
+	printf("%-13s interrupt_request in VMRUN/#VMEXIT %s\n", "l0-fix", doctor_fix_words(status));
+	return 0;
 }
 
 /*
@@ -113,6 +161,8 @@ static void doctor_cache(void)
 int cmd_doctor(int argc, char **argv)
 {
 	struct host_caps caps;
+	struct l0_choice l0 = { .kind = L0_SYSTEM, .qemu = "qemu-system-x86_64" };
+	char root[PATH_MAX] = "";
 	const char *why;
 	enum accel accel;
 	int missing = 0;
@@ -142,8 +192,11 @@ int cmd_doctor(int argc, char **argv)
 			       "cloud-image-utils");
 	doctor_l1_tool("libvirt", (char *[]){ "virsh", "--version", NULL }, "libvirt-daemon-system");
 	doctor_l1_tool("virt-install", (char *[]){ "virt-install", "--version", NULL }, "virtinst");
+	if (util_checkout_root(root, sizeof(root)) < 0)
+		root[0] = '\0';
+	missing += doctor_l0(root, accel, &l0);
 	if (accel == ACCEL_TCG)
-		doctor_tcg_qemu();
+		doctor_tcg_qemu(l0.qemu);
 	doctor_bochs();
 	doctor_cache();
 	if (missing) {

@@ -49,8 +49,8 @@ enum run_outcome micro_boot_run(struct micro_boot *b, const char *run_dir)
 				 .run_dir = run_dir, .in = &b->in, .rec = &b->rec };
 	struct l1_plan p = { .name = b->sc.name, .run_dir = run_dir, .kernel_dir = b->in.kernel.dir,
 			     .micro_dir = b->in.l1.dir, .micro_append = b->append,
-			     .accel = b->rec.accel, .l2_timeout_s = b->sc.timeout_s,
-			     .stop = &run_stop };
+			     .accel = b->rec.accel, .qemu = b->rec.l0_qemu,
+			     .l2_timeout_s = b->sc.timeout_s, .stop = &run_stop };
 	enum run_outcome o;
 
 	if (util_checkout_root(root, sizeof(root)) < 0)

@@ -132,14 +132,18 @@ static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct 
 {
 	const char *isa;
 
-	if (result_unpack(host, "host", err, "{s:s, s:s, s:s}", "accel", &r->host.accel,
-			  "cpu_vendor", &r->host.cpu_vendor, "qemu_version", &r->host.qemu_version) ||
+	r->host.l0 = NULL;
+	if (result_unpack(host, "host", err, "{s:s, s:s, s:s, s?s}", "accel", &r->host.accel,
+			  "cpu_vendor", &r->host.cpu_vendor, "qemu_version", &r->host.qemu_version,
+			  "l0", &r->host.l0) ||
 	    result_unpack(l1, "l1", err, "{s:s}", "isa", &isa))
 		return -EINVAL;
 	if (strcmp(r->host.accel, "kvm") && strcmp(r->host.accel, "tcg") &&
 	    strcmp(r->host.accel, "bochs"))
 		return result_fail(err, -EINVAL, "host.accel is '%s', not kvm, tcg or bochs",
 				   r->host.accel);
+	if (r->host.l0 && strcmp(r->host.l0, "fixed") && strcmp(r->host.l0, "system"))
+		return result_fail(err, -EINVAL, "host.l0 is '%s', not fixed or system", r->host.l0);
 	if (exsc_isa_parse(isa, &r->isa))
 		return result_fail(err, -EINVAL, "l1.isa is '%s', not vmx, svm or none", isa);
 	return 0;

@@ -251,6 +251,8 @@ json_t *run_result_head(const struct run_record *rec, json_t *kernel)
 			 "qemu_version", rec->qemu_version, "l1", "isa", exsc_isa_name(rec->isa));
 	if (head && l2)
 		json_object_set(head, "l2", l2);
+	if (head && rec->l0[0])
+		json_object_set_new(json_object_get(head, "host"), "l0", json_string(rec->l0));
 	json_decref(l2);
 	return head;
 }

@@ -163,8 +163,8 @@ static int l1_follow(const struct l1_plan *p, pid_t pid, struct run_status *st,
 static int micro_argv(const struct l1_plan *p, struct strv *argv)
 {
 	char kernel[PATH_MAX + 16], initrd[PATH_MAX + 16], monitor[PATH_MAX + 32];
-	struct micro_launch l = { .accel = p->accel, .kernel = kernel, .initrd = initrd,
-				  .run_dir = p->run_dir, .append = p->micro_append };
+	struct micro_launch l = { .accel = p->accel, .qemu = p->qemu, .kernel = kernel,
+				  .initrd = initrd, .run_dir = p->run_dir, .append = p->micro_append };
 
 	util_pathf(kernel, sizeof(kernel), "%s/bzImage", p->kernel_dir);
 	util_pathf(initrd, sizeof(initrd), "%s/initrd.gz", p->micro_dir);
@@ -179,7 +179,8 @@ static int l1_argv(const struct l1_plan *p, struct strv *argv)
 	char monitor[PATH_MAX + 32];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct l1_launch l = {
-		.accel = p->accel, .kernel = kernel, .l1_disk = overlay, .l2_disk = l2_disk,
+		.accel = p->accel, .qemu = p->qemu, .kernel = kernel, .l1_disk = overlay,
+		.l2_disk = l2_disk,
 		.run_dir = p->run_dir, .append = "init=/usr/local/sbin/exitscope-init",
 		.mem_mib = L1_MEMORY_MIB, .cpus = cpus >= 2 ? 2 : 1,
 	};

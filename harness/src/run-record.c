@@ -71,6 +71,8 @@ static json_t *run_record_json(const struct run_record *rec)
 		json_object_set_new(doc, "l2_kernel", run_l2_kernel_json(rec));
 	if (doc && rec->shared_boot[0])
 		json_object_set_new(doc, "shared_boot", json_string(rec->shared_boot));
+	if (doc && rec->l0[0])
+		json_object_set_new(json_object_get(doc, "host"), "l0", json_string(rec->l0));
 	return doc;
 }
 
@@ -187,7 +189,8 @@ static int run_events_read(json_t *events, struct run_record *rec, char *err, si
 
 int run_record_read(const char *dir, struct run_record *rec, char *err, size_t size)
 {
-	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2, *shared = "";
+	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2, *l0 = "";
+	const char *shared = "";
 	json_t *events = NULL, *l2_kernel = NULL;
 	char why[256];
 	char path[PATH_MAX + 16];
@@ -207,19 +210,21 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 		return -EINVAL;
 	}
 	r = json_unpack_ex(doc, &jerr, JSON_STRICT,
-			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s}, s:s, s:s,"
+			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s, s?s}, s:s, s:s,"
 			   " s:{s:s, s:s}, s?o, s?o, s?s}",
 			   "scenario", &scenario, "attempt", &rec->attempt, "started_at", &when,
 			   "duration_s", &rec->duration_s,
 			   "stages", "l1-boot", &rec->stage_s[STAGE_L1_BOOT], "l2", &rec->stage_s[STAGE_L2],
 			   "done", &rec->stage_s[STAGE_DONE],
 			   "host", "accel", &accel, "cpu_vendor", &vendor, "qemu_version", &qemu,
-			   "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
+			   "l0", &l0, "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
 			   "events", &events, "l2_kernel", &l2_kernel, "shared_boot", &shared);
 	if (r < 0)
 		snprintf(err, size, "%s: %s", path, jerr.text);
-	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)))
-		snprintf(err, size, "%s: a value is out of range (time, accelerator, ISA or id)", path);
+	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)) ||
+		 (r = field_copy(rec->l0, sizeof(rec->l0), l0)) ||
+		 (l0[0] && strcmp(l0, "fixed") && strcmp(l0, "system") && (r = -EINVAL)))
+		snprintf(err, size, "%s: a value is out of range (time, accelerator, L0, ISA or id)", path);
 	else if ((r = run_events_read(events, rec, why, sizeof(why))) ||
 		 (r = run_l2_kernel_read(l2_kernel, rec, why, sizeof(why))))
 		snprintf(err, size, "%s: %s", path, why);

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "l0.h"
 #include "progress.h"
 #include "run.h"
 #include "util.h"
@@ -103,10 +104,44 @@ enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, c
 	return scenario_is_micro(sc) ? RUN_OK : resolve_l2_kernel(sc, &in->l2_kernel);
 }
 
+/*
+ * Which QEMU is L0 ($EXITSCOPE_L0, l0.h): RUN_BAD_INPUT for a word it does
+ * not know, RUN_ENVIRONMENT when the fixed one is asked for and not prepared.
+ */
+static enum run_outcome resolve_l0(struct run_record *rec)
+{
+	const char *setting = getenv(L0_ENV);
+	char root[PATH_MAX];
+	struct l0_choice c;
+	int r;
+
+	rec->l0[0] = '\0';
+	util_pathf(rec->l0_qemu, sizeof(rec->l0_qemu), "qemu-system-x86_64");
+	if (rec->accel == ACCEL_BOCHS)
+		return RUN_OK;
+	if (util_checkout_root(root, sizeof(root)) < 0)
+		root[0] = '\0';
+	r = l0_choose(root, setting, rec->accel, &c);
+	if (r == -EINVAL) {
+		fprintf(stderr, "exitscope: run: %s=%s: L0 is auto, fixed or system\n", L0_ENV, setting);
+		return RUN_BAD_INPUT;
+	}
+	if (r == -ENOENT) {
+		fprintf(stderr, "exitscope: run: %s=fixed: the fixed L0 QEMU is not prepared; run 'make l0' "
+				"(%s)\n", L0_ENV, L0_SCRIPT);
+		return RUN_ENVIRONMENT;
+	}
+	if (r < 0)
+		return RUN_ENVIRONMENT;
+	util_pathf(rec->l0, sizeof(rec->l0), "%s", l0_kind_name(c.kind));
+	util_pathf(rec->l0_qemu, sizeof(rec->l0_qemu), "%s", c.qemu);
+	return RUN_OK;
+}
+
 /* L0's emulator and its version line: Bochs's from its Debian package. */
 static void resolve_emulator(struct run_record *rec)
 {
-	char *const qemu[] = { "qemu-system-x86_64", "--version", NULL };
+	char *const qemu[] = { rec->l0_qemu, "--version", NULL };
 	char *const bochs[] = { "dpkg-query", "-W", "-f=Bochs ${Version}", "bochs", NULL };
 
 	if (!exec_first_line(rec->accel == ACCEL_BOCHS ? bochs : qemu, rec->qemu_version,
@@ -146,6 +181,7 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 {
 	struct host_caps caps;
 	const char *why = NULL;
+	enum run_outcome o;
 
 	host_caps_probe("", &caps);
 	if (accel_choose(accel, &caps, &rec->accel, &why) < 0) {
@@ -153,10 +189,17 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 		return RUN_BAD_INPUT;
 	}
 	util_pathf(rec->cpu_vendor, sizeof(rec->cpu_vendor), "%s", caps.cpu_vendor);
+	if ((o = resolve_l0(rec)) != RUN_OK)
+		return o;
 	resolve_emulator(rec);
 	rec->isa = launch_l1_isa(rec->accel, caps.cpu_vendor);
 	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)
 		fprintf(stderr, "exitscope: run: warning: %s: %s\n", rec->qemu_version, why);
+	/* Under TCG the system's QEMU may lack the interrupt fix (doctor reads it): say where the fixed one is. */
+	if (rec->l0[0])
+		progress("run", "L0: the %s QEMU, %s%s", rec->l0, rec->qemu_version,
+			 rec->accel == ACCEL_TCG && !strcmp(rec->l0, "system") ?
+			 " ('make l0' prepares the fixed one; doctor says which has the fix)" : "");
 	return RUN_OK;
 }

@@ -121,6 +121,8 @@ struct run_record {
 	enum accel accel;
 	char cpu_vendor[32];
 	char qemu_version[256];		/* L0's, its --version's first line */
+	char l0[8];			/* "fixed" or "system" (l0.h); "" under Bochs or in an older record */
+	char l0_qemu[PATH_MAX];		/* what L0 executes; not in run.json (this host's path) */
 	enum exsc_isa isa;		/* L1's: launch_l1_isa(), decided once */
 	char kernel_id[KERNEL_ID_LEN + 1];
 	char l1_image[IMAGE_ID_LEN + 1];
@@ -231,6 +233,7 @@ struct l1_plan {
 	const char *micro_dir;		/* the micro stage: initrd.gz; NULL otherwise */
 	const char *micro_append;	/* ... and L1's kernel arguments */
 	enum accel accel;
+	const char *qemu;		/* L0's QEMU (run_record's l0_qemu); NULL: from PATH */
 	unsigned int l2_timeout_s;	/* L1's limit for L2 */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
 };

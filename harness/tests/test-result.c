@@ -163,6 +163,31 @@ static void test_validate_schema_and_enums(void **state)
 	assert_invalid(doc, -EINVAL, "scenario '../etc' is not");
 }
 
+/* host.l0, optional: which QEMU was L0; an older result has none. */
+static void test_validate_l0(void **state)
+{
+	struct result_error err;
+	struct result r;
+	json_t *doc;
+
+	(void)state;
+	doc = valid_doc();
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_null(r.host.l0);
+	result_free(&r);
+	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("fixed"));
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_string_equal(r.host.l0, "fixed");
+	result_free(&r);
+	json_decref(doc);
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("newest"));
+	assert_invalid(doc, -EINVAL, "host.l0 is 'newest', not fixed or system");
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "host"), "l0", json_integer(1));
+	assert_invalid(doc, -EINVAL, "host");
+}
+
 /* The optional l2 block: which kernel L2 booted, and the trimmed one's id with it only. */
 static void test_validate_l2(void **state)
 {
@@ -520,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_load_bad_inputs),
 		cmocka_unit_test(test_validate_accepts_valid),
 		cmocka_unit_test(test_validate_schema_and_enums),
+		cmocka_unit_test(test_validate_l0),
 		cmocka_unit_test(test_validate_l2),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),

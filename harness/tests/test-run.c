@@ -841,7 +841,26 @@ static void test_record_round_trip_and_strictness(void **state)
 	assert_float_equal(back.events[1].t_s, 5.25, 1e-12);
 	assert_float_equal(back.events[2].t_s, 470.001, 1e-12);
 	assert_memory_equal(&rec, &back, sizeof(rec));
+	/* Which QEMU was L0; its path on this host is not kept. */
+	snprintf(rec.l0, sizeof(rec.l0), "fixed");
+	snprintf(rec.l0_qemu, sizeof(rec.l0_qemu), "/cache/l0/abc/bin/qemu-system-x86_64");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.l0, "fixed");
+	assert_string_equal(back.l0_qemu, "");
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
+	{
+		char *text = NULL, *at;
+
+		assert_int_equal(util_read_file(path, &text, NULL), 0);
+		at = strstr(text, "\"fixed\"");
+		assert_non_null(at);
+		memcpy(at, "\"newer\"", 7);
+		assert_int_equal(util_write_atomic(path, text, strlen(text)), 0);
+		free(text);
+	}
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "L0"));
 	assert_int_equal(util_write_atomic(path, bad, strlen(bad)), 0);
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, RUN_RECORD_FILE));

@@ -62,6 +62,13 @@ run_scenario() {
 	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
 }
 
+# l0_qemu: the QEMU a TCG run starts as L0 (harness/src/l0.c): the fixed one
+# when it is prepared, unless EXITSCOPE_L0=system.
+l0_qemu() {
+	[ "${EXITSCOPE_L0:-auto}" != system ] && "$EXITSCOPE_ROOT/scripts/l0-fixed.sh" --find ||
+		echo qemu-system-x86_64
+}
+
 # reason_count NAME: the workload window's count for the reason of that name (0 if absent).
 reason_count() {
 	jq -r --arg name "$1" '[.exits.by_reason[] | select(.name == $name) | .count] | add // 0' "$RESULT"

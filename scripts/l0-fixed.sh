@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# l0-fixed.sh: the L0 QEMU that runs L1 under TCG without the emulated-SVM
+# interrupt race (docs/nested-stall.md, cause A): Debian's qemu-system-x86
+# from trixie-backports, QEMU 11.1, whose helper_vmrun() and do_vmexit()
+# set and clear CPU_INTERRUPT_VIRQ with atomic operations.  It is built for
+# trixie, so it runs from a root of its own: mmdebstrap extracts the package
+# and its libraries (no maintainer scripts, nothing installed on the host),
+# and a wrapper starts the binary with that root's loader and libraries, so
+# every path the harness passes (-kernel, the 9p share, the serial files,
+# the monitor socket) is the host's own.
+#
+#   scripts/l0-fixed.sh                 prepare it (or find it cached); print the wrapper
+#   scripts/l0-fixed.sh --find          print the wrapper if it is cached; exit 1 if not
+#   scripts/l0-fixed.sh --fix-status Q  atomic|plain|unknown: how the QEMU binary Q
+#                                       (or a wrapper of this script) updates
+#                                       interrupt_request in VMRUN and #VMEXIT
+#
+# Cached by content under ~/.cache/exitscope/l0/<id>/ ($EXITSCOPE_CACHE), where
+# the id hashes this script (the recipe); manifest.json there names every
+# package and version and the fix status read from the binary.  The mirror is
+# the one the host's apt sources name for Debian; nothing here names one.
+# Progress goes to stderr; nothing is left half-prepared.
+set -euo pipefail
+
+usage() {
+	cat <<-'EOF'
+		usage: scripts/l0-fixed.sh [--find | --fix-status QEMU | --help]
+		Prepare (or find cached) the L0 QEMU with atomic interrupt_request
+		updates in emulated SVM and print its qemu-system-x86_64 wrapper.
+	EOF
+}
+
+say() { echo "l0-fixed: $*" >&2; }
+die() { say "$1"; exit "${2:-1}"; }
+
+self=$(readlink -f "$0")
+id=$(sha256sum <"$self" | cut -c1-12)
+cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}/l0
+out=$cache/$id
+wrapper=$out/bin/qemu-system-x86_64
+
+# What the root holds: one package from one suite, the rest from its release.
+suite=trixie
+backports=trixie-backports
+package=qemu-system-x86
+
+# fn_text BIN SYMBOLS NAME: the disassembly of a function that BIN exports
+# (QEMU exports its symbols for its modules; SYMBOLS is `nm -D -S BIN`).
+fn_text() {
+	local start size
+	read -r start size < <(awk -v f="$3" '$4 == f && $3 == "T" { print $1, $2; exit }' <<<"$2") ||
+		return 0
+	objdump -d --no-show-raw-insn --start-address=$((16#$start)) \
+		--stop-address=$((16#$start + 16#$size)) "$1"
+}
+
+# calls_with_virq TEXT CALLEE: TEXT loads CPU_INTERRUPT_VIRQ (0x100) as the
+# second argument and calls CALLEE a few instructions later.
+calls_with_virq() {
+	# shellcheck disable=SC2016 # $0x100 is an immediate in AT&T syntax
+	grep -A12 'mov    $0x100,%esi' <<<"$1" | grep -q "call .*<$2@@Base>"
+}
+
+# The fix, read from the machine code (upstream's August 2025 change): VMRUN
+# sets V_IRQ with cpu_set_interrupt() and #VMEXIT clears it with
+# cpu_reset_interrupt(), which are a locked OR and a locked AND.  Before it
+# both were plain read-modify-writes of cs->interrupt_request inline
+# ("orl $0x100" / "andl $0xfffffeff") that can lose a bit another thread
+# sets at the same moment.
+fix_status() {
+	local bin=$1 syms vmrun vmexit set reset
+	if [ "$(head -c 2 "$bin")" = '#!' ]; then
+		bin=$(sed -n 's/^# binary: //p' "$bin")
+	fi
+	[ -f "$bin" ] || { echo unknown; return; }
+	syms=$(nm -D -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
+		true
+	vmrun=$(fn_text "$bin" "$syms" helper_vmrun)
+	vmexit=$(fn_text "$bin" "$syms" do_vmexit)
+	if [ -z "$vmrun" ] || [ -z "$vmexit" ]; then
+		echo unknown
+		return
+	fi
+	set=$(fn_text "$bin" "$syms" cpu_set_interrupt)
+	reset=$(fn_text "$bin" "$syms" cpu_reset_interrupt)
+	if calls_with_virq "$vmrun" cpu_set_interrupt && calls_with_virq "$vmexit" cpu_reset_interrupt &&
+		grep -q 'lock or ' <<<"$set" && grep -q 'lock and ' <<<"$reset"; then
+		echo atomic
+	elif grep -q 'andl   [$]0xfffffeff,' <<<"$vmexit"; then
+		echo plain
+	else
+		echo unknown
+	fi
+}
+
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+--find)
+	[ -x "$wrapper" ] || exit 1
+	echo "$wrapper"
+	exit 0
+	;;
+--fix-status)
+	[ $# -eq 2 ] || { usage >&2; exit 2; }
+	command -v objdump >/dev/null || die "objdump is missing: apt-get install binutils" 3
+	q=$2
+	[[ $q == */* ]] || q=$(command -v "$q") || die "no QEMU '$2' in PATH" 3
+	fix_status "$q"
+	exit 0
+	;;
+'') ;;
+*) echo "l0-fixed: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+esac
+
+if [ -x "$wrapper" ]; then
+	echo "$wrapper"
+	exit 0
+fi
+[ "$(id -u)" -eq 0 ] || die "preparing needs root (mmdebstrap)" 3
+command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: run 'make deps'" 3
+
+# The Debian mirror the host already uses: its apt sources name it.
+# shellcheck disable=SC2016 # $(RELEASE) is apt's field template, not a shell expansion
+uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' |
+	awk '$1 ~ /^(bookworm|trixie|forky|sid|stable|testing|unstable)$/ { print $2; exit }')
+[ -n "$uri" ] || die "no Debian entry in this host's apt sources to take $backports from" 3
+
+start=$(date +%s.%N)
+mkdir -p "$cache"
+rm -rf "$out.tmp"
+trap 'rm -rf "$out.tmp"' EXIT
+mkdir -p "$out.tmp/bin"
+say "extracting $package from $backports ($uri) into $out.tmp/root"
+# extract: unpack the packages and their dependencies, run nothing; the
+# default release makes the backport and its own dependencies win; each
+# package's name and version are read before mmdebstrap removes them.
+# shellcheck disable=SC2016 # the hook is mmdebstrap's to expand
+mmdebstrap --quiet --variant=extract --include="$package" --components=main \
+	--aptopt="APT::Default-Release \"$backports\"" \
+	--extract-hook='for f in "$1"/var/cache/apt/archives/*.deb; do
+		dpkg-deb -W --showformat="\${Package} \${Version}\n" "$f"; done >"$1/../packages.txt"' \
+	"$suite" "$out.tmp/root" "deb $uri $suite main" "deb $uri $backports main" >&2 ||
+	die "mmdebstrap failed"
+
+root=$out.tmp/root
+bin=$root/usr/bin/qemu-system-x86_64
+[ -x "$bin" ] || die "the root has no qemu-system-x86_64"
+status=$(fix_status "$bin")
+[ "$status" = atomic ] ||
+	die "$package from $backports updates interrupt_request in VMRUN/#VMEXIT '$status', not atomically"
+
+# The final paths are written into the wrapper: the root is renamed into
+# place below, and the loader takes the root's own libraries only.
+final=$out/root
+cat >"$out.tmp/bin/qemu-system-x86_64" <<EOF
+#!/bin/sh
+# exitscope's fixed L0 QEMU: see scripts/l0-fixed.sh
+# binary: $final/usr/bin/qemu-system-x86_64
+QEMU_MODULE_DIR=$final/usr/lib/x86_64-linux-gnu/qemu
+export QEMU_MODULE_DIR
+exec $final/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 \\
+	--library-path $final/usr/lib/x86_64-linux-gnu:$final/usr/lib \\
+	--argv0 qemu-system-x86_64 $final/usr/bin/qemu-system-x86_64 \\
+	-L $final/usr/share/seabios -L $final/usr/share/qemu "\$@"
+EOF
+chmod +x "$out.tmp/bin/qemu-system-x86_64"
+
+# Every package and version in the root, from the packages' own control data.
+packages=$(jq -R 'split(" ") | {(.[0]): .[1]}' "$out.tmp/packages.txt" | jq -s 'add')
+rm "$out.tmp/packages.txt"
+[ "$packages" != null ] || die "mmdebstrap extracted no packages"
+version=$(jq -r --arg p "$package" '.[$p]' <<<"$packages")
+seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+jq -n --arg id "$id" --arg version "$version" --arg status "$status" \
+	--arg suite "$backports" --argjson packages "$packages" --argjson seconds "$seconds" \
+	'{id: $id, qemu: $version, suite: $suite, interrupt_request: $status,
+	  prepare_s: $seconds, packages: $packages}' >"$out.tmp/manifest.json"
+rm -rf "$out"
+mv "$out.tmp" "$out"
+trap - EXIT
+"$wrapper" --version | head -n 1 >&2
+say "ready in $seconds s: $wrapper (interrupt_request: $status)"
+echo "$wrapper"
