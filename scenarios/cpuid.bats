@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # cpuid: L2 executes N CPUID instructions; the patched L1 must count exactly
 # N CPUID exits in the workload window (the probe's own reads apart, in
-# probe_own), and over the whole L2 lifetime the patch's counters must equal
-# the kvm_exit histogram.
+# probe_own), and over the oracle's window (L2's whole life, or in a boot
+# shared with other scenarios cpuid's own window) the patch's counters must
+# equal the kvm_exit histogram.
 
 bats_require_minimum_version 1.5.0
 
@@ -31,5 +32,25 @@ setup() {
 	run jq -e '.timeline.window.wall_s > 0 and .timeline.window.tsc > 0 and ([.timeline.events[].t_s | numbers] | . == sort)' "$RESULT"
 	assert_success
 	run jq -e '[.timeline.events[].name] | .[0] == "l0-start" and .[-1] == "l0-end" and index("l2-running") != null and index("probe-start") > index("l2-running") and index("l2-off") > index("probe-start")' "$RESULT"
+	assert_success
+}
+
+# bats test_tags=nested
+@test "cpuid: in a boot it shares, its window is its own, and its run directory reassembles alone" {
+	[[ " $SHARED_BOOT " == *" cpuid "* ]] || skip "SHARED_BOOT does not hold cpuid: it boots alone"
+	run_scenario cpuid
+	assert_success
+	run jq -e --arg boot "${SHARED_BOOT// /+}" '.l2.shared_boot == $boot and .oracle.match' "$RESULT"
+	assert_success
+	# L1 read the histogram when the window began, once: the oracle is over that window.
+	local dir=${RESULT%.json}.run
+	assert [ -s "$dir/out/kvm-exit-hist-begin.txt" ]
+	run grep -c "^window-begin cpuid$" <(cut -d' ' -f2- "$dir/status.log")
+	assert_output 1
+	cp "$RESULT" "$BATS_TEST_TMPDIR/cpuid.json"
+	run "$EXITSCOPE" run cpuid --reassemble --kernel "$(basename "$(dirname "$RESULT")")" \
+		--results "$RESULTS_DIR"
+	assert_success
+	run cmp "$RESULT" "$BATS_TEST_TMPDIR/cpuid.json"
 	assert_success
 }

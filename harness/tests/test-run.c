@@ -994,10 +994,71 @@ static void test_l1_isa_is_decided_once(void **state)
 	assert_int_equal(launch_l1_isa(ACCEL_KVM, "HygonGenuine"), EXSC_ISA_SVM);
 }
 
+#define SHARED "tests/data/shared"
+
+/*
+ * A recorded boot that served four scenarios: split into each one's run
+ * directory, it assembles to the result that run wrote, oracle over the
+ * scenario's own window; a window L2 never reached leaves a directory whose
+ * evidence says so.
+ */
+static void test_shared_boot_splits_into_its_runs(void **state)
+{
+	static const char *const names[] = { "cpuid", "idle", "io", "abi" };
+	char tmpl[] = "/tmp/exitscope-test-shared.XXXXXX", dir[PATH_MAX], golden[PATH_MAX];
+	char err[512] = "", *expected, *text;
+	struct run_record boot, rec;
+	struct run_evidence *ev;
+	struct run_verdict v;
+	json_t *result;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(run_record_read(SHARED "/cpuid+idle+io+abi.run", &boot, err, sizeof(err)), 0);
+	assert_string_equal(boot.scenario, "cpuid+idle+io+abi");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/%s.run", tmpl, names[i]);
+		assert_int_equal(run_shared_split(SHARED "/cpuid+idle+io+abi.run", &boot, names[i], dir),
+				 RUN_OK);
+		assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+		assert_string_equal(rec.scenario, names[i]);
+		assert_string_equal(rec.shared_boot, "cpuid+idle+io+abi");
+		ev = run_evidence_read(dir);
+		assert_non_null(ev);
+		assert_true(ev->hist_read && ev->counters_read && ev->probe_reported);
+		result = run_assemble(dir, ev, &v, err, sizeof(err));
+		if (!result)
+			fail_msg("%s: %s", names[i], err);
+		assert_true(v.oracle_match);
+		snprintf(golden, sizeof(golden), SHARED "/%s.json", names[i]);
+		if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+			assert_int_equal(run_result_write(golden, result), 0);
+		text = result_text(result);
+		assert_int_equal(util_read_file(golden, &expected, NULL), 0);
+		if (strncmp(text, expected, strlen(text)) || strcmp(expected + strlen(text), "\n"))
+			fail_msg("%s splits and assembles to something else than %s; got:\n%s",
+				 names[i], golden, text);
+		free(text);
+		free(expected);
+		json_decref(result);
+		run_evidence_free(ev);
+	}
+	/* A scenario L2 never got to: no window, no probe section, and the outcome says L2 was lost. */
+	snprintf(dir, sizeof(dir), "%s/nosuch.run", tmpl);
+	assert_int_equal(run_shared_split(SHARED "/cpuid+idle+io+abi.run", &boot, "nosuch", dir),
+			 RUN_OK);
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_false(ev->probe_reported || ev->hist_read || ev->counters_read);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_runs_assemble_to_golden),
+		cmocka_unit_test(test_shared_boot_splits_into_its_runs),
 		cmocka_unit_test(test_micro_run_verdicts),
 		cmocka_unit_test(test_neighbor_joins_the_result),
 		cmocka_unit_test(test_recorded_neighbor_is_isolated_and_would_not_be),
