@@ -89,7 +89,7 @@ static uint64_t counted(const struct check_input *in, size_t i)
 
 static bool fastpath_reason(enum exsc_isa isa, uint32_t reason)
 {
-	/* VMX: MSR_WRITE and PREEMPTION_TIMER; SVM: MSR (its TSC-deadline write). */
+	/* VMX: MSR_WRITE and PREEMPTION_TIMER; SVM: MSR (the x2APIC ICR write, given next-RIP save). */
 	return isa == EXSC_ISA_VMX ? reason == 32 || reason == 52 : reason == 0x7C;
 }
 
