@@ -169,6 +169,8 @@ assert_fails_with() {
 @test "mutants, SVM: counting where the exit is dispatched misses the fastpath's exits (AMD host)" {
 	grep -qw svm /proc/cpuinfo && [ -w /dev/kvm ] || skip "needs /dev/kvm on an AMD CPU"
 	grep -qw nrip_save /proc/cpuinfo || skip "needs a CPU with next-RIP save"
+	grep -qx -e 1 -e Y /sys/module/kvm_amd/parameters/nested 2>/dev/null ||
+		skip "needs nested virtualization (kvm_amd.nested=1)"
 	check_mutant svm fastpath kvm
 	assert_fails_with count 0x7c
 	run jq -e 'any(.verdicts[]; .rule == "count" and .reason == 124 and
