@@ -8,13 +8,22 @@
 # exitscope symbol exported by kvm and that the per-CPU data of the three
 # modules stays well inside the kernel's 8 KiB reserve for all modules.
 #
+# Then the grader's mutants (kernel-patch/mutants/<isa>/): each ISA's base
+# and every mutant on top of it must apply to the pristine source of
+# $mutants_series, and every one of those patches pass checkpatch.pl --strict.
+# The kernel builds of scenarios/mutants.bats compile them.
+#
 # Results are cached by the content of the patches, the config fragment, this
-# script and the source's identity: an unchanged series is checked once.
+# script and the source's identity: an unchanged series, or an unchanged set
+# of mutants, is checked once.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}
 fragment=$here/config/nested.config
+mutants=$here/mutants
+# The source the mutants are written for.
+mutants_series=6.1
 # PERCPU_MODULE_RESERVE: the static per-CPU data of every loaded module must
 # fit in it, or loading fails; kvm's three modules may take half.
 percpu_reserve=8192
@@ -35,26 +44,40 @@ series_key() {
 	} | sha256sum | cut -c1-16
 }
 
+# apply_patch SRC PATCH [-R]: PATCH applied (or, with -R, reverted) to SRC, or exit 2.
+apply_patch() {
+	local src=$1 p=$2
+	shift 2
+	if ! patch -p1 -d "$src" "$@" --dry-run -s <"$p" >"$src.patch.log" 2>&1; then
+		cat "$src.patch.log" >&2
+		fail "${p#"$here"/} does not apply to $(basename "$(dirname "$src")") (hunks above)" 2
+	fi
+	patch -p1 -d "$src" "$@" -s <"$p"
+}
+
 apply_series() {
 	local series=$1 src=$2 p
 	for p in "$here/series/$series"/*.patch; do
-		if ! patch -p1 -d "$src" --dry-run -s <"$p" >"$src.patch.log" 2>&1; then
-			cat "$src.patch.log" >&2
-			fail "$(basename "$p") does not apply to $(basename "$(dirname "$src")") (hunks above)" 2
+		apply_patch "$src" "$p"
+	done
+}
+
+# checkpatch SRC PATCH...: checkpatch.pl --strict of SRC finds nothing in any PATCH.
+checkpatch() {
+	local src=$1 p out
+	shift
+	for p in "$@"; do
+		out=$(perl "$src/scripts/checkpatch.pl" --strict --no-tree --no-summary -q "$p" || true)
+		if [ -n "$out" ]; then
+			echo "$out" >&2
+			fail "checkpatch --strict: ${p#"$here"/}"
 		fi
-		patch -p1 -d "$src" -s <"$p"
 	done
 }
 
 run_checkpatch() {
-	local series=$1 src=$2 p out
-	for p in "$here/series/$series"/*.patch; do
-		out=$(perl "$src/scripts/checkpatch.pl" --strict --no-tree --no-summary -q "$p" || true)
-		if [ -n "$out" ]; then
-			echo "$out" >&2
-			fail "checkpatch --strict: $(basename "$p")"
-		fi
-	done
+	local series=$1 src=$2
+	checkpatch "$src" "$here/series/$series"/*.patch
 }
 
 # configure SRC BUILD y|m: KVM and both vendors built in (y) or as modules (m).
@@ -164,6 +187,60 @@ check_series() {
 	say "$series: ok"
 }
 
+mutants_key() {
+	local tree=$1
+	{
+		cat "$(dirname "$tree")/source.env"
+		find "$mutants" -name '*.patch' | LC_ALL=C sort | xargs cat
+		cat "$here/check-patch.sh"
+	} | sha256sum | cut -c1-16
+}
+
+# check_isa_mutants TREE SRC ISA_DIR: the base on a fresh copy of TREE, then
+# each mutant applied on it, checked and reverted.
+check_isa_mutants() {
+	local tree=$1 src=$2 dir=$3 isa m n=0
+	isa=$(basename "$dir")
+	[ -d "$dir/base" ] || fail "mutants/$isa has no base/" 2
+	rm -rf "$src"
+	cp -al "$tree" "$src"
+	apply_patch "$src" "$dir"/base/*.patch
+	checkpatch "$src" "$dir"/base/*.patch
+	for m in "$dir"/*/; do
+		m=${m%/}
+		[ "$(basename "$m")" = base ] && continue
+		[ "$(find "$m" -name '*.patch' | wc -l)" -eq 1 ] || fail "${m#"$here"/} does not hold one patch"
+		apply_patch "$src" "$m"/*.patch
+		checkpatch "$src" "$m"/*.patch
+		apply_patch "$src" "$m"/*.patch -R
+		n=$((n + 1))
+	done
+	say "mutants/$isa: the base and $n mutants on it apply; checkpatch --strict: 0 errors, 0 warnings"
+}
+
+check_mutants() {
+	local tree key work dir
+	compgen -G "$mutants/*/base/*.patch" >/dev/null || return 0
+	tree=$("$here/fetch-source.sh" "$mutants_series")
+	key=$(mutants_key "$tree")
+	work=$cache/check-patch/mutants
+	if [ -f "$work/ok-$key" ]; then
+		say "mutants: unchanged since a passing check ($key)"
+		return
+	fi
+	rm -rf "$work"
+	mkdir -p "$work"
+	for dir in "$mutants"/*/; do
+		check_isa_mutants "$tree" "$work/src" "${dir%/}"
+	done
+	if grep -q exitstats "$tree/arch/x86/kvm/cpuid.c"; then
+		fail "the pristine tree $tree was modified; delete $(dirname "$tree") and fetch again"
+	fi
+	rm -rf "$work/src"
+	touch "$work/ok-$key"
+	say "mutants: ok"
+}
+
 main() {
 	local series
 	if [ $# -eq 0 ]; then
@@ -177,6 +254,10 @@ main() {
 		[ -d "$here/series/$series" ] || fail "no series $series under $here/series" 2
 		check_series "$series"
 	done
+	# With the series the mutants are written for (every series, by default).
+	if [[ " $* " == *" $mutants_series "* ]]; then
+		check_mutants
+	fi
 }
 
 main "$@"

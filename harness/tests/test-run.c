@@ -995,58 +995,64 @@ static void test_l1_isa_is_decided_once(void **state)
 }
 
 #define SHARED "tests/data/shared"
+#define SHARED_BOOT SHARED "/cpuid+idle+io+abi.run"
 
-/*
- * A recorded boot that served four scenarios: split into each one's run
- * directory, it assembles to the result that run wrote, oracle over the
- * scenario's own window; a window L2 never reached leaves a directory whose
- * evidence says so.
- */
-static void test_shared_boot_splits_into_its_runs(void **state)
+/* Scenario @name of the recorded shared boot @boot, split into @tmp: it assembles to NAME.json. */
+static void assert_shared_golden(const struct run_record *boot, const char *tmp, const char *name)
 {
-	static const char *const names[] = { "cpuid", "idle", "io", "abi" };
-	char tmpl[] = "/tmp/exitscope-test-shared.XXXXXX", dir[PATH_MAX], golden[PATH_MAX];
-	char err[512] = "", *expected, *text;
-	struct run_record boot, rec;
+	char dir[PATH_MAX], golden[PATH_MAX], err[512] = "", *expected, *text;
+	struct run_record rec;
 	struct run_evidence *ev;
 	struct run_verdict v;
 	json_t *result;
 
+	snprintf(dir, sizeof(dir), "%s/%s.run", tmp, name);
+	assert_int_equal(run_shared_split(SHARED_BOOT, boot, name, dir), RUN_OK);
+	assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
+	assert_string_equal(rec.scenario, name);
+	assert_string_equal(rec.shared_boot, "cpuid+idle+io+abi");
+	ev = run_evidence_read(dir);
+	assert_non_null(ev);
+	assert_true(ev->hist_read && ev->counters_read && ev->probe_reported);
+	result = run_assemble(dir, ev, &v, err, sizeof(err));
+	if (!result)
+		fail_msg("%s: %s", name, err);
+	assert_true(v.oracle_match);
+	snprintf(golden, sizeof(golden), SHARED "/%s.json", name);
+	if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
+		assert_int_equal(run_result_write(golden, result), 0);
+	text = result_text(result);
+	assert_int_equal(util_read_file(golden, &expected, NULL), 0);
+	if (strncmp(text, expected, strlen(text)) || strcmp(expected + strlen(text), "\n"))
+		fail_msg("%s splits and assembles to something else than %s; got:\n%s", name, golden,
+			 text);
+	free(text);
+	free(expected);
+	json_decref(result);
+	run_evidence_free(ev);
+}
+
+/*
+ * A recorded boot that served four scenarios: split into each one's run
+ * directory, it assembles to the result that run wrote, oracle over the
+ * scenario's own window; a scenario L2 never got to leaves a directory
+ * whose evidence says so.
+ */
+static void test_shared_boot_splits_into_its_runs(void **state)
+{
+	static const char *const names[] = { "cpuid", "idle", "io", "abi" };
+	char tmpl[] = "/tmp/exitscope-test-shared.XXXXXX", dir[PATH_MAX], err[512] = "";
+	struct run_record boot;
+	struct run_evidence *ev;
+
 	(void)state;
 	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(run_record_read(SHARED "/cpuid+idle+io+abi.run", &boot, err, sizeof(err)), 0);
+	assert_int_equal(run_record_read(SHARED_BOOT, &boot, err, sizeof(err)), 0);
 	assert_string_equal(boot.scenario, "cpuid+idle+io+abi");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(dir, sizeof(dir), "%s/%s.run", tmpl, names[i]);
-		assert_int_equal(run_shared_split(SHARED "/cpuid+idle+io+abi.run", &boot, names[i], dir),
-				 RUN_OK);
-		assert_int_equal(run_record_read(dir, &rec, err, sizeof(err)), 0);
-		assert_string_equal(rec.scenario, names[i]);
-		assert_string_equal(rec.shared_boot, "cpuid+idle+io+abi");
-		ev = run_evidence_read(dir);
-		assert_non_null(ev);
-		assert_true(ev->hist_read && ev->counters_read && ev->probe_reported);
-		result = run_assemble(dir, ev, &v, err, sizeof(err));
-		if (!result)
-			fail_msg("%s: %s", names[i], err);
-		assert_true(v.oracle_match);
-		snprintf(golden, sizeof(golden), SHARED "/%s.json", names[i]);
-		if (getenv("EXITSCOPE_UPDATE_GOLDEN"))
-			assert_int_equal(run_result_write(golden, result), 0);
-		text = result_text(result);
-		assert_int_equal(util_read_file(golden, &expected, NULL), 0);
-		if (strncmp(text, expected, strlen(text)) || strcmp(expected + strlen(text), "\n"))
-			fail_msg("%s splits and assembles to something else than %s; got:\n%s",
-				 names[i], golden, text);
-		free(text);
-		free(expected);
-		json_decref(result);
-		run_evidence_free(ev);
-	}
-	/* A scenario L2 never got to: no window, no probe section, and the outcome says L2 was lost. */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_shared_golden(&boot, tmpl, names[i]);
 	snprintf(dir, sizeof(dir), "%s/nosuch.run", tmpl);
-	assert_int_equal(run_shared_split(SHARED "/cpuid+idle+io+abi.run", &boot, "nosuch", dir),
-			 RUN_OK);
+	assert_int_equal(run_shared_split(SHARED_BOOT, &boot, "nosuch", dir), RUN_OK);
 	ev = run_evidence_read(dir);
 	assert_non_null(ev);
 	assert_false(ev->probe_reported || ev->hist_read || ev->counters_read);
