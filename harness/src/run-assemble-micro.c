@@ -28,7 +28,6 @@ static json_t *micro_workload(json_t *doc)
 json_t *run_assemble_micro(const struct run_record *rec, const struct run_evidence *ev,
 			   json_t *kernel, struct run_verdict *verdict, char *err, size_t size)
 {
-	const char *release = json_string_value(json_object_get(kernel, "release"));
 	/* Two tables of EXIT_TABLE_MAX rows: too large for the stack. */
 	struct micro_tables {
 		struct exit_table counted, traced;
@@ -49,7 +48,7 @@ json_t *run_assemble_micro(const struct run_record *rec, const struct run_eviden
 	verdict->micro = true;
 	verdict->micro_exact = json_is_true(json_object_get(ev->micro_doc, "exact"));
 	exits = window_json(rec->isa, &t->counted);
-	oracle = oracle_json(rec->isa, release, exits, &t->traced, &verdict->oracle_match);
+	oracle = oracle_json(rec->isa, exits, &t->traced, &verdict->oracle_match);
 	body = json_pack("{s:o, s:o, s:o, s:I, s:o}", "workload", micro_workload(ev->micro_doc),
 			 "exits", exits, "oracle", oracle, "probe_cpuid_exits",
 			 (json_int_t)micro_doc_own_cpuid(ev->micro_doc),

@@ -264,8 +264,7 @@ static json_t *result_json(const char *run_dir, const struct run_record *rec,
 	json_t *exits, *boot, *l1_window, *oracle, *body, *result = run_result_head(rec, kernel);
 
 	windows_json(rec, ev, &exits, &boot, &l1_window);
-	oracle = oracle_json(rec->isa, json_string_value(json_object_get(kernel, "release")), l1_window,
-			     &ev->hist, match);
+	oracle = oracle_json(rec->isa, l1_window, &ev->hist, match);
 	json_decref(l1_window);
 	body = json_pack("{s:o, s:o, s:o, s:o, s:I}", "workload", workload_json(rec, ev),
 			 "exits", exits, "boot", boot, "oracle", oracle, "probe_cpuid_exits",

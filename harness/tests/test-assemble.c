@@ -169,25 +169,26 @@ static void test_oracle_match_and_mismatch(void **state)
 	counters_parse(counters_after, &after);
 	hist_parse(hist_text, &hist, &dropped);
 	w = window_delta_json(EXSC_ISA_SVM, &before, &after);
-	oracle = oracle_json(EXSC_ISA_SVM, "6.1.0", w, &hist, &match);
+	oracle = oracle_json(EXSC_ISA_SVM, w, &hist, &match);
 	assert_true(match);
 	assert_int_equal(json_array_size(json_object_get(oracle, "mismatches")), 0);
 	json_decref(oracle);
 	json_decref(w);
 
-	/* Two MSR exits the tracepoint missed: explained on 6.1 kvm-amd, not on 6.12. */
+	/*
+	 * Two MSR exits the tracepoint missed: a mismatch, named and never
+	 * explained away, whatever the kernel (SVM's fastpath re-enters the
+	 * guest from no exit: its TSC-deadline write needs VMX's timer).
+	 */
 	snprintf(extra, sizeof(extra), "%s", counters_after);
 	memcpy(strstr(extra, "124 msr 7"), "124 msr 9", 9);
 	counters_parse(extra, &after);
 	w = window_delta_json(EXSC_ISA_SVM, &before, &after);
-	oracle = oracle_json(EXSC_ISA_SVM, "6.1.0", w, &hist, &match);
-	assert_true(match);
-	assert_int_equal(json_array_size(json_object_get(oracle, "mismatches")), 1);
-	assert_non_null(json_string_value(json_object_get(
-		json_array_get(json_object_get(oracle, "mismatches"), 0), "explained")));
-	json_decref(oracle);
-	oracle = oracle_json(EXSC_ISA_SVM, "6.12.57", w, &hist, &match);
+	oracle = oracle_json(EXSC_ISA_SVM, w, &hist, &match);
 	assert_false(match);
+	assert_int_equal(json_array_size(json_object_get(oracle, "mismatches")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(oracle, "mismatches"), 0), "counters")), 2);
 	assert_true(json_is_null(json_object_get(
 		json_array_get(json_object_get(oracle, "mismatches"), 0), "explained")));
 	json_decref(oracle);
@@ -203,7 +204,7 @@ static void test_oracle_sees_reasons_only_the_tracepoint_has(void **state)
 
 	(void)state;
 	hist_parse(hist_text, &hist, &dropped);
-	oracle = oracle_json(EXSC_ISA_SVM, "6.1.0", w, &hist, &match);
+	oracle = oracle_json(EXSC_ISA_SVM, w, &hist, &match);
 	assert_false(match);
 	assert_int_equal(json_array_size(json_object_get(oracle, "mismatches")), 3);
 	json_decref(oracle);
@@ -224,7 +225,7 @@ static void test_oracle_folds_vmx_high_bits(void **state)
 				    "{ exit_reason: 33 } hitcount: 2\n", &hist, &dropped), 0);
 	counters_parse("33 INVALID_STATE 3 30\ntotal all 3 30\n", &after);
 	w = window_delta_json(EXSC_ISA_VMX, &before, &after);
-	oracle = oracle_json(EXSC_ISA_VMX, "6.1.0", w, &hist, &match);
+	oracle = oracle_json(EXSC_ISA_VMX, w, &hist, &match);
 	assert_true(match);
 	json_decref(oracle);
 	json_decref(w);
