@@ -20,27 +20,16 @@
 #define FRAME_CPU "EXITSCOPE-CPU: "
 #define FRAME_END "EXITSCOPE-END "
 
+/* A framed stream's lines, each ended by a newline, and how many. */
 struct text {
-	char *s;
-	size_t len, cap;
+	struct util_buf buf;
 	size_t lines;
 };
 
 static int text_line(struct text *t, const char *line, size_t len)
 {
-	if (t->len + len + 2 > t->cap) {
-		size_t cap = (t->cap ? t->cap * 2 : 4096) + len;
-		char *s = realloc(t->s, cap);
-
-		if (!s)
-			return -ENOMEM;
-		t->s = s;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, line, len);
-	t->len += len;
-	t->s[t->len++] = '\n';
-	t->s[t->len] = '\0';
+	if (util_buf_add(&t->buf, line, len) < 0 || util_buf_add(&t->buf, "\n", 1) < 0)
+		return -ENOMEM;
 	t->lines++;
 	return 0;
 }
@@ -182,9 +171,9 @@ static int scan_text(struct log_scan *s, const char *text)
 
 static char *text_take(struct text *t)
 {
-	char *s = t->s ? t->s : strdup("");
+	char *s = t->buf.text ? t->buf.text : strdup("");
 
-	t->s = NULL;
+	t->buf.text = NULL;
 	return s;
 }
 

@@ -10,31 +10,8 @@
 #include "monitor.h"
 #include "util.h"
 
-struct transcript {
-	char *text;
-	size_t len;
-	size_t cap;
-};
-
-static int transcript_add(struct transcript *t, const char *data, size_t len)
-{
-	if (t->len + len + 1 > t->cap) {
-		size_t cap = (t->len + len + 1) * 2;
-		char *text = realloc(t->text, cap);
-
-		if (!text)
-			return -ENOMEM;
-		t->text = text;
-		t->cap = cap;
-	}
-	memcpy(t->text + t->len, data, len);
-	t->len += len;
-	t->text[t->len] = '\0';
-	return 0;
-}
-
 /* Everything QEMU says until it has been silent for @quiet_ms. */
-static int monitor_read_answer(int fd, struct transcript *t, int quiet_ms)
+static int monitor_read_answer(int fd, struct util_buf *t, int quiet_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char buf[4096];
@@ -44,7 +21,7 @@ static int monitor_read_answer(int fd, struct transcript *t, int quiet_ms)
 
 		if (n <= 0)
 			return n < 0 ? -errno : 0;
-		if (transcript_add(t, buf, (size_t)n) < 0)
+		if (util_buf_add(t, buf, (size_t)n) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -74,9 +51,9 @@ static int monitor_connect(const char *sock)
  * HMP echoes what it is sent keystroke by keystroke, with cursor escapes, up
  * to the line's end: the transcript gets the command once, then the answer.
  */
-static int monitor_command(int fd, const char *cmd, struct transcript *t, int quiet_ms)
+static int monitor_command(int fd, const char *cmd, struct util_buf *t, int quiet_ms)
 {
-	struct transcript answer = { 0 };
+	struct util_buf answer = { 0 };
 	size_t len = strlen(cmd);
 	const char *body;
 	int r;
@@ -86,8 +63,8 @@ static int monitor_command(int fd, const char *cmd, struct transcript *t, int qu
 	r = monitor_read_answer(fd, &answer, quiet_ms);
 	body = answer.text ? strchr(answer.text, '\n') : NULL;
 	body = body ? body + 1 : answer.text ? answer.text : "";
-	if (!r && (transcript_add(t, cmd, len) < 0 || transcript_add(t, "\n", 1) < 0 ||
-		   transcript_add(t, body, strlen(body)) < 0))
+	if (!r && (util_buf_add(t, cmd, len) < 0 || util_buf_add(t, "\n", 1) < 0 ||
+		   util_buf_add(t, body, strlen(body)) < 0))
 		r = -ENOMEM;
 	free(answer.text);
 	return r;
@@ -95,7 +72,7 @@ static int monitor_command(int fd, const char *cmd, struct transcript *t, int qu
 
 int monitor_dump(const char *sock, const char *const *cmds, const char *out, int quiet_ms)
 {
-	struct transcript t = { 0 };
+	struct util_buf t = { 0 };
 	int fd = monitor_connect(sock);
 	int r;
 

@@ -87,6 +87,23 @@ static int util_open_beside(const char *path, char *tmp, size_t size)
 	return -EEXIST;
 }
 
+int util_buf_add(struct util_buf *b, const void *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = (b->cap ? b->cap * 2 : 4096) + len;
+		char *text = realloc(b->text, cap);
+
+		if (!text)
+			return -ENOMEM;
+		b->text = text;
+		b->cap = cap;
+	}
+	memcpy(b->text + b->len, data, len);
+	b->len += len;
+	b->text[b->len] = '\0';
+	return 0;
+}
+
 int util_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;

@@ -10,6 +10,15 @@
 /* $EXITSCOPE_CACHE, else $HOME/.cache/exitscope. */
 void util_cache_dir(char *path, size_t size);
 
+/* Text that grows: NUL-terminated once anything was added (NULL before); the owner frees it. */
+struct util_buf {
+	char *text;
+	size_t len, cap;
+};
+
+/* Appends @len bytes of @data to @b: 0, or -ENOMEM with @b as it was. */
+int util_buf_add(struct util_buf *b, const void *data, size_t len);
+
 /* The whole file, NUL-terminated, in *text (free it); -errno. */
 int util_read_file(const char *path, char **text, size_t *len);
 

@@ -10,14 +10,15 @@
 
 #include <yaml.h>
 
+#include "util.h"
 #include "yaml-json.h"
 
 /* Deeper than any job or log holds; a bound on recursion for hostile input. */
 #define YAML_DEPTH_MAX 64
 
+/* libyaml's output handler: 1 on success, 0 (and @oom) when the text cannot grow. */
 struct yaml_buf {
-	char *text;
-	size_t len, cap;
+	struct util_buf text;
 	bool oom;
 };
 
@@ -25,20 +26,10 @@ static int buf_write(void *data, unsigned char *bytes, size_t size)
 {
 	struct yaml_buf *b = data;
 
-	if (b->len + size + 1 > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 4096) + size;
-		char *text = realloc(b->text, cap);
-
-		if (!text) {
-			b->oom = true;
-			return 0;
-		}
-		b->text = text;
-		b->cap = cap;
+	if (util_buf_add(&b->text, bytes, size) < 0) {
+		b->oom = true;
+		return 0;
 	}
-	memcpy(b->text + b->len, bytes, size);
-	b->len += size;
-	b->text[b->len] = '\0';
 	return 1;
 }
 
@@ -199,10 +190,10 @@ int yaml_emit_json(const json_t *doc, char **text)
 	if (b.oom)
 		r = -ENOMEM;
 	if (r < 0) {
-		free(b.text);
+		free(b.text.text);
 		return r;
 	}
-	*text = b.text;
+	*text = b.text.text;
 	return 0;
 }
 

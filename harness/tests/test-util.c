@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* util's lock, which keeps two builds of one kernel or image out of each other's way. */
+/*
+ * util's lock, which keeps two builds of one kernel or image out of each
+ * other's way, and its growing text.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -38,9 +42,31 @@ static void test_lock_in_a_missing_folder_is_an_error(void **state)
 	assert_int_equal(util_lock("/nonexistent/exitscope/build.lock", false), -ENOENT);
 }
 
+/* A growing text stays NUL-terminated through many appends, and keeps every byte. */
+static void test_buf_grows_and_keeps_its_text(void **state)
+{
+	struct util_buf b = { 0 };
+	char line[100];
+
+	(void)state;
+	assert_int_equal(util_buf_add(&b, "", 0), 0);
+	assert_string_equal(b.text, "");
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(line, sizeof(line), "line %d\n", i);
+
+		assert_int_equal(util_buf_add(&b, line, (size_t)n), 0);
+	}
+	assert_int_equal(strlen(b.text), b.len);
+	assert_true(b.cap > b.len);
+	assert_int_equal(strncmp(b.text, "line 0\nline 1\n", 14), 0);
+	assert_non_null(strstr(b.text, "\nline 999\n"));
+	free(b.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows_and_keeps_its_text),
 		cmocka_unit_test(test_lock_is_exclusive_until_closed),
 		cmocka_unit_test(test_lock_in_a_missing_folder_is_an_error),
 	};
