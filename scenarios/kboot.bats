@@ -37,4 +37,8 @@ setup() {
 	assert_success
 	run grep -a -i "cloud-init" "$console"
 	assert_failure
+	# L2's console is the virtio one: nothing went out of its UART, where each
+	# character would have been a nested port I/O exit.
+	assert [ -e "${RESULT%.json}.run/out/l2-serial.log" ]
+	assert [ ! -s "${RESULT%.json}.run/out/l2-serial.log" ]
 }

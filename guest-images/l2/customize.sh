@@ -10,16 +10,17 @@ out=$EXITSCOPE_IMAGE_OUT
 install -D -m 0755 "$EXITSCOPE_PROBE" "$root/usr/local/bin/exitprobe"
 install -D -m 0755 "$EXITSCOPE_RECIPE/exitscope-l2-init" "$root/usr/local/sbin/exitscope-l2-init"
 
-# The initramfs only has to find a virtio disk with ext2/ext4 on it: a small
-# list instead of MODULES=most makes it a fraction of the size, and smaller
-# is faster to unpack under emulation.  MODULES=dep cannot work in a chroot.
+# The initramfs only has to find a virtio disk with ext2/ext4 on it and L2's
+# console, a virtio console (hvc0): a small list instead of MODULES=most
+# makes it a fraction of the size, and smaller is faster to unpack under
+# emulation.  MODULES=dep cannot work in a chroot.
 mkdir -p "$root/etc/initramfs-tools/conf.d" "$root/etc/initramfs-tools/hooks"
 echo MODULES=list >"$root/etc/initramfs-tools/conf.d/exitscope.conf"
 cat >"$root/etc/initramfs-tools/hooks/exitscope" <<'HOOK'
 #!/bin/sh
 [ "$1" = prereqs ] && exit 0
 . /usr/share/initramfs-tools/hook-functions
-for m in virtio_pci virtio_blk ext4; do force_load "$m"; done
+for m in virtio_pci virtio_blk virtio_console ext4; do force_load "$m"; done
 HOOK
 chmod 0755 "$root/etc/initramfs-tools/hooks/exitscope"
 chroot "$root" update-initramfs -u -k all
@@ -72,8 +73,8 @@ echo '/dev/vda / ext4 defaults 0 1' >"$root/etc/fstab"
 echo exitscope-l2 >"$root/etc/hostname"
 
 # Timers and units that only cost boot time in a throwaway guest.  No getty
-# on the serial console either: its prompt and its reads are the console's
-# port I/O exits, and nobody logs in.
+# on the console either: its prompt and its reads would be exits of their
+# own, and nobody logs in.
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
 	e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty@.service getty-static.service \
 	serial-getty@.service; do

@@ -17,7 +17,12 @@
 #include "util.h"
 
 #define L2_MEMORY_MIB 1024
-#define L2_KERNEL_ARGS "console=ttyS0 root=/dev/vda rw"
+/*
+ * L2's console is a virtio console (hvc0), not a UART: a UART costs a port
+ * I/O exit per character, each one a nested round trip through L1's QEMU,
+ * and L2's boot log alone is tens of thousands of characters.
+ */
+#define L2_KERNEL_ARGS "console=hvc0 root=/dev/vda rw"
 /*
  * L2 has no network (virt-install --network none), but the trimmed kernel
  * has the sit0 tunnel device, which cloud-init's fallback network
