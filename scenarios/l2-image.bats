@@ -52,8 +52,8 @@ render() {
 		-device virtserialport,chardev=probe,name=org.exitscope.probe 3>&-
 	echo "# l2 boot to power-off under TCG: $((SECONDS - start)) s" >&3
 
-	# cloud-init's final stage, which runs the probe, says how long L2 had been up.
-	grep -a "running 'modules:final'" "$dir/console.log" | sed 's/.*Up \(.*\) seconds.*/# probe ran at L2 uptime \1 s/' >&3 || true
+	# cloud-init's first stage, which runs the probe, says how long L2 had been up.
+	grep -a "running 'init-local'" "$dir/console.log" | sed 's/.*Up \(.*\) seconds.*/# probe ran at L2 uptime \1 s/' >&3 || true
 	run cat "$dir/console.log"
 	assert_output --partial "this hypervisor is not an exitscope kernel"
 	assert_output --partial "reboot: Power down"
