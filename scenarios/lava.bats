@@ -38,13 +38,18 @@ without_times() {
 	assert_failure 2
 }
 
-@test "lava collect: a folder without jobs is a usage error; a job without its log, or failed, gives no result" {
+@test "lava collect: a folder without jobs is a usage error; a job without its log, or failed, gives no result; no host L0" {
 	mkdir -p "$JOBS"
 	run "$EXITSCOPE" lava collect "$JOBS"
 	assert_failure 2
 	assert_output --partial "no jobs under"
 	kernel_id=$("$EXITSCOPE" kernel build --series 6.1 | tail -n 1)
-	run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	# The worker's QEMU is the job's L0: this host's L0 setting is neither read nor recorded.
+	EXITSCOPE_L0=no-such-l0 run "$EXITSCOPE" lava cpuid-micro --kernel "$kernel_id" --out "$JOBS"
+	assert_success
+	refute_output --partial "L0:"
+	run jq -e '.host.qemu_version == "unknown" and (.host | has("l0") | not)' \
+		"$JOBS/$kernel_id/cpuid-micro.run/run.json"
 	assert_success
 	run "$EXITSCOPE" lava collect "$JOBS"
 	assert_failure 1

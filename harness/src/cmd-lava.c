@@ -188,10 +188,10 @@ static enum run_outcome gen_resolve(const struct lava_gen *g, const char *name,
 	}
 	/* The device's accelerator, not this host's: the record says what the job asks for. */
 	*rec = (struct run_record){ .attempt = 1, .started = time(NULL) };
-	if ((o = run_resolve_host("tcg", rec)) != RUN_OK)
+	if ((o = run_resolve_accel("tcg", rec)) != RUN_OK)
 		return o;
-	/* The worker's QEMU is L0, not this host's choice: the log gives its version, no l0. */
-	rec->l0[0] = '\0';
+	/* The worker's QEMU is L0, not this host's: its version comes from the job's log. */
+	util_pathf(rec->qemu_version, sizeof(rec->qemu_version), "unknown");
 	if (!strcmp(g->o.accel, "kvm")) {
 		rec->accel = ACCEL_KVM;
 		rec->isa = launch_l1_isa(ACCEL_KVM, rec->cpu_vendor);

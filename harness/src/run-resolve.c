@@ -177,11 +177,10 @@ enum run_outcome run_resolve_micro(const struct scenario *sc, const struct run_r
 	return RUN_OK;
 }
 
-enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
+enum run_outcome run_resolve_accel(const char *accel, struct run_record *rec)
 {
 	struct host_caps caps;
 	const char *why = NULL;
-	enum run_outcome o;
 
 	host_caps_probe("", &caps);
 	if (accel_choose(accel, &caps, &rec->accel, &why) < 0) {
@@ -189,10 +188,18 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 		return RUN_BAD_INPUT;
 	}
 	util_pathf(rec->cpu_vendor, sizeof(rec->cpu_vendor), "%s", caps.cpu_vendor);
-	if ((o = resolve_l0(rec)) != RUN_OK)
+	rec->isa = launch_l1_isa(rec->accel, caps.cpu_vendor);
+	return RUN_OK;
+}
+
+enum run_outcome run_resolve_l0(struct run_record *rec)
+{
+	const char *why = NULL;
+	enum run_outcome o = resolve_l0(rec);
+
+	if (o != RUN_OK)
 		return o;
 	resolve_emulator(rec);
-	rec->isa = launch_l1_isa(rec->accel, caps.cpu_vendor);
 	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)
 		fprintf(stderr, "exitscope: run: warning: %s: %s\n", rec->qemu_version, why);
@@ -202,4 +209,11 @@ enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
 			 rec->accel == ACCEL_TCG && !strcmp(rec->l0, "system") ?
 			 " ('make l0' prepares the fixed one; doctor says which has the fix)" : "");
 	return RUN_OK;
+}
+
+enum run_outcome run_resolve_host(const char *accel, struct run_record *rec)
+{
+	enum run_outcome o = run_resolve_accel(accel, rec);
+
+	return o != RUN_OK ? o : run_resolve_l0(rec);
 }

@@ -158,10 +158,15 @@ void run_record_event(struct run_record *rec, const char *name, double t_s);
 int run_dir_find(const char *results, const char *scenario, char *kernel_id, size_t size);
 
 /*
- * The host half of resolve: the accelerator (@accel: --accel or $ACCEL, may
- * be NULL), the CPU vendor, L0's QEMU version and so L1's ISA, into @rec.
- * RUN_OK, or RUN_BAD_INPUT after one line.
+ * The host half of resolve, in two parts.  run_resolve_accel(): the
+ * accelerator (@accel: --accel or $ACCEL, may be NULL), the CPU vendor and so
+ * L1's ISA, into @rec; prints nothing but a refusal.  run_resolve_l0(): the
+ * emulator that will be L0 on this host ($EXITSCOPE_L0 under QEMU) and its
+ * version line, printed as a progress line.  run_resolve_host() does both.
+ * RUN_OK, or RUN_BAD_INPUT / RUN_ENVIRONMENT after one line.
  */
+enum run_outcome run_resolve_accel(const char *accel, struct run_record *rec);
+enum run_outcome run_resolve_l0(struct run_record *rec);
 enum run_outcome run_resolve_host(const char *accel, struct run_record *rec);
 
 /*
