@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe-doc.h"
+#include "probe-doc-parts.h"
 
-/* @obj is an object with exactly the keys of @fmt; @where names it in @err. */
-static int doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
-		      const char *fmt, ...)
+int probe_doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
+		     const char *fmt, ...)
 {
 	json_error_t jerr;
 	va_list ap;
@@ -31,8 +30,8 @@ static int doc_unpack(json_t *obj, const char *where, char *err, size_t errsize,
 	return 0;
 }
 
-static int doc_want(bool ok, const json_t *value, const char *key, const char *want,
-		    char *err, size_t errsize)
+int probe_doc_want(bool ok, const json_t *value, const char *key, const char *want,
+		   char *err, size_t errsize)
 {
 	if (ok)
 		return 0;
@@ -66,7 +65,7 @@ static int doc_scope(json_t *scope, struct probe_doc *d, char *err, size_t errsi
 		return 0;
 	if (d->abi_version == 1)
 		return window_fail(err, errsize, -EINVAL, "l1.scope is there, but ABI 1 has no scope");
-	if (doc_want(json_is_string(scope), scope, "l1.scope", "a string", err, errsize))
+	if (probe_doc_want(json_is_string(scope), scope, "l1.scope", "a string", err, errsize))
 		return -EINVAL;
 	if (!strcmp(name, exsc_scope_name(EXSC_SCOPE_VM)))
 		d->scope = EXSC_SCOPE_VM;
@@ -89,7 +88,7 @@ static int doc_map(json_t *abi_map, uint64_t version, struct probe_doc *d, char 
 	if (!abi_map)
 		return version == 0 ? window_fail(err, errsize, -EINVAL,
 						  "abi_version is 0, not an ABI version") : 0;
-	if (doc_want(json_is_string(abi_map), abi_map, "abi_map", "a string", err, errsize))
+	if (probe_doc_want(json_is_string(abi_map), abi_map, "abi_map", "a string", err, errsize))
 		return -EINVAL;
 	d->map = exsc_map_find(name);
 	if (!d->map || d->map->discovery)
@@ -115,8 +114,8 @@ static int doc_head(json_t *abi_version, json_t *abi_map, json_t *l1, struct pro
 	if (doc_map(abi_map, version, d, err, errsize))
 		return -EINVAL;
 	d->abi_version = (uint32_t)version;
-	if (doc_unpack(l1, "l1", err, errsize, "{s:o, s?o}", "isa", &isa, "scope", &scope) ||
-	    doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
+	if (probe_doc_unpack(l1, "l1", err, errsize, "{s:o, s?o}", "isa", &isa, "scope", &scope) ||
+	    probe_doc_want(json_is_string(isa), isa, "l1.isa", "a string", err, errsize))
 		return -EINVAL;
 	if (exsc_isa_parse(json_string_value(isa), &d->isa) || d->isa == EXSC_ISA_NONE)
 		return window_fail(err, errsize, -EINVAL, "l1.isa is \"%s\", not vmx or svm",
@@ -147,13 +146,13 @@ static int doc_workload(json_t *workload, struct probe_doc *d, char *err, size_t
 {
 	json_t *name, *params, *figures;
 
-	if (doc_unpack(workload, "workload", err, errsize, "{s:o, s:o, s:o}", "name", &name,
-		       "params", &params, "figures", &figures) ||
-	    doc_want(json_is_string(name), name, "workload.name", "a string", err, errsize) ||
-	    doc_want(json_is_object(params), params, "workload.params", "an object", err,
-		     errsize) ||
-	    doc_want(json_is_object(figures), figures, "workload.figures", "an object", err,
-		     errsize))
+	if (probe_doc_unpack(workload, "workload", err, errsize, "{s:o, s:o, s:o}", "name", &name,
+			     "params", &params, "figures", &figures) ||
+	    probe_doc_want(json_is_string(name), name, "workload.name", "a string", err, errsize) ||
+	    probe_doc_want(json_is_object(params), params, "workload.params", "an object", err,
+			   errsize) ||
+	    probe_doc_want(json_is_object(figures), figures, "workload.figures", "an object", err,
+			   errsize))
 		return -EINVAL;
 	d->workload = workload;
 	d->workload_name = json_string_value(name);
@@ -191,8 +190,8 @@ static int doc_sample(json_t *sample, size_t i, char *err, size_t errsize)
 	uint64_t value;
 
 	snprintf(where, sizeof(where), "samples[%zu]", i);
-	if (doc_unpack(sample, where, err, errsize, "{s:o, s:o, s?o, s:o}", "t_ms", &t_ms,
-		       "total", &total, "own", &own, "by_reason", &by_reason))
+	if (probe_doc_unpack(sample, where, err, errsize, "{s:o, s:o, s?o, s:o}", "t_ms", &t_ms,
+			     "total", &total, "own", &own, "by_reason", &by_reason))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.t_ms", where);
 	if (window_counter(t_ms, key, &value, err, errsize))
@@ -202,7 +201,7 @@ static int doc_sample(json_t *sample, size_t i, char *err, size_t errsize)
 	    doc_sample_own(own, where, value, err, errsize))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.by_reason", where);
-	if (doc_want(json_is_object(by_reason), by_reason, key, "an object", err, errsize))
+	if (probe_doc_want(json_is_object(by_reason), by_reason, key, "an object", err, errsize))
 		return -EINVAL;
 	json_object_foreach(by_reason, name, count) {
 		snprintf(key, sizeof(key), "%s.by_reason.%s", where, name);
@@ -226,7 +225,7 @@ static int doc_samples(json_t *samples, json_t *sample_ms, json_t *dropped, stru
 		return 0;
 	if (!sample_ms)
 		return window_fail(err, errsize, -EINVAL, "samples without sample_ms");
-	if (doc_want(json_is_array(samples), samples, "samples", "an array", err, errsize) ||
+	if (probe_doc_want(json_is_array(samples), samples, "samples", "an array", err, errsize) ||
 	    window_counter(sample_ms, "sample_ms", &d->sample_ms, err, errsize) ||
 	    (dropped && window_counter(dropped, "samples_dropped", &d->samples_dropped, err,
 					errsize)))
@@ -245,27 +244,12 @@ static int doc_clock_window(json_t *window, struct probe_doc *d, char *err, size
 
 	if (!window)
 		return 0;
-	if (doc_unpack(window, "window", err, errsize, "{s:o, s:o}", "wall_ns", &wall_ns,
-		       "tsc", &tsc) ||
+	if (probe_doc_unpack(window, "window", err, errsize, "{s:o, s:o}", "wall_ns", &wall_ns,
+			     "tsc", &tsc) ||
 	    window_counter(wall_ns, "window.wall_ns", &d->window_wall_ns, err, errsize) ||
 	    window_counter(tsc, "window.tsc", &d->window_tsc, err, errsize))
 		return -EINVAL;
 	d->has_window = true;
-	return 0;
-}
-
-/* l2_uptime_s: L2's uptime in seconds when the probe started; older probes lack it. */
-static int doc_uptime(json_t *uptime, struct probe_doc *d, char *err, size_t errsize)
-{
-	if (!uptime)
-		return 0;
-	if (doc_want(json_is_number(uptime), uptime, "l2_uptime_s", "a number", err, errsize))
-		return -EINVAL;
-	d->l2_uptime_s = json_number_value(uptime);
-	if (!(d->l2_uptime_s >= 0))
-		return window_fail(err, errsize, -EINVAL, "l2_uptime_s is %g, not an uptime",
-				   d->l2_uptime_s);
-	d->has_l2_uptime = true;
 	return 0;
 }
 
@@ -278,9 +262,9 @@ static int doc_repeat_window(json_t *w, size_t i, struct probe_doc *d, struct ex
 	uint64_t value;
 
 	snprintf(where, sizeof(where), "repeat.windows[%zu]", i);
-	if (doc_unpack(w, where, err, errsize, "{s:o, s:o, s:o, s?o, s?o}", "exits", &exits,
-		       "probe_cpuid_exits", &own, "figures", &figures, "cpuid_exact",
-		       &cpuid_exact, "window", &window))
+	if (probe_doc_unpack(w, where, err, errsize, "{s:o, s:o, s:o, s?o, s?o}", "exits", &exits,
+			     "probe_cpuid_exits", &own, "figures", &figures, "cpuid_exact",
+			     &cpuid_exact, "window", &window))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.exits", where);
 	if (doc_window(exits, key, d->isa, t, err, errsize))
@@ -289,14 +273,14 @@ static int doc_repeat_window(json_t *w, size_t i, struct probe_doc *d, struct ex
 	if (window_counter(own, key, &value, err, errsize))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.figures", where);
-	if (doc_want(json_is_object(figures), figures, key, "an object", err, errsize))
+	if (probe_doc_want(json_is_object(figures), figures, key, "an object", err, errsize))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "%s.cpuid_exact", where);
 	if ((cpuid_exact != NULL) != d->has_cpuid_exact)
 		return window_fail(err, errsize, -EINVAL, "%s is %s, but the document's is %s", key,
 				   cpuid_exact ? "there" : "absent", cpuid_exact ? "absent" : "there");
-	if (cpuid_exact && doc_want(json_is_boolean(cpuid_exact), cpuid_exact, key, "a boolean",
-				    err, errsize))
+	if (cpuid_exact && probe_doc_want(json_is_boolean(cpuid_exact), cpuid_exact, key,
+					  "a boolean", err, errsize))
 		return -EINVAL;
 	*exact = *exact && !json_is_false(cpuid_exact);
 	/* The first window is the document's own, key for key. */
@@ -321,10 +305,11 @@ static int doc_repeat(json_t *repeat, struct probe_doc *d, char *err, size_t err
 
 	if (!repeat)
 		return 0;
-	if (doc_unpack(repeat, "repeat", err, errsize, "{s:o, s:o}", "n", &n, "windows",
-		       &windows) ||
+	if (probe_doc_unpack(repeat, "repeat", err, errsize, "{s:o, s:o}", "n", &n, "windows",
+			     &windows) ||
 	    window_counter(n, "repeat.n", &d->repeat_n, err, errsize) ||
-	    doc_want(json_is_array(windows), windows, "repeat.windows", "an array", err, errsize))
+	    probe_doc_want(json_is_array(windows), windows, "repeat.windows", "an array", err,
+			   errsize))
 		return -EINVAL;
 	if (d->repeat_n < 2 || d->repeat_n > PROBE_DOC_REPEAT_MAX)
 		return window_fail(err, errsize, -EINVAL, "repeat.n is %llu, not 2 to %d (one window "
@@ -350,35 +335,43 @@ static int doc_repeat(json_t *repeat, struct probe_doc *d, char *err, size_t err
 
 static int doc_snapshot(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
-	json_t *schema, *abi_version, *l1, *counters, *uptime = NULL, *abi_map = NULL;
+	struct probe_doc_l2_keys l2 = { 0 };
+	json_t *schema, *abi_version, *l1, *counters, *abi_map = NULL;
 
 	d->kind = PROBE_DOC_SNAPSHOT;
-	if (doc_unpack(doc, "snapshot document", err, errsize, "{s:o, s:o, s:o, s:o, s?o, s?o}",
-		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
-		       "counters", &counters, "l2_uptime_s", &uptime, "abi_map", &abi_map) ||
-	    doc_head(abi_version, abi_map, l1, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
+	if (probe_doc_unpack(doc, "snapshot document", err, errsize,
+			     "{s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o}",
+			     "schema", &schema, "abi_version", &abi_version, "l1", &l1,
+			     "counters", &counters, "abi_map", &abi_map, "l2_uptime_s", &l2.uptime,
+			     "l2_uptime_end_s", &l2.uptime_end, "l2_userspace_s", &l2.userspace,
+			     "cloud_init", &l2.cloud_init) ||
+	    doc_head(abi_version, abi_map, l1, d, err, errsize) || probe_doc_l2(&l2, d, err, errsize))
 		return -EINVAL;
 	return doc_window(counters, "counters", d->isa, &d->first, err, errsize);
 }
 
 static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 {
+	struct probe_doc_l2_keys l2 = { 0 };
 	json_t *schema, *abi_version, *l1, *before, *exits, *workload, *own;
 	json_t *exact = NULL, *sample_ms = NULL, *samples = NULL, *dropped = NULL;
-	json_t *window = NULL, *uptime = NULL, *abi_map = NULL, *repeat = NULL;
+	json_t *window = NULL, *abi_map = NULL, *repeat = NULL;
 	int r;
 
 	d->kind = PROBE_DOC_RUN;
 	d->doc = doc;
-	if (doc_unpack(doc, "run document", err, errsize,
-		       "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o}",
-		       "schema", &schema, "abi_version", &abi_version, "l1", &l1,
-		       "before", &before, "exits", &exits, "workload", &workload,
-		       "probe_cpuid_exits", &own, "cpuid_exact", &exact, "sample_ms", &sample_ms,
-		       "samples", &samples, "samples_dropped", &dropped, "window", &window,
-		       "l2_uptime_s", &uptime, "abi_map", &abi_map, "repeat", &repeat) ||
+	if (probe_doc_unpack(doc, "run document", err, errsize, "{s:o, s:o, s:o, s:o, s:o, s:o, "
+			     "s:o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o, s?o}",
+			     "schema", &schema, "abi_version", &abi_version, "l1", &l1,
+			     "before", &before, "exits", &exits, "workload", &workload,
+			     "probe_cpuid_exits", &own, "cpuid_exact", &exact,
+			     "sample_ms", &sample_ms, "samples", &samples,
+			     "samples_dropped", &dropped, "window", &window,
+			     "abi_map", &abi_map, "repeat", &repeat, "l2_uptime_s", &l2.uptime,
+			     "l2_uptime_end_s", &l2.uptime_end, "l2_userspace_s", &l2.userspace,
+			     "cloud_init", &l2.cloud_init) ||
 	    doc_head(abi_version, abi_map, l1, d, err, errsize) ||
-	    doc_clock_window(window, d, err, errsize) || doc_uptime(uptime, d, err, errsize))
+	    doc_clock_window(window, d, err, errsize) || probe_doc_l2(&l2, d, err, errsize))
 		return -EINVAL;
 	r = doc_window(before, "before", d->isa, &d->first, err, errsize);
 	if (!r)
@@ -387,8 +380,8 @@ static int doc_run(json_t *doc, struct probe_doc *d, char *err, size_t errsize)
 		return r;
 	if (doc_workload(workload, d, err, errsize) ||
 	    window_counter(own, "probe_cpuid_exits", &d->probe_cpuid_exits, err, errsize) ||
-	    (exact && doc_want(json_is_boolean(exact), exact, "cpuid_exact", "a boolean", err,
-			       errsize)))
+	    (exact && probe_doc_want(json_is_boolean(exact), exact, "cpuid_exact", "a boolean", err,
+				     errsize)))
 		return -EINVAL;
 	d->has_cpuid_exact = exact != NULL;
 	d->cpuid_exact = json_is_true(exact);

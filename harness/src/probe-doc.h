@@ -5,11 +5,18 @@
  * the driver checks what it reads back from L2's status channel, so a
  * document one of them accepts the other does too.  Two kinds:
  *
- *   snapshot  {schema, abi_version, abi_map?, l1: {isa}, counters: W, l2_uptime_s?}
+ *   snapshot  {schema, abi_version, abi_map?, l1: {isa}, counters: W, L2?}
  *   run       {schema, abi_version, abi_map?, l1: {isa}, before: W, exits: W,
  *              workload: {name, params: {}, figures: {}}, probe_cpuid_exits,
  *              cpuid_exact?, sample_ms?, samples?, samples_dropped?,
- *              window?: {wall_ns, tsc}, l2_uptime_s?, repeat?}
+ *              window?: {wall_ns, tsc}, L2?, repeat?}
+ *
+ * L2? are L2's own clocks, each optional (older probes lack them), all in
+ * seconds of L2's uptime: l2_uptime_s when the probe started,
+ * l2_uptime_end_s when it finished its document, l2_userspace_s when L2's
+ * kernel ran init, and cloud_init: [{stage, start_s, end_s?}], the stages
+ * cloud-init had started, in the order it runs them, end_s absent while one
+ * still ran.
  *
  * W is a window (window.h).  "counters" and "before" hold absolute counters,
  * the probe's first read; "exits" the window over the workload as deltas,
@@ -17,8 +24,7 @@
  * is [{t_ms, total, own?, by_reason: {name: count}}], sample_ms comes with
  * it; own (optional) is how many of total are the probe's own CPUID exits.
  * window (optional, absent from older probes) is the workload window's
- * length by L2's CLOCK_MONOTONIC and its TSC delta; l2_uptime_s (optional)
- * L2's uptime when the probe started.  repeat (run --repeat N, N above 1) is
+ * length by L2's CLOCK_MONOTONIC and its TSC delta.  repeat (run --repeat N, N above 1) is
  * {n, windows: [{exits: W, probe_cpuid_exits, figures, cpuid_exact?,
  * window?}]}: every window measured, n of them, the first exactly the
  * document's own; then cpuid_exact is true only when each window's is.
@@ -40,12 +46,22 @@
 
 #define PROBE_DOC_SCHEMA "exitscope/probe/v1"
 
+/* cloud-init's stages, the keys of its status.json's "v1", in the order it runs them. */
+#define PROBE_DOC_STAGES 5
+extern const char *const probe_doc_stages[PROBE_DOC_STAGES];
+
 /* The most windows a run --repeat measures (exitprobe's CLI_REPEAT_MAX). */
 #define PROBE_DOC_REPEAT_MAX 100
 
 enum probe_doc_kind {
 	PROBE_DOC_SNAPSHOT,
 	PROBE_DOC_RUN,
+};
+
+/* One of cloud-init's stages by L2's uptime; end_s is negative while it ran. */
+struct probe_doc_stage {
+	const char *stage;
+	double start_s, end_s;
 };
 
 /*
@@ -75,6 +91,12 @@ struct probe_doc {
 	uint64_t window_tsc;		/* ... and by L2's TSC (virtual under nesting) */
 	bool has_l2_uptime;		/* "l2_uptime_s", which older probes lack: */
 	double l2_uptime_s;		/* ... L2's uptime when the probe started */
+	bool has_l2_uptime_end;		/* "l2_uptime_end_s", which older probes lack: */
+	double l2_uptime_end_s;		/* ... L2's uptime when it finished its document */
+	bool has_l2_userspace;		/* "l2_userspace_s", which older probes lack: */
+	double l2_userspace_s;		/* ... L2's uptime when its kernel ran init */
+	size_t nr_stages;		/* "cloud_init"'s stages; 0 without it */
+	struct probe_doc_stage stages[PROBE_DOC_STAGES];
 	uint64_t repeat_n;		/* run --repeat's windows; 0 without "repeat" */
 	json_t *repeat_windows;		/* ... the array of them, the first the document's */
 };
@@ -83,7 +105,9 @@ struct probe_doc {
  * Validates @doc and fills @d.  0; -ENOMSG for a document of another kind
  * (not an object, no schema, another schema); -EINVAL for an invalid probe
  * document: a missing or unknown key, a wrong type, a negative counter, a
- * reason named otherwise than l1.isa names it; -E2BIG for a window with more
+ * reason named otherwise than l1.isa names it, L2's clocks out of order
+ * (init run after the probe, its end before its start, cloud-init's stages out
+ * of cloud-init's order or ending before they start); -E2BIG for a window with more
  * than EXIT_TABLE_MAX reasons.  After an error @d is partly filled: do not
  * use it.
  */

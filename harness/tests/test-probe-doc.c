@@ -105,6 +105,9 @@ static void test_a_recorded_run_passes(void **state)
 	assert_int_equal(doc->window_wall_ns, 250000);
 	assert_int_equal(doc->window_tsc, 750000);
 	assert_false(doc->has_l2_uptime);
+	assert_false(doc->has_l2_uptime_end);
+	assert_false(doc->has_l2_userspace);
+	assert_int_equal(doc->nr_stages, 0);
 	json_decref(j);
 }
 
@@ -333,6 +336,106 @@ static void test_values_out_of_place_are_named(void **state)
 	assert_refused(j, -EINVAL, "samples without sample_ms");
 }
 
+static json_t *stage(const char *name, double start_s, double end_s)
+{
+	json_t *st = json_pack("{s:s, s:f}", "stage", name, "start_s", start_s);
+
+	if (end_s >= 0)
+		json_object_set_new(st, "end_s", json_real(end_s));
+	return st;
+}
+
+/* A document of today's probe: L2's init, cloud-init's stages, the probe's start and end. */
+static json_t *with_l2_boot(json_t *j)
+{
+	json_object_set_new(j, "l2_userspace_s", json_real(1.57));
+	json_object_set_new(j, "cloud_init", json_pack("[o, o, o, o]",
+						       stage("init-local", 5, 6),
+						       stage("init", 7.25, 9.457),
+						       stage("modules-config", 10, 11.5),
+						       stage("modules-final", 12.125, -1)));
+	json_object_set_new(j, "l2_uptime_s", json_real(12.5));
+	json_object_set_new(j, "l2_uptime_end_s", json_real(14));
+	return j;
+}
+
+/* Optional like l2_uptime_s, in both kinds: older probes lack them. */
+static void test_l2_boot_clocks_pass(void **state)
+{
+	json_t *j = with_l2_boot(load("run-cpuid-vmx"));
+
+	(void)state;
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	assert_true(doc->has_l2_userspace);
+	assert_float_equal(doc->l2_userspace_s, 1.57, 0);
+	assert_true(doc->has_l2_uptime_end);
+	assert_float_equal(doc->l2_uptime_end_s, 14, 0);
+	assert_int_equal(doc->nr_stages, 4);
+	assert_string_equal(doc->stages[1].stage, "init");
+	assert_float_equal(doc->stages[1].start_s, 7.25, 0);
+	assert_float_equal(doc->stages[1].end_s, 9.457, 0);
+	assert_string_equal(doc->stages[3].stage, "modules-final");
+	assert_true(doc->stages[3].end_s < 0);
+	json_decref(j);
+	/* A snapshot from cloud-init's bootcmd: init runs, nothing after it has begun. */
+	j = load("snapshot-svm");
+	json_object_set_new(j, "cloud_init", json_pack("[o, o]", stage("init-local", 3, 4),
+							stage("init", 4.5, -1)));
+	json_object_set_new(j, "l2_uptime_end_s", json_integer(6));
+	assert_int_equal(probe_doc_parse(j, doc, err, sizeof(err)), 0);
+	assert_int_equal(doc->nr_stages, 2);
+	assert_false(doc->has_l2_uptime);
+	assert_false(doc->has_l2_userspace);
+	json_decref(j);
+}
+
+/* Each value is an uptime, the stages are cloud-init's in its order, the kernel's clocks agree. */
+static void test_l2_boot_clocks_out_of_place_are_named(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(j, "l2_userspace_s", json_string("1.57"));
+	assert_refused(j, -EINVAL, "l2_userspace_s is a string, not a number");
+	j = with_l2_boot(load("snapshot-svm"));
+	json_object_set_new(j, "l2_uptime_end_s", json_real(-0.5));
+	assert_refused(j, -EINVAL, "l2_uptime_end_s is -0.5, not an uptime");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(j, "l2_uptime_end_s", json_real(12));
+	assert_refused(j, -EINVAL, "l2_uptime_end_s is 12, before l2_uptime_s 12.5");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(j, "l2_userspace_s", json_real(13));
+	assert_refused(j, -EINVAL, "l2_userspace_s is 13, after l2_uptime_s 12.5: init ran after the probe");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(j, "cloud_init", json_object());
+	assert_refused(j, -EINVAL, "cloud_init is an object, not an array");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(j, "cloud_init", json_array());
+	assert_refused(j, -EINVAL, "cloud_init is empty");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_array_append_new(at(j, "cloud_init"), stage("modules-late", 13, -1));
+	assert_refused(j, -EINVAL, "cloud_init[4].stage is \"modules-late\", not a stage of cloud-init");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_array_append_new(at(j, "cloud_init"), stage("init", 13, -1));
+	assert_refused(j, -EINVAL, "cloud_init[4].stage is \"init\", not after the stage before it");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(json_array_get(at(j, "cloud_init"), 2), "end_s", json_real(9));
+	assert_refused(j, -EINVAL, "cloud_init[2].end_s is 9, before start_s 10");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(json_array_get(at(j, "cloud_init"), 0), "start_s", json_null());
+	assert_refused(j, -EINVAL, "cloud_init[0].start_s is null, not a number");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_del(json_array_get(at(j, "cloud_init"), 0), "start_s");
+	assert_refused(j, -EINVAL, "cloud_init[0]: Object item not found: start_s");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_object_set_new(json_array_get(at(j, "cloud_init"), 3), "errors", json_array());
+	assert_refused(j, -EINVAL, "cloud_init[3]: 1 object item(s) left unpacked: errors");
+	j = with_l2_boot(load("run-cpuid-vmx"));
+	json_array_set_new(at(j, "cloud_init"), 1, json_string("init"));
+	assert_refused(j, -EINVAL, "cloud_init[1] is a string, not an object");
+}
+
 static void test_another_document_is_not_a_probe_document(void **state)
 {
 	json_t *j;
@@ -360,6 +463,8 @@ int main(void)
 		cmocka_unit_test(test_a_negative_count_is_named),
 		cmocka_unit_test(test_a_wrong_type_is_named),
 		cmocka_unit_test(test_values_out_of_place_are_named),
+		cmocka_unit_test(test_l2_boot_clocks_pass),
+		cmocka_unit_test(test_l2_boot_clocks_out_of_place_are_named),
 		cmocka_unit_test(test_another_document_is_not_a_probe_document),
 	};
 
