@@ -9,6 +9,7 @@
 #include "exitscope/exit.h"
 #include "exitscope/frame.h"
 #include "document.h"
+#include "l2-boot.h"
 #include "probe-doc.h"
 #include "sampler.h"
 #include "settle.h"
@@ -82,12 +83,34 @@ static int doc_check(json_t *doc)
 	return r;
 }
 
+/*
+ * L2's clocks, read after the counters: no window holds these reads, and
+ * cloud-init's status is as far along as it gets.
+ */
+static void add_l2_clocks(json_t *doc)
+{
+	double end_s;
+
+	if (probe_started_s >= 0)
+		json_object_set_new(doc, "l2_uptime_s", json_real(probe_started_s));
+	probe_l2_boot_add(doc, "/dev/kmsg", "/run/cloud-init/status.json");
+	/*
+	 * init ran before the probe started, and the validator holds the document
+	 * to it: should the two clocks ever disagree, drop the one, not the document.
+	 */
+	if (probe_started_s >= 0 &&
+	    json_number_value(json_object_get(doc, "l2_userspace_s")) > probe_started_s)
+		json_object_del(doc, "l2_userspace_s");
+	/* Last, so that it is when the document was complete. */
+	if (!probe_uptime("/proc/uptime", &end_s))
+		json_object_set_new(doc, "l2_uptime_end_s", json_real(end_s));
+}
+
 static int emit(json_t *doc, const char *out)
 {
 	int r;
 
-	if (probe_started_s >= 0)
-		json_object_set_new(doc, "l2_uptime_s", json_real(probe_started_s));
+	add_l2_clocks(doc);
 	r = doc_check(doc);
 
 	if (r < 0)
