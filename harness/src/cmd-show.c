@@ -110,18 +110,33 @@ static void show_gap(const struct result_timeline *t, size_t i)
 	printf(" %10s\n", "-");
 }
 
+/* The event column: 16 wide, or as wide as the longest name (cloud-init's stages are long). */
+static int show_event_width(const struct result_timeline *t)
+{
+	size_t width = 16;
+
+	for (size_t i = 0; i < t->nr_events; i++) {
+		size_t len = strlen(text_term(t->events[i].name));
+
+		width = len > width ? len : width;
+	}
+	return width < 64 ? (int)width : 64;
+}
+
 static void show_timeline(const struct result *r)
 {
 	const struct result_timeline *t = &r->timeline;
+	int width = show_event_width(t);
 
 	if (!t->present) {
 		printf("timeline  none recorded: an older result\n");
 		return;
 	}
 	printf("timeline  L0: seconds since QEMU was spawned (seen every 0.25 s); L1, L2: uptime\n");
-	printf("  %-16s %10s %10s %10s %10s\n", "event", "L0 s", "L1 uptime", "L2 uptime", "gap");
+	printf("  %-*s %10s %10s %10s %10s\n", width, "event", "L0 s", "L1 uptime", "L2 uptime",
+	       "gap");
 	for (size_t i = 0; i < t->nr_events; i++) {
-		printf("  %-16s", text_term(t->events[i].name));
+		printf("  %-*s", width, text_term(t->events[i].name));
 		show_clock(t->events[i].t_s, 3, 10);
 		show_clock(t->events[i].l1_uptime_s, 2, 10);
 		show_clock(t->events[i].l2_uptime_s, 2, 10);
