@@ -2,12 +2,13 @@
 /*
  * The result's timeline (docs/design.md, "The timeline"), from the run
  * directory alone: the events L0 saw (run.json), L1's uptime on each status
- * line (status.log), and what only L2 knows, from the probe's document: its
- * start by L2's uptime and the workload window by L2's clocks.  Nothing here
- * prints.
+ * line (status.log), and what only L2 knows, from the probe's document: by
+ * L2's uptime, when its kernel ran init, cloud-init's stages, the probe's start
+ * and end; and the workload window by L2's clocks.  Nothing here prints.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,23 +67,85 @@ static int timeline_l0(json_t *events, const struct run_record *rec, const char 
 	return 0;
 }
 
+/* One of L2's own events, by L2's uptime alone. */
+struct l2_event {
+	char name[48];
+	double l2_uptime_s;
+};
+
+/* l2-userspace, each cloud-init stage's start and end, probe-start, probe-end. */
+#define L2_EVENTS_MAX (1 + 2 * PROBE_DOC_STAGES + 2)
+
+static void l2_event_add(struct l2_event *ev, size_t *n, const char *name, double l2_uptime_s)
+{
+	snprintf(ev[*n].name, sizeof(ev[*n].name), "%s", name);
+	ev[(*n)++].l2_uptime_s = l2_uptime_s;
+}
+
+static void l2_stage_add(struct l2_event *ev, size_t *n, const struct probe_doc_stage *st)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "cloud-init-%s-start", st->stage);
+	l2_event_add(ev, n, name, st->start_s);
+	snprintf(name, sizeof(name), "cloud-init-%s-end", st->stage);
+	if (st->end_s >= 0)
+		l2_event_add(ev, n, name, st->end_s);
+}
+
+/* By L2's uptime; a stable sort, so that a tie keeps the order L2 went through them. */
+static void l2_events_sort(struct l2_event *ev, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct l2_event e = ev[i];
+		size_t j = i;
+
+		for (; j > 0 && ev[j - 1].l2_uptime_s > e.l2_uptime_s; j--)
+			ev[j] = ev[j - 1];
+		ev[j] = e;
+	}
+}
+
+/* What the probe's document says of L2's life (an older probe's says less), by L2's uptime. */
+static size_t l2_events(const struct probe_doc *doc, struct l2_event *ev)
+{
+	size_t n = 0;
+
+	if (doc->has_l2_userspace)
+		l2_event_add(ev, &n, "l2-userspace", doc->l2_userspace_s);
+	for (size_t i = 0; i < doc->nr_stages; i++)
+		l2_stage_add(ev, &n, &doc->stages[i]);
+	if (doc->has_l2_uptime)
+		l2_event_add(ev, &n, "probe-start", doc->l2_uptime_s);
+	if (doc->has_l2_uptime_end)
+		l2_event_add(ev, &n, "probe-end", doc->l2_uptime_end_s);
+	l2_events_sort(ev, n);
+	return n;
+}
+
 /*
- * probe-start, by L2's uptime alone: after the last of L2's start events
- * the agent wrote (the probe runs once L2 booted), else at the end.
+ * L2's events have no clock in common with L0's or L1's: they go after the
+ * last of L2's start events the agent wrote (L2 cannot have run before),
+ * else at the end, and among themselves by L2's uptime.
  */
-static int timeline_probe_start(json_t *events, double l2_uptime_s)
+static int timeline_l2(json_t *events, const struct probe_doc *doc)
 {
 	static const char *const before[] = { "l2-start", "virt-install", "l2-running" };
-	json_t *ev = json_pack("{s:s, s:n, s:n, s:f}", "name", "probe-start", "t_s",
-			       "l1_uptime_s", "l2_uptime_s", l2_uptime_s);
-	size_t at = json_array_size(events), i;
+	struct l2_event ev[L2_EVENTS_MAX];
+	size_t n = l2_events(doc, ev), at = json_array_size(events), i;
 	json_t *item;
 
 	json_array_foreach(events, i, item)
 		for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
 			if (!strcmp(json_string_value(json_object_get(item, "name")), before[b]))
 				at = i + 1;
-	return json_array_insert_new(events, at, ev) ? -ENOMEM : 0;
+	for (i = 0; i < n; i++)
+		if (json_array_insert_new(events, at + i,
+					  json_pack("{s:s, s:n, s:n, s:f}", "name", ev[i].name,
+						    "t_s", "l1_uptime_s", "l2_uptime_s",
+						    ev[i].l2_uptime_s)))
+			return -ENOMEM;
+	return 0;
 }
 
 static size_t timeline_status_read(const char *run_dir, struct run_status_event *st, size_t max)
@@ -106,8 +169,7 @@ static json_t *timeline_events(const char *run_dir, const struct run_record *rec
 
 	if (!events || timeline_l0(events, rec, "l0-start") ||
 	    timeline_status(events, rec, st, n) ||
-	    (ev->probe && ev->doc.has_l2_uptime &&
-	     timeline_probe_start(events, ev->doc.l2_uptime_s)) ||
+	    (ev->probe && timeline_l2(events, &ev->doc)) ||
 	    timeline_l0(events, rec, "l0-end")) {
 		json_decref(events);
 		return NULL;

@@ -221,9 +221,15 @@ static void test_show_timeline(void **state)
 	assert_int_equal(c.status, 0);
 	assert_string_equal(c.err, "");
 	assert_golden(c.out, "show-timeline-cpuid.txt");
-	assert_contains(c.out, "\n  l2-running           21.500      19.41          -      2.500 L0\n"
-			       "  probe-start               -          -     401.37          -\n"
-			       "  l2-off              474.000     471.90          -    452.500 L0\n");
+	/* L2's events by L2's uptime, the gap by L2's clock; the column fits cloud-init's names. */
+	assert_contains(c.out, "\n  l2-running                          21.500      19.41          -      "
+			       "2.500 L0\n  l2-userspace                             -          -      "
+			       "61.52          -\n");
+	assert_contains(c.out, "\n  cloud-init-modules-final-start           -          -     309.50"
+			       "       7.75 L2\n  probe-start                              -          -"
+			       "     401.37      91.87 L2\n  probe-end                                -"
+			       "          -     414.81      13.44 L2\n  l2-off                             "
+			       "474.000     471.90          -    452.500 L0\n");
 	assert_contains(c.out, "\nwindow    12.750000 s (wall, L2's CLOCK_MONOTONIC), TSC delta "
 			       "31875000000 (L2's TSC: virtual under nesting)\n");
 	assert_null(strstr(c.out, "exits in the workload window"));

@@ -421,15 +421,18 @@ static void test_validate_timeline(void **state)
 	(void)state;
 	assert_int_equal(result_load(DATA "timeline/cpuid.json", &r, &err), 0);
 	assert_true(r.timeline.present);
-	assert_int_equal(r.timeline.nr_events, 11);
+	assert_int_equal(r.timeline.nr_events, 20);
 	assert_string_equal(r.timeline.events[0].name, "l0-start");
 	assert_float_equal(r.timeline.events[0].t_s, 0, 0);
 	assert_true(r.timeline.events[0].l1_uptime_s < 0);
 	assert_float_equal(r.timeline.events[1].l1_uptime_s, 3.32, 1e-9);
-	assert_string_equal(r.timeline.events[6].name, "probe-start");
-	assert_true(r.timeline.events[6].t_s < 0);
-	assert_float_equal(r.timeline.events[6].l2_uptime_s, 401.37, 1e-9);
-	assert_true(r.timeline.events[7].l2_uptime_s < 0);
+	assert_string_equal(r.timeline.events[6].name, "l2-userspace");
+	assert_float_equal(r.timeline.events[6].l2_uptime_s, 61.52, 1e-9);
+	assert_string_equal(r.timeline.events[14].name, "probe-start");
+	assert_true(r.timeline.events[14].t_s < 0);
+	assert_true(r.timeline.events[14].l1_uptime_s < 0);
+	assert_float_equal(r.timeline.events[14].l2_uptime_s, 401.37, 1e-9);
+	assert_true(r.timeline.events[16].l2_uptime_s < 0);
 	assert_true(r.timeline.window_present);
 	assert_float_equal(r.timeline.window_wall_s, 12.75, 1e-12);
 	assert_int_equal(r.timeline.window_tsc, 31875000000);
@@ -458,6 +461,11 @@ static void test_validate_timeline(void **state)
 	doc = timeline_doc();
 	json_object_set_new(timeline_event(doc, 6), "l2_uptime_s", json_null());
 	assert_invalid(doc, -EINVAL, "timeline.events[6].l2_uptime_s is not a non-negative number");
+	/* L2's events too go forward by L2's clock. */
+	doc = timeline_doc();
+	json_object_set_new(timeline_event(doc, 7), "l2_uptime_s", json_real(50));
+	assert_invalid(doc, -EINVAL, "timeline.events[7].l2_uptime_s is 50, before an earlier "
+				     "event's 61.52");
 	doc = timeline_doc();
 	json_object_set_new(timeline_event(doc, 1), "t_s", json_real(-0.5));
 	assert_invalid(doc, -EINVAL, "timeline.events[1].t_s is not a non-negative number");

@@ -421,6 +421,21 @@ static void timeline_edit(const char *dir, const char *const *names, size_t n)
 		 "{\"tsc\": 31875000000, \"wall_ns\": 12750000000},/");
 }
 
+/*
+ * The probe document of today's probe also says when L2's kernel ran init,
+ * when cloud-init's stages ran and when the probe finished: cloud-init's last
+ * stage, which runs the probe, has not ended.
+ */
+static void timeline_edit_l2_boot(const char *dir)
+{
+	run_edit(dir, "l2-probe.out", "0,/^{$/s//{\\n  \"l2_userspace_s\": 61.52, "
+		 "\"l2_uptime_end_s\": 414.81, \"cloud_init\": ["
+		 "{\"stage\": \"init-local\", \"start_s\": 150.318, \"end_s\": 171.904}, "
+		 "{\"stage\": \"init\", \"start_s\": 176.25, \"end_s\": 262.5}, "
+		 "{\"stage\": \"modules-config\", \"start_s\": 270.125, \"end_s\": 301.75}, "
+		 "{\"stage\": \"modules-final\", \"start_s\": 309.5}],/");
+}
+
 static const char *const timeline_names[] = { "l0-start", "start", "libvirt-up", "l2-start",
 					      "virt-install", "l2-running", "l2-off", "l2-end",
 					      "done", "l0-end" };
@@ -445,12 +460,19 @@ static const char *timeline_name(json_t *result, size_t i)
 
 /*
  * The timeline joins three sources: L0's times from run.json, L1's uptimes
- * from status.log and L2's from the probe; probe-start goes after L2 began
- * running, and the window comes from the probe's clocks.  The result is
- * tests/data/results/timeline/cpuid.json, which show and report read.
+ * from status.log and L2's from the probe; L2's events go after L2 began
+ * running, by L2's uptime, and the window comes from the probe's clocks.
+ * The result is tests/data/results/timeline/cpuid.json, which show and
+ * report read.
  */
 static void test_timeline_joins_the_clocks(void **state)
 {
+	static const char *const l2[] = { "l2-userspace", "cloud-init-init-local-start",
+					  "cloud-init-init-local-end", "cloud-init-init-start",
+					  "cloud-init-init-end", "cloud-init-modules-config-start",
+					  "cloud-init-modules-config-end",
+					  "cloud-init-modules-final-start", "probe-start",
+					  "probe-end" };
 	char dir[PATH_MAX];
 	struct run_evidence *ev;
 	json_t *result, *window;
@@ -458,9 +480,10 @@ static void test_timeline_joins_the_clocks(void **state)
 	(void)state;
 	run_copy("cpuid", dir, sizeof(dir));
 	timeline_edit(dir, timeline_names, 10);
+	timeline_edit_l2_boot(dir);
 	result = run_assemble_ok(dir, &ev);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(result, "timeline"),
-							 "events")), 11);
+							 "events")), 20);
 	assert_string_equal(timeline_name(result, 0), "l0-start");
 	assert_float_equal(timeline_at(result, 0, "t_s"), 0, 0);
 	assert_float_equal(timeline_at(result, 0, "l1_uptime_s"), -1, 0);
@@ -468,14 +491,19 @@ static void test_timeline_joins_the_clocks(void **state)
 	assert_float_equal(timeline_at(result, 1, "t_s"), 5.25, 1e-9);
 	assert_float_equal(timeline_at(result, 1, "l1_uptime_s"), 3.32, 1e-9);
 	assert_string_equal(timeline_name(result, 5), "l2-running");
-	assert_string_equal(timeline_name(result, 6), "probe-start");
-	assert_float_equal(timeline_at(result, 6, "t_s"), -1, 0);
-	assert_float_equal(timeline_at(result, 6, "l1_uptime_s"), -1, 0);
-	assert_float_equal(timeline_at(result, 6, "l2_uptime_s"), 401.37, 1e-9);
-	assert_string_equal(timeline_name(result, 7), "l2-off");
-	assert_float_equal(timeline_at(result, 7, "t_s"), 474, 1e-9);
-	assert_string_equal(timeline_name(result, 10), "l0-end");
-	assert_float_equal(timeline_at(result, 10, "t_s"), 476, 1e-9);
+	for (size_t i = 0; i < 10; i++) {
+		assert_string_equal(timeline_name(result, 6 + i), l2[i]);
+		assert_float_equal(timeline_at(result, 6 + i, "t_s"), -1, 0);
+		assert_float_equal(timeline_at(result, 6 + i, "l1_uptime_s"), -1, 0);
+	}
+	assert_float_equal(timeline_at(result, 6, "l2_uptime_s"), 61.52, 1e-9);
+	assert_float_equal(timeline_at(result, 13, "l2_uptime_s"), 309.5, 1e-9);
+	assert_float_equal(timeline_at(result, 14, "l2_uptime_s"), 401.37, 1e-9);
+	assert_float_equal(timeline_at(result, 15, "l2_uptime_s"), 414.81, 1e-9);
+	assert_string_equal(timeline_name(result, 16), "l2-off");
+	assert_float_equal(timeline_at(result, 16, "t_s"), 474, 1e-9);
+	assert_string_equal(timeline_name(result, 19), "l0-end");
+	assert_float_equal(timeline_at(result, 19, "t_s"), 476, 1e-9);
 	window = json_object_get(json_object_get(result, "timeline"), "window");
 	assert_float_equal(json_real_value(json_object_get(window, "wall_s")), 12.75, 1e-12);
 	assert_int_equal(json_integer_value(json_object_get(window, "tsc")), 31875000000);
@@ -490,6 +518,48 @@ static void test_timeline_joins_the_clocks(void **state)
 		free(expected);
 		free(text);
 	}
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+}
+
+/*
+ * L2's events are in the order of L2's uptime, whatever the document's: a
+ * wall clock set during L2's boot can put cloud-init's stages before init
+ * or after the probe.  A tie keeps the document's order.  An older probe's
+ * document with l2_uptime_s alone gives probe-start alone, as it did.
+ */
+static void test_timeline_orders_l2_by_its_uptime(void **state)
+{
+	static const char *const order[] = { "l2-running", "cloud-init-init-local-start",
+					     "cloud-init-init-local-end", "cloud-init-init-start",
+					     "l2-userspace", "probe-start",
+					     "cloud-init-init-end", "l2-off" };
+	char dir[PATH_MAX];
+	struct run_evidence *ev;
+	json_t *result;
+
+	(void)state;
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, timeline_names, 10);
+	run_edit(dir, "l2-probe.out", "0,/^{$/s//{\\n  \"l2_userspace_s\": 61.52, "
+		 "\"cloud_init\": [{\"stage\": \"init-local\", \"start_s\": 20, "
+		 "\"end_s\": 40.5}, {\"stage\": \"init\", \"start_s\": 40.5, "
+		 "\"end_s\": 402}],/");
+	result = run_assemble_ok(dir, &ev);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		assert_string_equal(timeline_name(result, 5 + i), order[i]);
+	json_decref(result);
+	run_evidence_free(ev);
+	run_remove(dir);
+	run_copy("cpuid", dir, sizeof(dir));
+	timeline_edit(dir, timeline_names, 10);
+	result = run_assemble_ok(dir, &ev);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(result, "timeline"),
+							 "events")), 11);
+	assert_string_equal(timeline_name(result, 6), "probe-start");
+	assert_float_equal(timeline_at(result, 6, "l2_uptime_s"), 401.37, 1e-9);
+	assert_string_equal(timeline_name(result, 7), "l2-off");
 	json_decref(result);
 	run_evidence_free(ev);
 	run_remove(dir);
@@ -1078,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(test_record_l2_kernel_is_strict),
 		cmocka_unit_test(test_result_names_the_l2_kernel),
 		cmocka_unit_test(test_timeline_joins_the_clocks),
+		cmocka_unit_test(test_timeline_orders_l2_by_its_uptime),
 		cmocka_unit_test(test_timeline_pairs_by_name),
 		cmocka_unit_test(test_l1_records_what_l0_saw),
 		cmocka_unit_test(test_one_exit_code_per_outcome),
