@@ -41,4 +41,7 @@ setup() {
 	# character would have been a nested port I/O exit.
 	assert [ -e "${RESULT%.json}.run/out/l2-serial.log" ]
 	assert [ ! -s "${RESULT%.json}.run/out/l2-serial.log" ]
+	# Its timeline: when L2's kernel ran init (the probe's own shell), and no cloud-init stage.
+	run jq -e '[.timeline.events[].name] | index("l2-userspace") != null and index("probe-end") != null and (map(select(startswith("cloud-init"))) | length == 0)' "$RESULT"
+	assert_success
 }
