@@ -3,8 +3,8 @@ SHELL     := /bin/bash
 EXITSCOPE := harness/build/exitscope
 BATS      := bats --print-output-on-failure
 # Scenarios that fit CI's 90 minutes on a cold 2-core TCG host: the nested
-# ones tagged slow (boot, idle, io, stock: about 5 min each, stock another
-# kernel build) run in make test-nested.
+# ones tagged slow (boot, idle, io, stock: a few minutes each) run in
+# make test-nested.
 CI_TAGS   ?= !needs-kvm,!slow
 
 all: deps
@@ -24,12 +24,13 @@ test: all
 # What the scenarios boot, built (or found in the cache) as steps of their
 # own: on a fresh machine these are the long stages, and here they are named
 # and timed on the terminal and in CI's log instead of inside a bats test.
-# The L2 kernel is the unpatched source with kernel-patch/config/l2.config,
-# the kernel most scenarios' L2 boots (scenarios.cfg, column L2).  The fixed
+# The L2 kernel is the unpatched source with L1's config, the kernel most
+# scenarios' L2 boots (scenarios.cfg, column L2): after L1's build ccache
+# holds nearly all of its objects.  The fixed
 # L0 QEMU is what every TCG run starts as L0 once it is prepared.
 prebuild: all l0
 	$(EXITSCOPE) kernel build --series 6.1
-	$(EXITSCOPE) kernel build --stock --config kernel-patch/config/l2.config
+	$(EXITSCOPE) kernel build --stock
 	$(EXITSCOPE) images build
 	$(EXITSCOPE) images build --micro
 
@@ -46,10 +47,10 @@ lint:
 		guest-images/micro/init guest-images/micro/micro-run guest-images/micro/micro-lava \
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro
 
-test-nested: all l0
+test-nested: prebuild
 	$(BATS) scenarios/
 
-scenario: all l0
+scenario: prebuild
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=idle" >&2; exit 2; }
 	$(BATS) scenarios/$(NAME).bats
 

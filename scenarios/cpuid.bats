@@ -35,6 +35,9 @@ setup() {
 	assert_success
 	# L2's own events by L2's uptime: init, cloud-init's first stage (it runs the probe: no
 	# end, and no later stage has begun), the probe's end after its start.
+	# systemd started every unit it ran before the probe: none failed on L2's console.
+	run grep -a "FAILED" "${RESULT%.json}.run/out/l2-console.log"
+	assert_failure
 	run jq -e '[.timeline.events[] | select(.l2_uptime_s != null)] | (map(.l2_uptime_s) | . == sort) and (map(.name) | index("l2-userspace") != null and index("cloud-init-init-local-start") != null and index("cloud-init-init-local-end") == null and index("cloud-init-init-start") == null and index("probe-end") > index("probe-start"))' "$RESULT"
 	assert_success
 }

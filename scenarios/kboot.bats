@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # kboot: L2's kernel boot alone.  The probe is L2's PID 1 (scenarios.cfg stage
-# init): one snapshot right after the kernel is done (the trimmed kernel of
-# kernel-patch/config/l2.config, no initramfs), then power-off, with no
+# init): one snapshot right after the kernel is done (the trimmed kernel:
+# stock 6.1 with L1's config, no initramfs), then power-off, with no
 # systemd and no cloud-init in between.  The shortest whole L0 -> L1 -> L2
 # round; `make soak` repeats it.
 

@@ -33,6 +33,7 @@ struct kernel_build {
 	char out[PATH_MAX];	/* the published kernel */
 	char identity[2048];
 	char default_fragment[PATH_MAX];	/* kernel-patch/config/nested.config */
+	char version_fragment[PATH_MAX];	/* nested-V.P.config for the tree's version, or "" */
 	char compiler[256];
 	char *patches;		/* concatenated patches, "" for --stock and --source */
 	char *fragment;
@@ -200,6 +201,45 @@ static int kernel_check_inputs(struct kernel_build *b)
 	return 0;
 }
 
+/*
+ * What one kernel version needs beyond the default fragment (an option a
+ * later version dropped, whose default there is already what we want) is
+ * in kernel-patch/config/nested-V.P.config: appended to the fragment, and
+ * so to the kernel's id, when the tree is V.P.  A --config fragment is
+ * taken as it is.
+ */
+static int kernel_add_version_fragment(struct kernel_build *b)
+{
+	char makefile[PATH_MAX + 16], *text, *extra, *joined;
+	int version, patchlevel, r;
+
+	if (b->fragment_path != b->default_fragment)
+		return 0;
+	/* A tree without a version has no version-specific fragment. */
+	util_pathf(makefile, sizeof(makefile), "%s/Makefile", b->tree);
+	if (util_read_file(makefile, &text, NULL) < 0)
+		return 0;
+	r = kernel_tree_version(text, &version, &patchlevel);
+	free(text);
+	if (r < 0)
+		return 0;
+	util_pathf(b->version_fragment, sizeof(b->version_fragment),
+		   "%s/kernel-patch/config/nested-%d.%d.config", b->root, version, patchlevel);
+	if (access(b->version_fragment, F_OK)) {
+		b->version_fragment[0] = '\0';
+		return 0;
+	}
+	if (util_read_file(b->version_fragment, &extra, NULL) < 0)
+		return -errno;
+	r = asprintf(&joined, "%s%s", b->fragment, extra);
+	free(extra);
+	if (r < 0)
+		return -ENOMEM;
+	free(b->fragment);
+	b->fragment = joined;
+	return 0;
+}
+
 static int kernel_resolve(struct kernel_build *b)
 {
 	char cache[PATH_MAX];
@@ -220,6 +260,11 @@ static int kernel_resolve(struct kernel_build *b)
 	if (r < 0) {
 		fprintf(stderr, "exitscope: cannot resolve the kernel source %s: %s\n",
 			b->source_dir ? b->source_dir : b->series, strerror(-r));
+		return -EINVAL;
+	}
+	if ((r = kernel_add_version_fragment(b)) < 0) {
+		fprintf(stderr, "exitscope: cannot read the version-specific config fragment of %s: %s\n",
+			b->tree, strerror(-r));
 		return -EINVAL;
 	}
 	exec_output(gcc, b->compiler, sizeof(b->compiler));
@@ -420,7 +465,8 @@ static int kernel_configure(struct kernel_build *b, const char *src)
 	util_pathf(merge, sizeof(merge), "%s/scripts/kconfig/merge_config.sh", src);
 
 	char *const base[] = { "make", "-s", "-C", (char *)src, obuild, KERNEL_BASE_CONFIG, NULL };
-	char *const merged[] = { merge, "-m", "-O", build, config, (char *)b->fragment_path, NULL };
+	char *const merged[] = { merge, "-m", "-O", build, config, (char *)b->fragment_path,
+				 b->version_fragment[0] ? b->version_fragment : NULL, NULL };
 	char *const olddef[] = { "make", "-s", "-C", (char *)src, obuild, "olddefconfig", NULL };
 
 	kernel_progress(b, "configuring", KERNEL_BASE_CONFIG " + fragment");
@@ -452,6 +498,12 @@ static int kernel_compile(struct kernel_build *b, const char *src)
 	util_cache_dir(cache, sizeof(cache));
 	util_pathf(ccache_dir, sizeof(ccache_dir), "%s/ccache", cache);
 	setenv("CCACHE_DIR", ccache_dir, 0);
+	/*
+	 * Depend mode: on a miss ccache compiles at once and takes the headers
+	 * from the compiler's -MMD file, instead of running the preprocessor
+	 * first to look for a hit, which a cold build pays on every object.
+	 */
+	setenv("CCACHE_DEPEND", "1", 0);
 	kernel_progress(b, "compiling bzImage, log in", b->work);
 	return kernel_step(b, make, NULL);
 }

@@ -117,6 +117,19 @@ int kernel_patched_files(const char *patches, char **list)
 	return fclose(f) ? -ENOMEM : 0;
 }
 
+int kernel_tree_version(const char *makefile, int *version, int *patchlevel)
+{
+	bool have_version = false, have_patchlevel = false;
+
+	for (const char *line = makefile; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (!have_version)
+			have_version = sscanf(line, "VERSION = %d", version) == 1;
+		if (!have_patchlevel)
+			have_patchlevel = sscanf(line, "PATCHLEVEL = %d", patchlevel) == 1;
+	}
+	return have_version && have_patchlevel ? 0 : -EINVAL;
+}
+
 /* The line of @config that sets @name ("CONFIG_X=..." or "# CONFIG_X is not set"). */
 static void kernel_config_value(const char *config, const char *name, char *out, size_t size)
 {

@@ -39,6 +39,13 @@ int kernel_patches_read(const char *const *dirs, size_t n, char **text, size_t *
  */
 int kernel_patched_files(const char *patches, char **list);
 
+/*
+ * The VERSION and PATCHLEVEL a kernel tree's top Makefile (@makefile, its
+ * text) sets, into *@version and *@patchlevel: which version-specific
+ * config fragment applies.  0, or -EINVAL when either line is missing.
+ */
+int kernel_tree_version(const char *makefile, int *version, int *patchlevel);
+
 /* Whether @id has an id's form: KERNEL_ID_LEN lower-case hex digits, so never a path. */
 bool kernel_id_valid(const char *id);
 

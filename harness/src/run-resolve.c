@@ -66,21 +66,19 @@ static enum run_outcome resolve_kernel(const struct scenario *sc, const char *ke
 	return r ? build_outcome(r) : RUN_OK;
 }
 
-/* The trimmed L2 kernel, built from the checkout's fragment when the cache lacks it. */
+/*
+ * The trimmed L2 kernel: the stock build of L1's own config, built when the
+ * cache lacks it (after L1's, from ccache's objects of that build).
+ */
 static enum run_outcome resolve_l2_kernel(const struct scenario *sc, struct kernel_found *l2k)
 {
-	char root[PATH_MAX], fragment[PATH_MAX + 64];
-	struct kernel_request req = { .series = RUN_L2_KERNEL_SERIES, .fragment_path = fragment,
-				      .stock = true };
+	struct kernel_request req = { .series = RUN_L2_KERNEL_SERIES, .stock = true };
 	int r;
 
 	memset(l2k, 0, sizeof(*l2k));
 	if (strcmp(sc->l2_kernel, SCENARIO_L2_TRIMMED))
 		return RUN_OK;
-	if (util_checkout_root(root, sizeof(root)) < 0 ||
-	    util_pathf(fragment, sizeof(fragment), "%s/%s", root, RUN_L2_KERNEL_FRAGMENT) < 0)
-		return RUN_ENVIRONMENT;
-	progress("run", "%s: L2 kernel (trimmed, %s)", sc->name, RUN_L2_KERNEL_FRAGMENT);
+	progress("run", "%s: L2 kernel (trimmed: %s stock)", sc->name, RUN_L2_KERNEL_SERIES);
 	r = kernel_ensure(&req, l2k);
 	return r ? build_outcome(r) : RUN_OK;
 }

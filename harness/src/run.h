@@ -75,9 +75,11 @@ struct run_inputs {
 	struct kernel_found l2_kernel;	/* the trimmed L2 kernel; id "" for Debian's, or no L2 */
 };
 
-/* The trimmed L2 kernel: the guest's, so unpatched 6.1 whatever L1 runs. */
+/*
+ * The trimmed L2 kernel: the guest's, so the stock 6.1 kernel (L1's config,
+ * without the patch series) whatever L1 runs.
+ */
 #define RUN_L2_KERNEL_SERIES "6.1"
-#define RUN_L2_KERNEL_FRAGMENT "kernel-patch/config/l2.config"
 
 /*
  * @kernel_id (--kernel) names a cached kernel; otherwise the kernel of

@@ -27,8 +27,8 @@ int scenario_find(const char *cfg, const char *name, struct scenario *s, int *li
 bool scenario_is_micro(const struct scenario *s);
 
 /*
- * L2's kernel: "trimmed", the harness's own build (kernel-patch/config/l2.config,
- * everything built in, no initramfs), or "debian", the L2 image's
+ * L2's kernel: "trimmed", the harness's own build (stock 6.1 with
+ * kernel-patch/config/nested.config, everything built in, no initramfs), or "debian", the L2 image's
  * linux-image-amd64 with its initramfs.
  */
 #define SCENARIO_L2_TRIMMED "trimmed"

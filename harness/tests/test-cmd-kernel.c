@@ -221,6 +221,39 @@ static void test_patches_dry_run_plans_and_ids(void **state)
 	fake_teardown(&fk, *state);
 }
 
+/*
+ * A 6.1 tree takes nested-6.1.config after nested.config: in the merge and
+ * in the id.  --config takes the named fragment alone.
+ */
+static void test_version_fragment_joins_merge_and_id(void **state)
+{
+	struct fake fk = { .dir = "" };
+	char plain[8192], joined[8192], own[8192], path[512];
+	char plain_id[13], joined_id[13], own_id[13];
+
+	fake_setup(&fk);
+	snprintf(path, sizeof(path), "%s/cache/src/linux-source-6.1.current/tree", fk.dir);
+	write_file(path, "Makefile", "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n");
+	assert_int_equal(DRY(plain, "--series", "6.1"), 0);
+	snprintf(path, sizeof(path), "%s/root/kernel-patch/config", fk.dir);
+	write_file(path, "nested-6.1.config", "CONFIG_BASE_FULL=y\n");
+	write_file(path, "nested-6.12.config", "CONFIG_NOT_THIS=y\n");
+	assert_int_equal(DRY(joined, "--series", "6.1"), 0);
+	snprintf(path, sizeof(path), "%s/root/kernel-patch/config/nested.config", fk.dir);
+	assert_int_equal(DRY(own, "--series", "6.1", "--config", path), 0);
+	id_in(plain, plain_id);
+	id_in(joined, joined_id);
+	id_in(own, own_id);
+	assert_string_not_equal(plain_id, joined_id);
+	assert_string_equal(plain_id, own_id);
+	assert_null(strstr(plain, "nested-6.1.config"));
+	assert_non_null(strstr(joined, "nested.config"));
+	assert_non_null(strstr(joined, "nested-6.1.config"));
+	assert_null(strstr(joined, "nested-6.12.config"));
+	assert_null(strstr(own, "nested-6.1.config"));
+	fake_teardown(&fk, *state);
+}
+
 static void test_subcommands_take_exact_arguments(void **state)
 {
 	(void)state;
@@ -247,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_build_rejects_stray_words_and_conflicts),
 		cmocka_unit_test(test_patches_rejects_bad_directories),
 		cmocka_unit_test(test_patches_dry_run_plans_and_ids),
+		cmocka_unit_test(test_version_fragment_joins_merge_and_id),
 		cmocka_unit_test(test_subcommands_take_exact_arguments),
 		cmocka_unit_test(test_path_of_unknown_id),
 	};

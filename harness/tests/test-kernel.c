@@ -215,6 +215,22 @@ static void test_patched_files_are_the_diffs_paths(void **state)
 	free(list);
 }
 
+/* The tree's version from its Makefile's first lines; EXTRAVERSION is not VERSION. */
+static void test_tree_version(void **state)
+{
+	int version = 0, patchlevel = 0;
+
+	(void)state;
+	assert_int_equal(kernel_tree_version("# SPDX\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\n"
+					     "EXTRAVERSION =\nNAME = Baby Opossum Posse\n",
+					     &version, &patchlevel), 0);
+	assert_int_equal(version, 6);
+	assert_int_equal(patchlevel, 12);
+	assert_int_equal(kernel_tree_version("EXTRAVERSION = 3\nPATCHLEVEL = 1\n", &version, &patchlevel),
+			 -EINVAL);
+	assert_int_equal(kernel_tree_version("", &version, &patchlevel), -EINVAL);
+}
+
 static void test_config_survivors(void **state)
 {
 	const char *fragment = "# comment\n\nCONFIG_KVM=y\nCONFIG_KVM_AMD=y\nCONFIG_NR_CPUS=8\n"
@@ -298,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_patch_dirs_in_name_then_argument_order),
 		cmocka_unit_test(test_patch_dir_without_patches_or_missing),
 		cmocka_unit_test(test_patched_files_are_the_diffs_paths),
+		cmocka_unit_test(test_tree_version),
 		cmocka_unit_test(test_config_survivors),
 		cmocka_unit_test(test_manifest_round_trip),
 		cmocka_unit_test(test_manifest_rejects_unknown_keys_and_versions),
