@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "kernel-build.h"
 #include "progress.h"
+#include "ticker.h"
 #include "util.h"
 
 struct kernel_build {
@@ -490,9 +491,13 @@ static int kernel_configure(struct kernel_build *b, const char *src)
 static int kernel_compile(struct kernel_build *b, const char *src)
 {
 	char obuild[PATH_MAX + 8], jobs[32], cc[32], ccache_dir[PATH_MAX + 16], cache[PATH_MAX];
+	char log[PATH_MAX + 16];
 	char *const make[] = { "make", "-C", (char *)src, obuild, jobs, cc, "bzImage", NULL };
+	struct ticker *ticker;
+	int r;
 
 	util_pathf(obuild, sizeof(obuild), "O=%s/build", b->work);
+	util_pathf(log, sizeof(log), "%s/build.log", b->work);
 	util_pathf(jobs, sizeof(jobs), "-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	util_pathf(cc, sizeof(cc), "CC=%s", access("/usr/bin/ccache", X_OK) ? "gcc" : "ccache gcc");
 	util_cache_dir(cache, sizeof(cache));
@@ -505,7 +510,10 @@ static int kernel_compile(struct kernel_build *b, const char *src)
 	 */
 	setenv("CCACHE_DEPEND", "1", 0);
 	kernel_progress(b, "compiling bzImage, log in", b->work);
-	return kernel_step(b, make, NULL);
+	ticker = exec_dry_run ? NULL : ticker_start("kernel", "objects compiled", log, "  CC ", 60);
+	r = kernel_step(b, make, NULL);
+	ticker_stop(ticker);
+	return r;
 }
 
 static int kernel_publish(struct kernel_build *b, const char *src, double seconds)
