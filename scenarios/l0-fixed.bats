@@ -83,6 +83,19 @@ setup() {
 	assert_output $'atomic\ttrixie-backports\ttrue'
 }
 
+@test "the fixed L0 still runs, and still reads as fixed, after its cache moved" {
+	local wrapper moved=$BATS_TEST_TMPDIR/moved
+	wrapper=$("$SCRIPT" --find) || skip "the fixed L0 is not prepared ('make l0')"
+	cp -a "$(dirname "$(dirname "$wrapper")")" "$moved"
+	run -0 "$moved/bin/qemu-system-x86_64" --version
+	assert_line --index 0 "$("$wrapper" --version | head -n 1)"
+	run -0 "$SCRIPT" --fix-status "$moved/bin/qemu-system-x86_64"
+	assert_output atomic
+	# No absolute path of the old place is left in the wrapper.
+	run grep -F "$(dirname "$(dirname "$wrapper")")" "$moved/bin/qemu-system-x86_64"
+	assert_failure
+}
+
 # bats test_tags=nested
 @test "l0-fixed: the micro stage (reasons) runs exact on the fixed L0, and the result names it" {
 	local wrapper

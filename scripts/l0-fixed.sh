@@ -70,7 +70,7 @@ calls_with_virq() {
 fix_status() {
 	local bin=$1 syms vmrun vmexit set reset
 	if [ "$(head -c 2 "$bin")" = '#!' ]; then
-		bin=$(sed -n 's/^# binary: //p' "$bin")
+		bin=$(dirname "$bin")/$(sed -n 's/^# binary: //p' "$bin")
 	fi
 	[ -f "$bin" ] || { echo unknown; return; }
 	syms=$(nm -D -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
@@ -149,19 +149,19 @@ status=$(fix_status "$bin")
 [ "$status" = atomic ] ||
 	die "$package from $backports updates interrupt_request in VMRUN/#VMEXIT '$status', not atomically"
 
-# The final paths are written into the wrapper: the root is renamed into
-# place below, and the loader takes the root's own libraries only.
-final=$out/root
-cat >"$out.tmp/bin/qemu-system-x86_64" <<EOF
+# The wrapper finds the root beside its own folder, so the cache can move;
+# the loader takes the root's own libraries only.
+cat >"$out.tmp/bin/qemu-system-x86_64" <<'EOF'
 #!/bin/sh
 # exitscope's fixed L0 QEMU: see scripts/l0-fixed.sh
-# binary: $final/usr/bin/qemu-system-x86_64
-QEMU_MODULE_DIR=$final/usr/lib/x86_64-linux-gnu/qemu
+# binary: ../root/usr/bin/qemu-system-x86_64
+root=$(cd "$(dirname "$0")/../root" && pwd) || exit 127
+lib=$root/usr/lib/x86_64-linux-gnu
+QEMU_MODULE_DIR=$lib/qemu
 export QEMU_MODULE_DIR
-exec $final/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 \\
-	--library-path $final/usr/lib/x86_64-linux-gnu:$final/usr/lib \\
-	--argv0 qemu-system-x86_64 $final/usr/bin/qemu-system-x86_64 \\
-	-L $final/usr/share/seabios -L $final/usr/share/qemu "\$@"
+exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib:$root/usr/lib" \
+	--argv0 qemu-system-x86_64 "$root/usr/bin/qemu-system-x86_64" \
+	-L "$root/usr/share/seabios" -L "$root/usr/share/qemu" "$@"
 EOF
 chmod +x "$out.tmp/bin/qemu-system-x86_64"
 
