@@ -2,6 +2,9 @@
 SHELL     := /bin/bash
 EXITSCOPE := harness/build/exitscope
 BATS      := bats --print-output-on-failure
+# bats' TAP passed through as it comes, then one summary line.
+BATS_SUM  := awk '{ print; fflush() } /^ok / { n++ } /^ok .* \# skip/ { s++ } /^not ok / { n++; f++ } \
+	END { printf "bats: %d tests, %d failures, %d skipped\n", n, f, s }'
 # Scenarios that fit CI's 90 minutes on a cold 2-core TCG host: the nested
 # ones tagged slow (boot, idle, io, stock: a few minutes each) run in
 # make test-nested.
@@ -19,7 +22,7 @@ test: all
 	kernel-patch/check-patch.sh
 	$(MAKE) prebuild
 	@if ls scenarios/*.bats >/dev/null 2>&1; then \
-		$(BATS) --filter-tags '$(CI_TAGS)' scenarios/; fi
+		set -o pipefail; $(BATS) --filter-tags '$(CI_TAGS)' scenarios/ | $(BATS_SUM); fi
 
 # What the scenarios boot, built (or found in the cache) as steps of their
 # own: on a fresh machine these are the long stages, and here they are named
@@ -48,11 +51,11 @@ lint:
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro
 
 test-nested: prebuild
-	$(BATS) scenarios/
+	set -o pipefail; $(BATS) scenarios/ | $(BATS_SUM)
 
 scenario: prebuild
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=idle" >&2; exit 2; }
-	$(BATS) scenarios/$(NAME).bats
+	set -o pipefail; $(BATS) scenarios/$(NAME).bats | $(BATS_SUM)
 
 diff: all
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=a.json B=b.json" >&2; exit 2; }
