@@ -226,12 +226,13 @@ static int kernel_add_version_fragment(struct kernel_build *b)
 		return 0;
 	util_pathf(b->version_fragment, sizeof(b->version_fragment),
 		   "%s/kernel-patch/config/nested-%d.%d.config", b->root, version, patchlevel);
-	if (access(b->version_fragment, F_OK)) {
+	r = util_read_file(b->version_fragment, &extra, NULL);
+	if (r == -ENOENT) {
 		b->version_fragment[0] = '\0';
 		return 0;
 	}
-	if (util_read_file(b->version_fragment, &extra, NULL) < 0)
-		return -errno;
+	if (r < 0)
+		return r;
 	r = asprintf(&joined, "%s%s", b->fragment, extra);
 	free(extra);
 	if (r < 0)
@@ -291,13 +292,19 @@ static int kernel_resolve(struct kernel_build *b)
 	return 0;
 }
 
+/* The build's log, where every step's output goes. */
+static void kernel_log_path(const struct kernel_build *b, char *log, size_t size)
+{
+	util_pathf(log, size, "%s/build.log", b->work);
+}
+
 /* Runs one step with its output in build.log; on failure shows the log's tail. */
 static int kernel_step(struct kernel_build *b, char *const argv[], const char *cwd)
 {
 	char log[PATH_MAX + 16];
 	int status;
 
-	util_pathf(log, sizeof(log), "%s/build.log", b->work);
+	kernel_log_path(b, log, sizeof(log));
 	status = exec_run(argv, cwd, exec_dry_run ? NULL : log);
 	if (status) {
 		char *const tail[] = { "tail", "-n", "30", log, NULL };
@@ -497,7 +504,7 @@ static int kernel_compile(struct kernel_build *b, const char *src)
 	int r;
 
 	util_pathf(obuild, sizeof(obuild), "O=%s/build", b->work);
-	util_pathf(log, sizeof(log), "%s/build.log", b->work);
+	kernel_log_path(b, log, sizeof(log));
 	util_pathf(jobs, sizeof(jobs), "-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	util_pathf(cc, sizeof(cc), "CC=%s", access("/usr/bin/ccache", X_OK) ? "gcc" : "ccache gcc");
 	util_cache_dir(cache, sizeof(cache));

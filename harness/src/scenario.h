@@ -28,8 +28,8 @@ bool scenario_is_micro(const struct scenario *s);
 
 /*
  * L2's kernel: "trimmed", the harness's own build (stock 6.1 with
- * kernel-patch/config/nested.config, everything built in, no initramfs), or "debian", the L2 image's
- * linux-image-amd64 with its initramfs.
+ * kernel-patch/config/nested.config, everything built in, no initramfs),
+ * or "debian", the L2 image's linux-image-amd64 with its initramfs.
  */
 #define SCENARIO_L2_TRIMMED "trimmed"
 #define SCENARIO_L2_DEBIAN "debian"

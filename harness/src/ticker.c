@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 
 #include "progress.h"
 #include "ticker.h"
+#include "util.h"
 
 struct ticker {
 	const char *who, *what, *log, *prefix;
@@ -33,16 +33,14 @@ size_t ticker_count_lines(const char *text, const char *prefix)
 /* The lines the log gained since the step began, counted; 0 when it cannot be read. */
 static size_t ticker_count(const struct ticker *t)
 {
-	FILE *f = fopen(t->log, "r");
-	char *text = NULL;
-	size_t size = 0, n = 0;
+	char *text;
+	size_t len, n = 0;
 
-	if (!f)
+	if (util_read_file(t->log, &text, &len) < 0)
 		return 0;
-	if (fseeko(f, t->from, SEEK_SET) == 0 && getdelim(&text, &size, '\0', f) > 0)
-		n = ticker_count_lines(text, t->prefix);
+	if (len > (size_t)t->from)
+		n = ticker_count_lines(text + t->from, t->prefix);
 	free(text);
-	fclose(f);
 	return n;
 }
 
