@@ -11,6 +11,7 @@ micro=$recipe/../../harness/build/exitmicro
 
 install -D -m 0755 "$recipe/exitscope-init" "$root/usr/local/sbin/exitscope-init"
 install -D -m 0755 "$agent" "$root/usr/local/sbin/exitscope-agent"
+install -D -m 0755 "$recipe/exitscope-lava" "$root/usr/local/sbin/exitscope-lava"
 install -D -m 0755 "$micro" "$root/usr/local/sbin/exitmicro"
 ln -sf /bin/busybox "$root/usr/local/sbin/poweroff"
 

@@ -7,7 +7,8 @@
  * would have prepared (SCENARIO.run/: run.json, kernel.json), and, once a
  * lab put the job's log beside it (SCENARIO.lava.log), the result
  * (SCENARIO.json) that show, diff and report read.  The job's artifacts,
- * the kernel and L1's initramfs, are copied to DIR/<kernel-id>/lava-artifacts/.
+ * the kernel and L1's initramfs or, for a nested scenario, L1's first-stage
+ * initramfs and both images, go to DIR/<kernel-id>/lava-artifacts/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "exec.h"
@@ -28,7 +30,11 @@
 #include "yaml-json.h"
 
 #define LAVA_ARTIFACTS "lava-artifacts"
-#define LAVA_TESTDEF "lava/micro.yaml"
+#define LAVA_TESTDEF_MICRO_FILE "lava/micro.yaml"
+#define LAVA_TESTDEF_NESTED_FILE "lava/nested.yaml"
+#define LAVA_RAMDISK_SCRIPT "lava/l1-ramdisk.sh"
+/* A nested job's L1 has two vCPUs, as `exitscope run` gives it on a host of two cores or more. */
+#define LAVA_L1_CPUS 2
 
 struct lava_opts {
 	const char *kernel_id;
@@ -64,12 +70,17 @@ void lava_usage(FILE *out)
 		"usage: exitscope lava SCENARIO... [--kernel ID | --series 6.1|6.12] [--accel tcg|kvm]\n"
 		"                      [--out DIR] [--url BASE]\n"
 		"       exitscope lava collect [DIR]\n\n"
-		"Writes a LAVA job per scenario for LAVA's qemu device type: the kernel and the micro\n"
-		"stage's initramfs as artifacts, booted with the QEMU options 'exitscope run' uses\n"
-		"(passed in the job's context) and the test definition lava/micro.yaml, which runs\n"
-		"the scenario in L1 and reports the test cases probe-status, exactness and oracle.\n"
+		"Writes a LAVA job per scenario for LAVA's qemu device type, booted with the QEMU\n"
+		"options and L1 command line 'exitscope run' uses (passed in the job's context).\n"
+		"A micro scenario (reasons, cpuid-micro): the kernel and the micro stage's initramfs\n"
+		"as artifacts, and the test definition lava/micro.yaml, whose test cases are\n"
+		"probe-status, exactness and oracle.  A nested scenario (cpuid, idle, ...): the kernel,\n"
+		"the L1 image as /dev/vda, the L2 image as /dev/vdb and a first-stage initramfs with\n"
+		"the run's inputs (lava/l1-ramdisk.sh), and the test definition lava/nested.yaml,\n"
+		"which runs the agent in L1 (libvirt starts L2) and reports probe-status and oracle.\n"
 		"Jobs go to DIR/<kernel-id>/SCENARIO.lava.yaml beside the run directory\n"
-		"SCENARIO.run/.  Micro scenarios only (reasons, cpuid-micro).\n\n"
+		"SCENARIO.run/; the artifacts to DIR/<kernel-id>/lava-artifacts/ (hard links into\n"
+		"the cache where DIR is on its file system).\n\n"
 		"collect reads each job's LAVA log, put beside its job as SCENARIO.lava.log\n"
 		"(lava-run's output, or 'lavacli jobs logs --raw ID'), and writes\n"
 		"DIR/<kernel-id>/SCENARIO.json, the result 'exitscope run' writes, for show, diff\n"
@@ -105,7 +116,11 @@ struct lava_artifact {
 	char sha256[65];
 };
 
-/* @from copied to DIR/<id>/lava-artifacts/@name, its URL and checksum. */
+/*
+ * @from into DIR/<id>/lava-artifacts/@name: a hard link where it can be
+ * (the cache's files never change in place, and an L1 image is hundreds of
+ * MiB), else a copy; its URL and checksum.
+ */
 static int artifact_publish(const struct lava_opts *o, const struct lava_paths *p,
 			    const char *kernel_id, const char *from, const char *name,
 			    struct lava_artifact *a)
@@ -115,8 +130,11 @@ static int artifact_publish(const struct lava_opts *o, const struct lava_paths *
 
 	util_pathf(dir, sizeof(dir), "%s/%s", p->out_dir, LAVA_ARTIFACTS);
 	util_pathf(to, sizeof(to), "%s/%s", dir, name);
-	if (util_mkdirs(dir) < 0 || exec_run(cp, NULL, NULL) != 0 ||
-	    util_sha256_file(to, a->sha256) < 0)
+	if (util_mkdirs(dir) < 0 || (unlink(to) < 0 && errno != ENOENT))
+		return -EIO;
+	if (link(from, to) < 0 && exec_run(cp, NULL, NULL) != 0)
+		return -EIO;
+	if (util_sha256_file(to, a->sha256) < 0)
 		return -EIO;
 	if (o->url)
 		return util_pathf(a->url, sizeof(a->url), "%s/%s/%s/%s", o->url, kernel_id,
@@ -126,13 +144,13 @@ static int artifact_publish(const struct lava_opts *o, const struct lava_paths *
 	return util_pathf(a->url, sizeof(a->url), "file://%s", real);
 }
 
-static json_t *testdef_load(const char *root)
+static json_t *testdef_load(const char *root, const char *file)
 {
 	char path[PATH_MAX + 32], err[256], *text = NULL;
 	size_t len = 0;
 	json_t *doc = NULL;
 
-	util_pathf(path, sizeof(path), "%s/%s", root, LAVA_TESTDEF);
+	util_pathf(path, sizeof(path), "%s/%s", root, file);
 	if (util_read_file(path, &text, &len) == 0)
 		doc = yaml_load_json(text, len, err, sizeof(err));
 	else
@@ -150,14 +168,14 @@ struct lava_gen {
 	struct lava_opts o;
 	char root[PATH_MAX];
 	char dir[PATH_MAX];
-	json_t *testdef;
+	json_t *testdef_micro, *testdef_nested;
 };
 
 /* The job of @plan, as YAML, to @path. */
 static enum run_outcome job_write(const struct lava_job_plan *plan, const char *path)
 {
 	char err[256], *text = NULL;
-	json_t *job = lava_job_micro(plan, err, sizeof(err));
+	json_t *job = lava_job(plan, err, sizeof(err));
 	int r = job ? yaml_emit_json(job, &text) : -ENOMEM;
 
 	if (r == 0)
@@ -181,11 +199,6 @@ static enum run_outcome gen_resolve(const struct lava_gen *g, const char *name,
 
 	if (o != RUN_OK)
 		return o;
-	if (!scenario_is_micro(sc)) {
-		fprintf(stderr, "exitscope: lava: '%s' boots L2 through libvirt; jobs are written for "
-				"micro scenarios only (reasons, cpuid-micro)\n", name);
-		return RUN_BAD_INPUT;
-	}
 	/* The device's accelerator, not this host's: the record says what the job asks for. */
 	*rec = (struct run_record){ .attempt = 1, .started = time(NULL) };
 	if ((o = run_resolve_accel("tcg", rec)) != RUN_OK)
@@ -202,51 +215,131 @@ static enum run_outcome gen_resolve(const struct lava_gen *g, const char *name,
 	util_pathf(rec->scenario, sizeof(rec->scenario), "%s", sc->name);
 	util_pathf(rec->kernel_id, sizeof(rec->kernel_id), "%s", in->kernel.id);
 	util_pathf(rec->l1_image, sizeof(rec->l1_image), "%s", in->l1.id);
+	if (!scenario_is_micro(sc)) {
+		util_pathf(rec->l2_image, sizeof(rec->l2_image), "%s", in->l2.id);
+		util_pathf(rec->l2_kernel, sizeof(rec->l2_kernel), "%s", sc->l2_kernel);
+		util_pathf(rec->l2_kernel_id, sizeof(rec->l2_kernel_id), "%s", in->l2_kernel.id);
+	}
 	return RUN_OK;
 }
 
-static enum run_outcome gen_one(const struct lava_gen *g, const char *name)
-{
-	char append[1024], from[PATH_MAX + 32], initrd[64];
+/* One scenario's job being written: what it resolved to and where it goes. */
+struct lava_one {
 	struct scenario sc;
 	struct run_record rec;
 	struct run_inputs in;
 	struct lava_paths p;
-	struct lava_artifact kernel, ramdisk;
-	struct strv machine = { 0 };
-	struct run_attempt a = { .sc = &sc, .root = g->root, .micro_append = append, .in = &in,
-				 .rec = &rec };
-	enum run_outcome o = gen_resolve(g, name, &sc, &rec, append, sizeof(append), &in);
+	char append[1024];
+	struct lava_artifact kernel, ramdisk, l1_disk, l2_disk;
+	struct strv machine;
+};
 
-	if (o != RUN_OK)
-		return o;
-	lava_paths_set(&p, g->dir, in.kernel.id, sc.name);
-	a.run_dir = p.run_dir;
-	if ((o = run_prepare(&a)) != RUN_OK)
-		return o;
-	util_pathf(from, sizeof(from), "%s/bzImage", in.kernel.dir);
-	util_pathf(initrd, sizeof(initrd), "initrd-%s.gz", in.l1.id);
-	if (artifact_publish(&g->o, &p, in.kernel.id, from, "bzImage", &kernel) < 0 ||
-	    util_pathf(from, sizeof(from), "%s/initrd.gz", in.l1.dir) < 0 ||
-	    artifact_publish(&g->o, &p, in.kernel.id, from, initrd, &ramdisk) < 0 ||
-	    launch_micro_machine(rec.accel, &machine) < 0) {
-		fprintf(stderr, "exitscope: lava: cannot copy the artifacts into %s/%s\n", p.out_dir,
-			LAVA_ARTIFACTS);
-		strv_free(&machine);
-		return RUN_ENVIRONMENT;
-	}
+static int publish(const struct lava_gen *g, const struct lava_one *j, const char *dir,
+		   const char *file, const char *name, struct lava_artifact *a)
+{
+	char from[PATH_MAX + 32];
+
+	if (util_pathf(from, sizeof(from), "%s/%s", dir, file) < 0)
+		return -ENAMETOOLONG;
+	return artifact_publish(&g->o, &j->p, j->in.kernel.id, from, name, a);
+}
+
+/* The micro stage's: its initramfs, its own machine and command line. */
+static int gen_micro_parts(const struct lava_gen *g, struct lava_one *j)
+{
+	char name[64];
+
+	util_pathf(name, sizeof(name), "initrd-%s.gz", j->in.l1.id);
+	if (publish(g, j, j->in.l1.dir, "initrd.gz", name, &j->ramdisk) < 0)
+		return -EIO;
+	return launch_micro_machine(j->rec.accel, &j->machine);
+}
+
+/*
+ * A nested scenario's: both images, and a first-stage initramfs that carries
+ * what `exitscope run` shares in with 9p (lava/l1-ramdisk.sh), built from
+ * the run directory run_prepare() wrote; L1's machine and command line as
+ * run_l1() starts it.
+ */
+static int gen_nested_parts(const struct lava_gen *g, struct lava_one *j)
+{
+	char script[PATH_MAX + 32], ramdisk[PATH_MAX + 160], overlay[PATH_MAX + 80], name[64];
+	char *const build[] = { script, ramdisk, j->p.run_dir, NULL };
+
+	/* L1 boots the image itself, a copy LAVA throws away: no overlay. */
+	util_pathf(overlay, sizeof(overlay), "%s/l1.qcow2", j->p.run_dir);
+	unlink(overlay);
+	util_pathf(script, sizeof(script), "%s/%s", g->root, LAVA_RAMDISK_SCRIPT);
+	util_pathf(ramdisk, sizeof(ramdisk), "%s/%s-l1-stage.gz", j->p.run_dir, j->sc.name);
+	if (exec_run(build, NULL, NULL) != 0)
+		return -EIO;
+	util_pathf(name, sizeof(name), "%s-l1-stage.gz", j->sc.name);
+	if (publish(g, j, j->p.run_dir, name, name, &j->ramdisk) < 0 || unlink(ramdisk) < 0)
+		return -EIO;
+	util_pathf(name, sizeof(name), "l1-%s.ext2", j->in.l1.id);
+	if (publish(g, j, j->in.l1.dir, "rootfs.ext2", name, &j->l1_disk) < 0)
+		return -EIO;
+	util_pathf(name, sizeof(name), "l2-%s.qcow2", j->in.l2.id);
+	if (publish(g, j, j->in.l2.dir, "image.qcow2", name, &j->l2_disk) < 0)
+		return -EIO;
+	if (launch_l1_append(j->rec.accel, LAUNCH_L1_INIT, j->append, sizeof(j->append)) < 0)
+		return -ENAMETOOLONG;
+	return launch_l1_machine(j->rec.accel, LAUNCH_L1_MEMORY_MIB, LAVA_L1_CPUS, &j->machine);
+}
+
+static enum run_outcome gen_write(const struct lava_gen *g, struct lava_one *j)
+{
+	bool nested = !scenario_is_micro(&j->sc);
 	struct lava_job_plan plan = {
-		.scenario = sc.name, .kernel_id = in.kernel.id, .image_id = in.l1.id,
-		.accel = rec.accel, .machine = &machine, .append = append,
-		.kernel_url = kernel.url, .kernel_sha256 = kernel.sha256,
-		.ramdisk_url = ramdisk.url, .ramdisk_sha256 = ramdisk.sha256,
-		.testdef = g->testdef, .timeout_s = sc.timeout_s,
+		.kind = nested ? LAVA_NESTED : LAVA_MICRO, .scenario = j->sc.name,
+		.kernel_id = j->in.kernel.id, .image_id = j->in.l1.id, .l2_image_id = j->in.l2.id,
+		.accel = j->rec.accel, .machine = &j->machine, .append = j->append,
+		.kernel = { j->kernel.url, j->kernel.sha256 },
+		.ramdisk = { j->ramdisk.url, j->ramdisk.sha256 },
+		.l1_disk = { j->l1_disk.url, j->l1_disk.sha256 },
+		.l2_disk = { j->l2_disk.url, j->l2_disk.sha256 },
+		.testdef = nested ? g->testdef_nested : g->testdef_micro,
+		.timeout_s = j->sc.timeout_s,
 	};
-	o = job_write(&plan, p.job);
-	strv_free(&machine);
+	enum run_outcome o = job_write(&plan, j->p.job);
+
 	if (o == RUN_OK)
-		progress("lava", "%s: wrote %s (L1 under %s; put its LAVA log in %s)", sc.name, p.job,
-			 accel_name(rec.accel), p.log);
+		progress("lava", "%s: wrote %s (L1 under %s; put its LAVA log in %s)", j->sc.name,
+			 j->p.job, accel_name(j->rec.accel), j->p.log);
+	return o;
+}
+
+static enum run_outcome gen_one(const struct lava_gen *g, const char *name)
+{
+	struct lava_one *j = calloc(1, sizeof(*j));
+	struct run_attempt a;
+	enum run_outcome o;
+	int r;
+
+	if (!j)
+		return RUN_ENVIRONMENT;
+	o = gen_resolve(g, name, &j->sc, &j->rec, j->append, sizeof(j->append), &j->in);
+	if (o != RUN_OK)
+		goto out;
+	lava_paths_set(&j->p, g->dir, j->in.kernel.id, j->sc.name);
+	a = (struct run_attempt){ .sc = &j->sc, .root = g->root, .in = &j->in, .rec = &j->rec,
+				  .run_dir = j->p.run_dir,
+				  .micro_append = scenario_is_micro(&j->sc) ? j->append : NULL };
+	if ((o = run_prepare(&a)) != RUN_OK)
+		goto out;
+	r = publish(g, j, j->in.kernel.dir, "bzImage", "bzImage", &j->kernel);
+	if (r == 0)
+		r = scenario_is_micro(&j->sc) ? gen_micro_parts(g, j) : gen_nested_parts(g, j);
+	if (r < 0) {
+		fprintf(stderr, "exitscope: lava: %s: cannot put the artifacts into %s/%s\n",
+			j->sc.name, j->p.out_dir, LAVA_ARTIFACTS);
+		o = RUN_ENVIRONMENT;
+		goto out;
+	}
+	o = gen_write(g, j);
+out:
+	strv_free(&j->machine);
+	free(j);
 	return o;
 }
 
@@ -278,16 +371,19 @@ static enum run_outcome lava_generate(int argc, char **argv)
 	if (util_checkout_root(g.root, sizeof(g.root)) < 0)
 		return RUN_ENVIRONMENT;
 	lava_default_dir(&g.o, g.root, g.dir, sizeof(g.dir));
-	g.testdef = testdef_load(g.root);
-	if (!g.testdef)
-		return RUN_ENVIRONMENT;
-	for (int i = 1; i <= n && worst != RUN_BAD_INPUT; i++) {
+	g.testdef_micro = testdef_load(g.root, LAVA_TESTDEF_MICRO_FILE);
+	g.testdef_nested = testdef_load(g.root, LAVA_TESTDEF_NESTED_FILE);
+	for (int i = 1; i <= n && worst != RUN_BAD_INPUT && g.testdef_micro && g.testdef_nested;
+	     i++) {
 		enum run_outcome o = gen_one(&g, argv[i]);
 
 		if (o != RUN_OK)
 			worst = o;
 	}
-	json_decref(g.testdef);
+	if (!g.testdef_micro || !g.testdef_nested)
+		worst = RUN_ENVIRONMENT;
+	json_decref(g.testdef_micro);
+	json_decref(g.testdef_nested);
 	return worst;
 }
 
@@ -312,15 +408,21 @@ static int collect_record(const struct lava_paths *p, const struct lava_evidence
 	return 0;
 }
 
-/* Do LAVA's test cases, as L1 judged them, agree with the result? */
+/*
+ * Do LAVA's test cases, as L1 judged them, agree with the result?  A nested
+ * job reports no exactness: its probe's own checks decide probe-status.
+ */
 static bool collect_cases_agree(const struct lava_paths *p, const struct lava_evidence *ev,
-				const struct run_verdict *v)
+				const struct run_verdict *v, bool nested)
 {
 	static const char *const names[] = LAVA_CASES;
-	const bool expect[LAVA_NR_CASES] = { true, v->micro_exact, v->oracle_match };
+	const bool expect[LAVA_NR_CASES] = { nested ? v->probe_rc == 0 : true, v->micro_exact,
+					     v->oracle_match };
 	bool agree = true;
 
 	for (size_t i = 0; i < LAVA_NR_CASES; i++) {
+		if (nested && i == LAVA_CASE_EXACTNESS)
+			continue;
 		if (ev->cases[i] == (int)expect[i])
 			continue;
 		fprintf(stderr, "exitscope: lava collect: %s: LAVA's test case %s %s, the result says "
@@ -331,11 +433,41 @@ static bool collect_cases_agree(const struct lava_paths *p, const struct lava_ev
 	return agree;
 }
 
+/* L2's limit as the job's spec.env gave it to the agent, for the timeout's message. */
+static unsigned int collect_l2_timeout(const char *run_dir)
+{
+	char path[PATH_MAX + 16], *text = NULL, *at;
+	unsigned int timeout_s = 0;
+
+	util_pathf(path, sizeof(path), "%s/spec.env", run_dir);
+	if (util_read_file(path, &text, NULL) == 0 && (at = strstr(text, "L2_TIMEOUT=")))
+		sscanf(at, "L2_TIMEOUT=%u", &timeout_s);
+	free(text);
+	return timeout_s;
+}
+
+/* How the job's L1 ended, as `exitscope run` would classify the attempt. */
+static enum run_outcome collect_classify(const struct lava_paths *p, const struct run_status *st,
+					 const struct run_evidence *ev, bool nested)
+{
+	struct run_record rec;
+	char err[256];
+
+	if (!nested)
+		return run_outcome_classify_micro(st, ev, p->run_dir);
+	if (run_record_read(p->run_dir, &rec, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exitscope: lava collect: %s: %s\n", p->run_dir, err);
+		return RUN_ENVIRONMENT;
+	}
+	return run_outcome_classify(st, ev, &rec, p->run_dir, collect_l2_timeout(p->run_dir));
+}
+
 static enum run_outcome collect_assemble(const struct lava_paths *p, const struct lava_evidence *lev,
 					 const char *scenario)
 {
 	char err[512];
 	char *show[] = { "show", (char *)p->result, NULL };
+	bool nested = lev->archive != NULL;
 	struct run_status st;
 	struct run_verdict v;
 	struct run_evidence *ev = run_evidence_read(p->run_dir);
@@ -345,7 +477,7 @@ static enum run_outcome collect_assemble(const struct lava_paths *p, const struc
 	if (!ev)
 		return RUN_ENVIRONMENT;
 	run_status_parse(lev->status, &st);
-	o = run_outcome_classify_micro(&st, ev, p->run_dir);
+	o = collect_classify(p, &st, ev, nested);
 	result = o == RUN_OK ? run_assemble(p->run_dir, ev, &v, err, sizeof(err)) : NULL;
 	run_evidence_free(ev);
 	if (o != RUN_OK)
@@ -359,9 +491,27 @@ static enum run_outcome collect_assemble(const struct lava_paths *p, const struc
 	json_decref(result);
 	cmd_show(2, show);
 	progress("lava", "%s: wrote %s from %s", scenario, p->result, p->log);
-	if (!collect_cases_agree(p, lev, &v))
+	if (!collect_cases_agree(p, lev, &v, nested))
 		return RUN_MISMATCH;
+	if (nested)
+		return v.oracle_match && v.probe_rc == 0 ? RUN_OK : RUN_MISMATCH;
 	return v.oracle_match && v.micro_exact ? RUN_OK : RUN_MISMATCH;
+}
+
+/* A nested job's out/ from its archive, as the 9p share would have left it. */
+static int collect_unpack(const struct lava_paths *p)
+{
+	char archive[PATH_MAX + 80], out[PATH_MAX + 80];
+	char *const untar[] = { "tar", "-xzf", archive, "-C", out, NULL };
+
+	util_pathf(archive, sizeof(archive), "%s/%s", p->run_dir, LAVA_OUT_ARCHIVE);
+	util_pathf(out, sizeof(out), "%s/out", p->run_dir);
+	if (exec_run(untar, NULL, NULL) != 0) {
+		fprintf(stderr, "exitscope: lava collect: %s: L1's framed out/ does not unpack\n",
+			archive);
+		return -EINVAL;
+	}
+	return unlink(archive) < 0 ? -errno : 0;
 }
 
 static enum run_outcome collect_one(const struct lava_paths *p, const char *scenario)
@@ -388,7 +538,7 @@ static enum run_outcome collect_one(const struct lava_paths *p, const char *scen
 				"EXITSCOPE-END line); see its target lines\n", p->log);
 	else if (lava_evidence_write(p->run_dir, &ev) < 0)
 		fprintf(stderr, "exitscope: lava collect: cannot write into %s\n", p->run_dir);
-	else if (collect_record(p, &ev) == 0)
+	else if ((!ev.archive || collect_unpack(p) == 0) && collect_record(p, &ev) == 0)
 		o = collect_assemble(p, &ev, scenario);
 	lava_evidence_free(&ev);
 	return o;

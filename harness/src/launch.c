@@ -168,22 +168,32 @@ int launch_tcg_qemu_fit(const char *version_line, const char **why)
 /*
  * -cpu host under KVM passes the host's VMX/SVM through; under TCG only
  * -cpu max emulates SVM.  MTTCG lets L1's vCPUs use the host's cores.
- * debug-threads names each vCPU thread ("CPU 0/TCG"), so the thread states
- * taken at a stage timeout say which vCPU is which.
  */
-static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
+int launch_l1_machine(enum accel accel, unsigned int mem_mib, unsigned int cpus,
+		      struct strv *argv)
 {
 	int r = 0;
 
-	if (l->accel == ACCEL_KVM)
+	if (accel == ACCEL_KVM)
 		r |= strv_addv(argv, (const char *const[]){ "-accel", "kvm", "-cpu", "host", NULL });
 	else
 		r |= strv_addv(argv, (const char *const[]){ "-accel", "tcg,thread=multi",
 							"-cpu", "max", NULL });
 	r |= strv_add(argv, "-m");
-	r |= strv_addf(argv, "%u", l->mem_mib);
+	r |= strv_addf(argv, "%u", mem_mib);
 	r |= strv_add(argv, "-smp");
-	r |= strv_addf(argv, "%u", l->cpus);
+	r |= strv_addf(argv, "%u", cpus);
+	return r ? -ENOMEM : 0;
+}
+
+/*
+ * debug-threads names each vCPU thread ("CPU 0/TCG"), so the thread states
+ * taken at a stage timeout say which vCPU is which.
+ */
+static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
+{
+	int r = launch_l1_machine(l->accel, l->mem_mib, l->cpus, argv);
+
 	r |= strv_addv(argv, (const char *const[]){ "-name", "exitscope-l1,debug-threads=on",
 						"-nodefaults", "-no-user-config",
 						"-display", "none", "-no-reboot", NULL });
@@ -206,16 +216,23 @@ static int launch_add_machine(const struct l1_launch *l, struct strv *argv)
  * every whole-L1 stall (a rare hang and an L1 crash remain, see
  * docs/nested-stall.md); --retries covers those.
  */
+int launch_l1_append(enum accel accel, const char *extra, char *out, size_t size)
+{
+	const char *tick = accel == ACCEL_TCG ? " highres=off" : "";
+	int n = snprintf(out, size, "console=ttyS0 root=/dev/vda rw panic=-1%s%s%s", tick,
+			 extra ? " " : "", extra ? extra : "");
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 static int launch_add_boot(const struct l1_launch *l, struct strv *argv)
 {
-	const char *tick = l->accel == ACCEL_TCG ? " highres=off" : "";
-	int r = 0;
+	char append[4096];
+	int r = launch_l1_append(l->accel, l->append, append, sizeof(append));
 
-	r |= strv_add(argv, "-kernel");
-	r |= strv_add(argv, l->kernel);
-	r |= strv_add(argv, "-append");
-	r |= strv_addf(argv, "console=ttyS0 root=/dev/vda rw panic=-1%s%s%s", tick,
-		       l->append ? " " : "", l->append ? l->append : "");
+	if (r < 0)
+		return r;
+	r |= strv_addv(argv, (const char *const[]){ "-kernel", l->kernel, "-append", append, NULL });
 	return r ? -ENOMEM : 0;
 }
 

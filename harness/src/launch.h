@@ -61,6 +61,26 @@ struct l1_launch {
 
 int launch_l1_argv(const struct l1_launch *l, struct strv *argv);
 
+/* L1's memory on the nested path: its QEMU runs L2 with 1 GiB and libvirt beside it. */
+#define LAUNCH_L1_MEMORY_MIB 3072
+/* L1's init on the nested path: the L1 image's, which starts the agent. */
+#define LAUNCH_L1_INIT "init=/usr/local/sbin/exitscope-init"
+
+/*
+ * The machine half of the nested path's QEMU command line, option and value
+ * in pairs (-accel, -cpu, -m, -smp): launch_l1_argv() starts with it, and a
+ * nested scenario's LAVA job passes it through its context.  0 or -ENOMEM.
+ */
+int launch_l1_machine(enum accel accel, unsigned int mem_mib, unsigned int cpus,
+		      struct strv *argv);
+
+/*
+ * L1's kernel command line on the nested path, ending with @extra (may be
+ * NULL): what launch_l1_argv() passes, and a LAVA job too.  0, or
+ * -ENAMETOOLONG when it does not fit @size.
+ */
+int launch_l1_append(enum accel accel, const char *extra, char *out, size_t size);
+
 /*
  * The micro stage's L0 (launch-micro.c): L1 boots from an initramfs, no
  * disks, no 9p; three serial ports, files in @run_dir: l1-console.log,

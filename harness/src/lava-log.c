@@ -17,6 +17,7 @@
 
 #define FRAME_STATUS "EXITSCOPE-STATUS: "
 #define FRAME_DOCUMENT "EXITSCOPE-DOCUMENT: "
+#define FRAME_OUT "EXITSCOPE-OUT: "
 #define FRAME_CPU "EXITSCOPE-CPU: "
 #define FRAME_END "EXITSCOPE-END "
 
@@ -36,8 +37,9 @@ static int text_line(struct text *t, const char *line, size_t len)
 
 struct log_scan {
 	struct lava_evidence *ev;
-	struct text console, status, document;
-	long end_status, end_document;	/* the END line's counts, -1 before */
+	struct text console, status, document, archive;
+	long end_status, end_second;	/* the END line's counts, -1 before */
+	char end_second_name[16];	/* "document" (micro) or "out" (nested) */
 };
 
 /* LAVA backslashes a console's double quotes (shell.py); the console log gets them back. */
@@ -75,10 +77,12 @@ static int scan_target(struct log_scan *s, const char *msg)
 	if (!strncmp(msg, FRAME_DOCUMENT, strlen(FRAME_DOCUMENT)))
 		return text_line(&s->document, msg + strlen(FRAME_DOCUMENT),
 				 len - strlen(FRAME_DOCUMENT));
+	if (!strncmp(msg, FRAME_OUT, strlen(FRAME_OUT)))
+		return text_line(&s->archive, msg + strlen(FRAME_OUT), len - strlen(FRAME_OUT));
 	if (!strncmp(msg, FRAME_END, strlen(FRAME_END)) &&
-	    sscanf(msg + strlen(FRAME_END), "status=%ld document=%ld", &s->end_status,
-		   &s->end_document) != 2)
-		s->end_status = s->end_document = -1;
+	    sscanf(msg + strlen(FRAME_END), "status=%ld %15[a-z]=%ld", &s->end_status,
+		   s->end_second_name, &s->end_second) != 3)
+		s->end_status = s->end_second = -1;
 	return 0;
 }
 
@@ -87,7 +91,8 @@ static bool definition_is_ours(const char *definition)
 {
 	const char *name = definition ? strchr(definition, '_') : NULL;
 
-	return name && !strcmp(name + 1, LAVA_TESTDEF_NAME);
+	return name && (!strcmp(name + 1, LAVA_TESTDEF_MICRO) ||
+			!strcmp(name + 1, LAVA_TESTDEF_NESTED));
 }
 
 static void scan_result(struct lava_evidence *ev, json_t *msg)
@@ -187,9 +192,10 @@ static int b64_value(char c)
 
 /*
  * Base64 lines (newlines between them, '=' padding at the end) decoded in
- * place, NUL-terminated: 0, or -EINVAL when @s is not base64.
+ * place and NUL-terminated: the bytes decoded, or -EINVAL when @s is not
+ * base64.
  */
-static int b64_decode(char *s)
+static long b64_decode(char *s)
 {
 	unsigned int acc = 0, bits = 0;
 	size_t out = 0;
@@ -215,13 +221,42 @@ static int b64_decode(char *s)
 		}
 	}
 	s[out] = '\0';
-	/* Text only: a NUL inside would cut it short unseen. */
-	return strlen(s) == out ? 0 : -EINVAL;
+	return (long)out;
+}
+
+/* Text only: a NUL inside would cut it short unseen. */
+static int b64_decode_text(char *s)
+{
+	long n = b64_decode(s);
+
+	return n >= 0 && strlen(s) == (size_t)n ? 0 : -EINVAL;
+}
+
+/* Which stream the END line's second count is of, and how many lines that stream has. */
+static size_t end_second_lines(const struct log_scan *s)
+{
+	return !strcmp(s->end_second_name, "out") ? s->archive.lines : s->document.lines;
+}
+
+static int evidence_decode(struct lava_evidence *ev)
+{
+	long n;
+
+	if (b64_decode_text(ev->status) < 0 || b64_decode_text(ev->document) < 0)
+		return -EINVAL;
+	if (!ev->archive)
+		return 0;
+	n = b64_decode(ev->archive);
+	if (n < 0)
+		return -EINVAL;
+	ev->archive_len = (size_t)n;
+	return 0;
 }
 
 int lava_log_read(const char *text, struct lava_evidence *ev, char *err, size_t size)
 {
-	struct log_scan s = { .ev = ev, .end_status = -1, .end_document = -1 };
+	struct log_scan s = { .ev = ev, .end_status = -1, .end_second = -1 };
+	bool nested;
 	int r;
 
 	memset(ev, 0, sizeof(*ev));
@@ -229,26 +264,28 @@ int lava_log_read(const char *text, struct lava_evidence *ev, char *err, size_t 
 	for (size_t i = 0; i < LAVA_NR_CASES; i++)
 		ev->cases[i] = -1;
 	r = scan_text(&s, text);
+	nested = s.archive.lines > 0;
 	ev->console = text_take(&s.console);
 	ev->status = text_take(&s.status);
 	ev->document = text_take(&s.document);
-	if (r || !ev->console || !ev->status || !ev->document) {
+	ev->archive = nested ? text_take(&s.archive) : NULL;
+	if (r || !ev->console || !ev->status || !ev->document || (nested && !ev->archive)) {
 		snprintf(err, size, "out of memory");
 		return -ENOMEM;
 	}
 	ev->end_seen = s.end_status >= 0 && (size_t)s.end_status == s.status.lines &&
-		       (size_t)s.end_document == s.document.lines;
+		       (size_t)s.end_second == end_second_lines(&s);
 	if (!ev->records) {
 		snprintf(err, size, "no LAVA log records (lines \"- {dt: ..., lvl: ..., msg: ...}\")");
 		return -EINVAL;
 	}
 	if (s.end_status >= 0 && !ev->end_seen) {
-		snprintf(err, size, "the evidence is incomplete: L1 framed %ld status and %ld document "
-			 "lines, the log holds %zu and %zu", s.end_status, s.end_document,
-			 s.status.lines, s.document.lines);
+		snprintf(err, size, "the evidence is incomplete: L1 framed %ld status and %ld %s "
+			 "lines, the log holds %zu and %zu", s.end_status, s.end_second,
+			 s.end_second_name, s.status.lines, end_second_lines(&s));
 		return -EINVAL;
 	}
-	if (b64_decode(ev->status) < 0 || b64_decode(ev->document) < 0) {
+	if (evidence_decode(ev) < 0) {
 		snprintf(err, size, "the framed evidence is not base64");
 		return -EINVAL;
 	}
@@ -260,7 +297,8 @@ void lava_evidence_free(struct lava_evidence *ev)
 	free(ev->console);
 	free(ev->status);
 	free(ev->document);
-	ev->console = ev->status = ev->document = NULL;
+	free(ev->archive);
+	ev->console = ev->status = ev->document = ev->archive = NULL;
 }
 
 int lava_qemu_version(const char *line, char *out, size_t size)
@@ -307,7 +345,10 @@ int lava_evidence_write(const char *run_dir, const struct lava_evidence *ev)
 	if ((r = write_text(run_dir, "l1-console.log", ev->console)) < 0 ||
 	    (r = write_text(run_dir, "status.log", ev->status)) < 0)
 		return r;
-	return write_text(run_dir, "out/micro.json", ev->document);
+	if (!ev->archive)
+		return write_text(run_dir, "out/micro.json", ev->document);
+	r = util_pathf(out, sizeof(out), "%s/%s", run_dir, LAVA_OUT_ARCHIVE);
+	return r < 0 ? r : util_write_atomic(out, ev->archive, ev->archive_len);
 }
 
 /* LAVA's "2026-11-30T01:07:06.123456" (UTC) in seconds; 0 when it is not one. */

@@ -17,49 +17,79 @@
 #include "run.h"
 #include "strv.h"
 
-/* On L1's kernel command line: the micro initramfs waits for LAVA's test shell. */
+/*
+ * On L1's kernel command line: L1 waits for LAVA's test shell instead of
+ * running (the micro initramfs's init, the L1 image's exitscope-init).
+ */
 #define LAVA_L1_FLAG "exitscope.lava=1"
 /*
  * What L1's init prints on the console in that mode, then its prompt
- * (guest-images/micro/init).  LAVA waits for the banner where it would wait
- * for the kernel's own ("Linux version"), which `quiet` keeps off the console.
+ * (guest-images/micro/init, guest-images/l1/exitscope-init).  LAVA waits
+ * for the banner where it would wait for the kernel's own ("Linux
+ * version"), which the micro stage's `quiet` keeps off the console.
  */
-#define LAVA_L1_BANNER "exitscope micro L1: waiting for LAVA's test shell"
+#define LAVA_MICRO_BANNER "exitscope micro L1: waiting for LAVA's test shell"
+#define LAVA_NESTED_BANNER "exitscope L1: waiting for LAVA's test shell"
 #define LAVA_L1_PROMPT "exitscope-l1# "
-/* The test definition's name (lava/micro.yaml): LAVA reports its cases as N_<name>. */
-#define LAVA_TESTDEF_NAME "exitscope-micro"
-/* The checks micro-lava reports, one LAVA test case each. */
+/*
+ * The test definitions' names (lava/micro.yaml, lava/nested.yaml): LAVA
+ * reports their cases as N_<name>.
+ */
+#define LAVA_TESTDEF_MICRO "exitscope-micro"
+#define LAVA_TESTDEF_NESTED "exitscope-nested"
+/* The checks L1 reports, one LAVA test case each; a nested job has no exactness. */
 #define LAVA_CASES { "probe-status", "exactness", "oracle" }
 #define LAVA_NR_CASES 3
+#define LAVA_CASE_EXACTNESS 1
 
 /* Where a job's files sit beside the results: DIR/<kernel-id>/<scenario><suffix>. */
 #define LAVA_JOB_SUFFIX ".lava.yaml"
 #define LAVA_LOG_SUFFIX ".lava.log"
 
-/* One micro scenario's job, from what `exitscope run` would boot. */
+/* What a job boots: the micro stage's initramfs, or the L1 image with L2 inside. */
+enum lava_kind {
+	LAVA_MICRO,
+	LAVA_NESTED,
+};
+
+/* A job's artifact: where the lab fetches it, and its checksum. */
+struct lava_ref {
+	const char *url;
+	const char *sha256;
+};
+
+/* One scenario's job, from what `exitscope run` would boot. */
 struct lava_job_plan {
+	enum lava_kind kind;
 	const char *scenario;
 	const char *kernel_id;
-	const char *image_id;		/* the micro initramfs's */
+	const char *image_id;		/* the micro initramfs's, or the L1 image's */
+	const char *l2_image_id;	/* nested: the L2 image's */
 	enum accel accel;
-	const struct strv *machine;	/* launch_micro_machine(): option, value pairs */
-	const char *append;		/* launch_micro_append()'s L1 command line */
-	const char *kernel_url, *kernel_sha256;
-	const char *ramdisk_url, *ramdisk_sha256;	/* a gzipped newc cpio */
-	const json_t *testdef;		/* lava/micro.yaml, loaded; borrowed */
-	unsigned int timeout_s;		/* the scenario's: exitmicro's limit */
+	const struct strv *machine;	/* launch_*_machine(): option, value pairs */
+	const char *append;		/* L1's command line, without LAVA_L1_FLAG */
+	struct lava_ref kernel;
+	/*
+	 * A gzipped newc cpio: the micro stage's initramfs, or a nested job's
+	 * first stage with the run's inputs (lava/l1-ramdisk.sh).
+	 */
+	struct lava_ref ramdisk;
+	struct lava_ref l1_disk;	/* nested: the L1 image, raw, /dev/vda */
+	struct lava_ref l2_disk;	/* nested: L2's base, /dev/vdb, read-only */
+	const json_t *testdef;		/* lava/micro.yaml or lava/nested.yaml, loaded; borrowed */
+	unsigned int timeout_s;		/* the scenario's: exitmicro's limit, or L2's */
 };
 
 /*
  * The job for LAVA's qemu device type: the kernel and the initramfs
- * deployed to tmpfs with LAVA's overlay appended to the initramfs, booted
- * with the harness's machine options in the job's context (accelerator and
- * -cpu in extra_options, -m as memory, no_kvm so the device type adds no
- * -cpu of its own) and its L1 command line plus LAVA_L1_FLAG, then the test
- * definition inline.  NULL with @err when the plan cannot be one (an option
- * without its value, ENOMEM).
+ * deployed to tmpfs with LAVA's overlay appended to the initramfs (and for
+ * a nested job the two disks), booted with the harness's machine options in
+ * the job's context (accelerator and -cpu in extra_options, -m as memory,
+ * no_kvm so the device type adds no -cpu of its own) and its L1 command line
+ * plus LAVA_L1_FLAG, then the test definition inline.  NULL with @err when
+ * the plan cannot be one (an option without its value, ENOMEM).
  */
-json_t *lava_job_micro(const struct lava_job_plan *p, char *err, size_t size);
+json_t *lava_job(const struct lava_job_plan *p, char *err, size_t size);
 
 /* ---- job logs (lava-log.c) -------------------------------------------- */
 
@@ -72,7 +102,9 @@ json_t *lava_job_micro(const struct lava_job_plan *p, char *err, size_t size);
 struct lava_evidence {
 	char *console;		/* every target line, as L1's console log */
 	char *status;		/* the framed status lines, decoded */
-	char *document;		/* exitmicro's framed document, decoded */
+	char *document;		/* exitmicro's framed document, decoded; "" for a nested job */
+	char *archive;		/* a nested job's out/, a gzipped tar, decoded; NULL for micro */
+	size_t archive_len;
 	char cpu_vendor[32];	/* L1's CPU vendor as it framed it, "" if not */
 	bool end_seen;		/* the EXITSCOPE-END line, and its counts agreed */
 	char qemu_version[256];	/* as `qemu-system-x86_64 --version` says it, "" if not logged */
@@ -94,10 +126,12 @@ int lava_log_read(const char *text, struct lava_evidence *ev, char *err, size_t 
 void lava_evidence_free(struct lava_evidence *ev);
 
 /*
- * Writes @ev into @run_dir as the micro stage's L0 would have: the console
- * to l1-console.log, the status lines to status.log, exitmicro's document
- * to out/micro.json.  0 or -errno.
+ * Writes @ev into @run_dir as L0 would have: the console to l1-console.log,
+ * the status lines to status.log, and exitmicro's document to
+ * out/micro.json, or a nested job's out/ archive to LAVA_OUT_ARCHIVE, for
+ * the caller to unpack.  0 or -errno.
  */
+#define LAVA_OUT_ARCHIVE "out.tar.gz"
 int lava_evidence_write(const char *run_dir, const struct lava_evidence *ev);
 
 /*

@@ -22,7 +22,6 @@
 #include "threads.h"
 #include "util.h"
 
-#define L1_MEMORY_MIB 3072
 /* L1 reaches its agent in about 10 s under TCG; its power-off takes 1-2 s. */
 #define L1_BOOT_TIMEOUT_S 300
 #define L1_SHUTDOWN_TIMEOUT_S 60
@@ -181,8 +180,8 @@ static int l1_argv(const struct l1_plan *p, struct strv *argv)
 	struct l1_launch l = {
 		.accel = p->accel, .qemu = p->qemu, .kernel = kernel, .l1_disk = overlay,
 		.l2_disk = l2_disk,
-		.run_dir = p->run_dir, .append = "init=/usr/local/sbin/exitscope-init",
-		.mem_mib = L1_MEMORY_MIB, .cpus = cpus >= 2 ? 2 : 1,
+		.run_dir = p->run_dir, .append = LAUNCH_L1_INIT,
+		.mem_mib = LAUNCH_L1_MEMORY_MIB, .cpus = cpus >= 2 ? 2 : 1,
 	};
 
 	util_pathf(kernel, sizeof(kernel), "%s/bzImage", p->kernel_dir);
