@@ -238,8 +238,10 @@ same_fields() {
 	# The same scenario and kernel run directly (the shared boot's, when this bats run had it).
 	run_scenario cpuid
 	assert_success
+	# Comparable (exit 0 or 1, not 2): the workload's reason equal; the rest may move
+	# with the two L0s' timing (interrupts and MSR writes of L2's timer).
 	run "$EXITSCOPE" diff "$RESULT" "$lava"
-	assert_success
+	assert [ "$status" -le 1 ]
 	assert_line --regexp '^ +0x72  cpuid +100000 +100000 +0 '
 	refute_output --regexp 'differs +(kernel|l1|workload)'
 	run diff <(shape "$RESULT") <(shape "$lava")
