@@ -52,11 +52,11 @@ lint:
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro
 
 test-nested: prebuild
-	set -o pipefail; $(BATS) scenarios/ | $(BATS_SUM)
+	@set -o pipefail; $(BATS) scenarios/ | $(BATS_SUM)
 
 scenario: prebuild
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=idle" >&2; exit 2; }
-	set -o pipefail; $(BATS) scenarios/$(NAME).bats | $(BATS_SUM)
+	@set -o pipefail; $(BATS) scenarios/$(NAME).bats | $(BATS_SUM)
 
 diff: all
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make diff A=a.json B=b.json" >&2; exit 2; }
