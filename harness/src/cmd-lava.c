@@ -77,7 +77,7 @@ void lava_usage(FILE *out)
 		"probe-status, exactness and oracle.  A nested scenario (cpuid, idle, ...): the kernel,\n"
 		"the L1 image as /dev/vda, the L2 image as /dev/vdb and a first-stage initramfs with\n"
 		"the run's inputs (lava/l1-ramdisk.sh), and the test definition lava/nested.yaml,\n"
-		"which runs the agent in L1 (libvirt starts L2) and reports probe-status and oracle.\n"
+		"which runs the agent in L1 (libvirt starts L2) and reports the same three cases.\n"
 		"Jobs go to DIR/<kernel-id>/SCENARIO.lava.yaml beside the run directory\n"
 		"SCENARIO.run/; the artifacts to DIR/<kernel-id>/lava-artifacts/ (hard links into\n"
 		"the cache where DIR is on its file system).\n\n"
@@ -410,19 +410,18 @@ static int collect_record(const struct lava_paths *p, const struct lava_evidence
 
 /*
  * Do LAVA's test cases, as L1 judged them, agree with the result?  A nested
- * job reports no exactness: its probe's own checks decide probe-status.
+ * job's exactness is its probe's own checks (status 0), which a stock L1's
+ * run does without, as `exitscope run` does.
  */
 static bool collect_cases_agree(const struct lava_paths *p, const struct lava_evidence *ev,
 				const struct run_verdict *v, bool nested)
 {
 	static const char *const names[] = LAVA_CASES;
-	const bool expect[LAVA_NR_CASES] = { nested ? v->probe_rc == 0 : true, v->micro_exact,
-					     v->oracle_match };
+	const bool exact = nested ? v->stock || v->probe_rc == 0 : v->micro_exact;
+	const bool expect[LAVA_NR_CASES] = { true, exact, v->oracle_match };
 	bool agree = true;
 
 	for (size_t i = 0; i < LAVA_NR_CASES; i++) {
-		if (nested && i == LAVA_CASE_EXACTNESS)
-			continue;
 		if (ev->cases[i] == (int)expect[i])
 			continue;
 		fprintf(stderr, "exitscope: lava collect: %s: LAVA's test case %s %s, the result says "
@@ -494,7 +493,7 @@ static enum run_outcome collect_assemble(const struct lava_paths *p, const struc
 	if (!collect_cases_agree(p, lev, &v, nested))
 		return RUN_MISMATCH;
 	if (nested)
-		return v.oracle_match && v.probe_rc == 0 ? RUN_OK : RUN_MISMATCH;
+		return v.oracle_match && (v.stock || v.probe_rc == 0) ? RUN_OK : RUN_MISMATCH;
 	return v.oracle_match && v.micro_exact ? RUN_OK : RUN_MISMATCH;
 }
 
