@@ -41,6 +41,38 @@ setup() {
 	fi
 }
 
+# A binary with the four functions --fix-status reads, in the shape QEMU's
+# compiler gives them, and no exported symbols: a QEMU built without modules
+# (scripts/l0-qemu.sh) keeps them only in its symbol table.  $1 is how
+# do_vmexit() clears V_IRQ: through cpu_reset_interrupt() or in place.
+svm_model() {
+	local clear='cpu_reset_interrupt(c, 0x100);'
+	[ "$1" = plain ] && clear='c->interrupt_request &= ~0x100;'
+	cat >"$BATS_TEST_TMPDIR/svm.c" <<-EOF
+		#define FN __attribute__((noinline, noipa))
+		struct cpu { int pad[52]; int interrupt_request; };
+		FN void cpu_set_interrupt(struct cpu *c, int m) { __atomic_fetch_or(&c->interrupt_request, m, __ATOMIC_SEQ_CST); }
+		FN void cpu_reset_interrupt(struct cpu *c, int m) { __atomic_fetch_and(&c->interrupt_request, ~m, __ATOMIC_SEQ_CST); }
+		FN void helper_vmrun(struct cpu *c) { cpu_set_interrupt(c, 0x100); }
+		FN void do_vmexit(struct cpu *c) { $clear }
+		int main(void) { static struct cpu c; helper_vmrun(&c); do_vmexit(&c); return c.interrupt_request; }
+	EOF
+	gcc -O1 -o "$BATS_TEST_TMPDIR/svm-$1" "$BATS_TEST_TMPDIR/svm.c"
+	echo "$BATS_TEST_TMPDIR/svm-$1"
+}
+
+@test "l0-fixed: --fix-status reads a QEMU that exports no symbols" {
+	local bin
+	bin=$(svm_model atomic)
+	run -0 nm -D "$bin"
+	refute_output --partial helper_vmrun
+	run -0 "$SCRIPT" --fix-status "$bin"
+	assert_output atomic
+	bin=$(svm_model plain)
+	run -0 "$SCRIPT" --fix-status "$bin"
+	assert_output plain
+}
+
 @test "doctor names the system L0 and whether it carries the fix" {
 	local version fix
 	version=$(qemu-system-x86_64 --version | head -n 1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # scripts/l0-qemu.sh: the installed L0 QEMU rebuilt from Debian's source with
-# the diagnostic patches of scripts/l0-qemu/ (docs/nested-stall.md), and a real nested run
-# on it.  The build takes 7-16 minutes on 2 cores, so that test is tagged slow
+# the patches of scripts/l0-qemu/ (the flight recorder and the fixed L0's
+# atomic interrupt_request updates, docs/nested-stall.md), and a real nested
+# run on it.  The build takes 7-16 minutes on 2 cores, so that test is tagged slow
 # (make test-nested); its command line is checked in make test.
 
 bats_require_minimum_version 1.5.0
@@ -29,6 +30,13 @@ setup() {
 	installed=${installed#*:}
 	assert_line --index 0 --partial "version ${installed%%+*}"
 	run -0 grep -c "svmck: cpu %d: %s" "$bin/../libexec/qemu-system-x86_64"
+	# The fix carried back, read from its machine code through the wrapper,
+	# as doctor reads it (the installed QEMU of the same version lacks it).
+	run -0 "$EXITSCOPE_ROOT/scripts/l0-fixed.sh" --fix-status "$bin/qemu-system-x86_64"
+	assert_output atomic
+	EXITSCOPE_L0=system ACCEL=tcg PATH=$bin:$PATH run "$EXITSCOPE" doctor
+	assert_line --regexp "^l0 +system: qemu-system-x86_64, .*\(exitscope-svmck\)"
+	assert_line --regexp "^l0-fix +interrupt_request in VMRUN/#VMEXIT atomic: carries the fix"
 	# The whole chain on it: L1 boots, L2 boots, the result names this QEMU,
 	# and the recorder was live (SVMCK_SELFTEST: one report at L1's first
 	# VMRUN, the event ring included).

@@ -49,9 +49,11 @@ fi
 # shellcheck disable=SC2016 # $(RELEASE) is apt's field template, not a shell expansion
 backports_source() {
 	local list=/etc/apt/sources.list.d/exitscope-bookworm-backports.sources uri
-	apt-get indextargets --format '$(RELEASE)' | grep -qx bookworm-backports && return 0
+	# grep and awk read to the end: stopping early would kill apt-get with
+	# SIGPIPE, which pipefail counts as the pipeline's failure.
+	apt-get indextargets --format '$(RELEASE)' | grep -x bookworm-backports >/dev/null && return 0
 	uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' |
-		awk '$1 == "bookworm" { print $2; exit }')
+		awk '$1 == "bookworm" && !n++ { print $2 }')
 	if [ -z "$uri" ]; then
 		echo "deps: no bookworm entry in this host's apt sources to take bookworm-backports from;" \
 			"install qemu-system-x86 9.1 or later yourself" >&2

@@ -44,8 +44,8 @@ suite=trixie
 backports=trixie-backports
 package=qemu-system-x86
 
-# fn_text BIN SYMBOLS NAME: the disassembly of a function that BIN exports
-# (QEMU exports its symbols for its modules; SYMBOLS is `nm -D -S BIN`).
+# fn_text BIN SYMBOLS NAME: the disassembly of a function of BIN (SYMBOLS is
+# `nm -S` of its dynamic or, when it exports nothing, its static symbols).
 fn_text() {
 	local start size
 	read -r start size < <(awk -v f="$3" '$4 == f && $3 == "T" { print $1, $2; exit }' <<<"$2") ||
@@ -58,7 +58,7 @@ fn_text() {
 # second argument and calls CALLEE a few instructions later.
 calls_with_virq() {
 	# shellcheck disable=SC2016 # $0x100 is an immediate in AT&T syntax
-	grep -A12 'mov    $0x100,%esi' <<<"$1" | grep -q "call .*<$2@@Base>"
+	grep -A12 'mov    $0x100,%esi' <<<"$1" | grep -qE "call .*<$2(@@Base)?>"
 }
 
 # The fix, read from the machine code (upstream's August 2025 change): VMRUN
@@ -73,7 +73,10 @@ fix_status() {
 		bin=$(dirname "$bin")/$(sed -n 's/^# binary: //p' "$bin")
 	fi
 	[ -f "$bin" ] || { echo unknown; return; }
+	# Debian's build exports its symbols for its modules; one built without
+	# modules (scripts/l0-qemu.sh) keeps them in its symbol table.
 	syms=$(nm -D -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
+		syms=$(nm -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
 		true
 	vmrun=$(fn_text "$bin" "$syms" helper_vmrun)
 	vmexit=$(fn_text "$bin" "$syms" do_vmexit)
@@ -119,10 +122,11 @@ fi
 [ "$(id -u)" -eq 0 ] || die "preparing needs root (mmdebstrap)" 3
 command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: run 'make deps'" 3
 
-# The Debian mirror the host already uses: its apt sources name it.
+# The Debian mirror the host already uses: its apt sources name it.  awk
+# reads to the end, so that apt-get never meets a closed pipe (pipefail).
 # shellcheck disable=SC2016 # $(RELEASE) is apt's field template, not a shell expansion
 uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' |
-	awk '$1 ~ /^(bookworm|trixie|forky|sid|stable|testing|unstable)$/ { print $2; exit }')
+	awk '$1 ~ /^(bookworm|trixie|forky|sid|stable|testing|unstable)$/ && !n++ { print $2 }')
 [ -n "$uri" ] || die "no Debian entry in this host's apt sources to take $backports from" 3
 
 start=$(date +%s.%N)

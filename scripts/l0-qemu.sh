@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # l0-qemu.sh: rebuild this host's L0 QEMU (the installed qemu-system-x86) from
-# Debian's source of the same version, with the diagnostic patches of
-# scripts/l0-qemu/ applied: x86_64-softmmu with TCG, virtio and 9p, nothing
-# else.  Cached by content hash under ~/.cache/exitscope/l0-qemu/<id>/; prints
-# the bin/ directory that holds its qemu-system-x86_64, to be put first in PATH:
+# Debian's source of the same version, with the patches of scripts/l0-qemu/
+# applied: x86_64-softmmu with TCG, virtio and 9p, nothing else.  Cached by
+# content hash under ~/.cache/exitscope/l0-qemu/<id>/; prints the bin/
+# directory that holds its qemu-system-x86_64, to be put first in PATH:
 #
-#   PATH=$(scripts/l0-qemu.sh):$PATH make soak N=50
+#   PATH=$(scripts/l0-qemu.sh):$PATH EXITSCOPE_L0=system make soak N=50
 #
-# The patches only record and report (docs/nested-stall.md): a run's qemu.log then carries
-# their reports.  Progress goes to stderr; nothing is left half-built.
+# The first patch is the SVM flight recorder, which only records and reports
+# (docs/nested-stall.md): a run's qemu.log then carries its reports.  The
+# second carries the fixed L0's atomic interrupt_request updates back into
+# this version, so that the recorder watches an L0 with that fix (the
+# mirror serves the fixed L0's binary but not its source).  Progress goes to
+# stderr; nothing is left half-built.
 set -euo pipefail
 
 usage() {
 	cat <<-'EOF'
 		usage: scripts/l0-qemu.sh [--help]
 		Build (or find cached) the installed QEMU's version with exitscope's
-		diagnostic patches and print the directory to put first in PATH.
+		patches (the SVM flight recorder, atomic interrupt_request updates)
+		and print the directory to put first in PATH.
 	EOF
 }
 case ${1:-} in
@@ -43,10 +48,23 @@ configure_flags=(
 	--disable-docs --disable-werror --disable-fdt --extra-cflags=-g
 	--with-pkgversion=exitscope-svmck
 )
+# The wrapper put first in PATH.  Its "# binary:" line names the real
+# binary for scripts/l0-fixed.sh --fix-status, as the fixed L0's wrapper does;
+# the firmware (SeaBIOS, option ROMs) is the installed packages'.
+wrapper_text=$(
+	cat <<-'EOF'
+		#!/bin/sh
+		# exitscope's diagnostic L0 QEMU: see scripts/l0-qemu.sh
+		# binary: ../libexec/qemu-system-x86_64
+		exec "$(dirname "$0")/../libexec/qemu-system-x86_64" \
+			-L /usr/share/qemu -L /usr/share/seabios "$@"
+	EOF
+)
 id=$({
 	echo "$version"
 	echo "${configure_flags[*]}"
 	cat "${patches[@]}"
+	echo "$wrapper_text"
 } | sha256sum | cut -c1-12)
 cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}/l0-qemu
 out=$cache/$id
@@ -63,7 +81,7 @@ trap 'rm -rf "$work" "$out.tmp"' EXIT
 # bookworm-backports (which make deps added for QEMU itself).
 build_deps() {
 	local backports=()
-	apt-get indextargets --format "\$(RELEASE)" | grep -qx bookworm-backports &&
+	apt-get indextargets --format "\$(RELEASE)" | grep -x bookworm-backports >/dev/null &&
 		backports=(-t bookworm-backports)
 	say "installing build dependencies"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -81,7 +99,9 @@ build_deps() {
 # (Debian's patches to QEMU do not touch TCG or SVM).
 fetch_source() {
 	local line uri suite apt file hash packaging=true
-	line=$(apt-cache madison qemu-system-x86 | awk -F' [|] ' -v v="$version" '$2 == v { print $3; exit }')
+	# awk reads to the end: an early exit would kill apt-cache with SIGPIPE,
+	# which pipefail makes this script's failure.
+	line=$(apt-cache madison qemu-system-x86 | awk -F' [|] ' -v v="$version" '$2 == v && !n++ { print $3 }')
 	[ -n "$line" ] || die "no apt repository offers qemu-system-x86 $version any more" 3
 	uri=${line%% *}
 	suite=${line#* }
@@ -143,15 +163,9 @@ install_wrapper() {
 	mkdir -p "$out.tmp/bin" "$out.tmp/libexec"
 	cp "$work/src/build/qemu-system-x86_64" "$out.tmp/libexec/"
 	cp "${patches[@]}" "$out.tmp/"
-	# The firmware (SeaBIOS, option ROMs) is the installed packages'.
-	cat >"$out.tmp/bin/qemu-system-x86_64" <<-'EOF'
-		#!/bin/sh
-		# exitscope's diagnostic L0 QEMU: see scripts/l0-qemu.sh
-		exec "$(dirname "$0")/../libexec/qemu-system-x86_64" \
-			-L /usr/share/qemu -L /usr/share/seabios "$@"
-	EOF
+	echo "$wrapper_text" >"$out.tmp/bin/qemu-system-x86_64"
 	chmod +x "$out.tmp/bin/qemu-system-x86_64"
-	"$out.tmp/bin/qemu-system-x86_64" --version | head -n 1 >&2
+	"$out.tmp/bin/qemu-system-x86_64" --version | sed -n 1p >&2
 	rm -rf "$out"
 	mv "$out.tmp" "$out"
 }
