@@ -53,3 +53,25 @@ setup() {
 	# Any other report is what the recorder exists for: show it.
 	grep "^svmck: cpu" "$log" | grep -v "self-test" | sed 's/^/# /' >&3 || true
 }
+
+# The recorder's report at a triple fault: an L2 that reboots by one
+# (reboot=t, as in broken-guest.bats) takes a SHUTDOWN #VMEXIT, and the L0
+# QEMU prints the event ring, a backtrace and the register file before L1
+# sees the exit.
+# bats test_tags=nested,slow
+@test "l0-qemu: an L2 triple fault is reported with the registers" {
+	local bin
+	bin=$("$EXITSCOPE_ROOT/scripts/l0-qemu.sh" 2>/dev/null)
+	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=0 EXITSCOPE_L0=system PATH=$bin:$PATH \
+		run_scenario cpuid --timeout 400 --l2-append "root=/dev/nonexistent rootdelay=1 panic=1 reboot=t"
+	assert_failure 1
+	assert_output --partial "L2 shut off without the probe's status (it triple-faulted"
+	local log=${RESULT%.json}.run/qemu.log
+	run -0 grep -c "^svmck: cpu [0-9]*: triple fault in guest mode (SHUTDOWN exit)" "$log"
+	assert_output 1
+	run -1 grep -c "^svmck: cpu [0-9]*: triple fault outside guest mode" "$log"
+	assert_output 0
+	# The register file follows the ring: CR2 and CR3, the GS base.
+	run -0 grep -E "^CR0=.* CR2=[0-9a-f]+ CR3=[0-9a-f]+" "$log"
+	run -0 grep -E "^GS =" "$log"
+}

@@ -7,9 +7,9 @@
 #
 #   PATH=$(scripts/l0-qemu.sh):$PATH EXITSCOPE_L0=system make soak N=50
 #
-# The first patch is the SVM flight recorder, which only records and reports
-# (docs/nested-stall.md): a run's qemu.log then carries its reports.  The
-# second carries the fixed L0's atomic interrupt_request updates back into
+# The SVM flight recorder and its checks (0001, 0003, 0004) only record and
+# report (docs/nested-stall.md): a run's qemu.log then carries their reports.
+# 0002 carries the fixed L0's atomic interrupt_request updates back into
 # this version, so that the recorder watches an L0 with that fix (the
 # mirror serves the fixed L0's binary but not its source).  Progress goes to
 # stderr; nothing is left half-built.
