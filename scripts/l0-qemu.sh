@@ -11,8 +11,9 @@
 # report (docs/nested-stall.md): a run's qemu.log then carries their reports.
 # 0002 carries the fixed L0's atomic interrupt_request updates back into
 # this version, so that the recorder watches an L0 with that fix (the
-# mirror serves the fixed L0's binary but not its source).  Progress goes to
-# stderr; nothing is left half-built.
+# mirror serves the fixed L0's binary but not its source); 0005 fixes the
+# other vCPUs' writes to CPU 0's hflags2 that the recorder found.  Progress
+# goes to stderr; nothing is left half-built.
 set -euo pipefail
 
 usage() {
