@@ -32,7 +32,7 @@ setup() {
 # and the run must say so from L1's kvm_exit histogram.
 # bats test_tags=nested
 @test "an L2 that triple-faults before the probe is retried, then reported as lost" {
-	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=1 run_scenario cpuid --timeout 400 --l2-append "root=/dev/nonexistent rootdelay=1 panic=1 reboot=t"
+	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=1 run_scenario cpuid --timeout 400 --l2-append "$L2_TRIPLE_FAULT_APPEND"
 	assert_failure 1
 	assert_output --partial "attempt 1 lost L2; logs kept in"
 	assert_output --partial "L2 shut off without the probe's status (it triple-faulted"

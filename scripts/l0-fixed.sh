@@ -7,24 +7,24 @@
 # and its libraries (no maintainer scripts, nothing installed on the host),
 # and a wrapper starts the binary with that root's loader and libraries, so
 # every path the harness passes (-kernel, the 9p share, the serial files,
-# the monitor socket) is the host's own.
+# the monitor socket) is the host's own.  It still lacks the fix of the
+# first CPU's hflags2 (cause I), which only the L0 scripts/l0-qemu.sh builds
+# carries; runs prefer that one when both are prepared (harness/src/l0.c).
 #
 #   scripts/l0-fixed.sh                 prepare it (or find it cached); print the wrapper
 #   scripts/l0-fixed.sh --find          print the wrapper if it is cached; exit 1 if not
-#   scripts/l0-fixed.sh --fix-status Q  atomic|plain|unknown: how the QEMU binary Q
-#                                       (or a wrapper of this script) updates
-#                                       interrupt_request in VMRUN and #VMEXIT
 #
 # Cached by content under ~/.cache/exitscope/l0/<id>/ ($EXITSCOPE_CACHE), where
 # the id hashes this script (the recipe); manifest.json there names every
-# package and version and the fix status read from the binary.  The mirror is
+# package and version and the fix status scripts/l0-fix-status.sh reads
+# from the binary.  The mirror is
 # the one the host's apt sources name for Debian; nothing here names one.
 # Progress goes to stderr; nothing is left half-prepared.
 set -euo pipefail
 
 usage() {
 	cat <<-'EOF'
-		usage: scripts/l0-fixed.sh [--find | --fix-status QEMU | --help]
+		usage: scripts/l0-fixed.sh [--find | --help]
 		Prepare (or find cached) the L0 QEMU with atomic interrupt_request
 		updates in emulated SVM and print its qemu-system-x86_64 wrapper.
 	EOF
@@ -44,71 +44,11 @@ suite=trixie
 backports=trixie-backports
 package=qemu-system-x86
 
-# fn_text BIN SYMBOLS NAME: the disassembly of a function of BIN (SYMBOLS is
-# `nm -S` of its dynamic or, when it exports nothing, its static symbols).
-fn_text() {
-	local start size
-	read -r start size < <(awk -v f="$3" '$4 == f && $3 == "T" { print $1, $2; exit }' <<<"$2") ||
-		return 0
-	objdump -d --no-show-raw-insn --start-address=$((16#$start)) \
-		--stop-address=$((16#$start + 16#$size)) "$1"
-}
-
-# calls_with_virq TEXT CALLEE: TEXT loads CPU_INTERRUPT_VIRQ (0x100) as the
-# second argument and calls CALLEE a few instructions later.
-calls_with_virq() {
-	# shellcheck disable=SC2016 # $0x100 is an immediate in AT&T syntax
-	grep -A12 'mov    $0x100,%esi' <<<"$1" | grep -qE "call .*<$2(@@Base)?>"
-}
-
-# The fix, read from the machine code (upstream's August 2025 change): VMRUN
-# sets V_IRQ with cpu_set_interrupt() and #VMEXIT clears it with
-# cpu_reset_interrupt(), which are a locked OR and a locked AND.  Before it
-# both were plain read-modify-writes of cs->interrupt_request inline
-# ("orl $0x100" / "andl $0xfffffeff") that can lose a bit another thread
-# sets at the same moment.
-fix_status() {
-	local bin=$1 syms vmrun vmexit set reset
-	if [ "$(head -c 2 "$bin")" = '#!' ]; then
-		bin=$(dirname "$bin")/$(sed -n 's/^# binary: //p' "$bin")
-	fi
-	[ -f "$bin" ] || { echo unknown; return; }
-	# Debian's build exports its symbols for its modules; one built without
-	# modules (scripts/l0-qemu.sh) keeps them in its symbol table.
-	syms=$(nm -D -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
-		syms=$(nm -S "$bin" 2>/dev/null | grep -wE 'helper_vmrun|do_vmexit|cpu_(re)?set_interrupt') ||
-		true
-	vmrun=$(fn_text "$bin" "$syms" helper_vmrun)
-	vmexit=$(fn_text "$bin" "$syms" do_vmexit)
-	if [ -z "$vmrun" ] || [ -z "$vmexit" ]; then
-		echo unknown
-		return
-	fi
-	set=$(fn_text "$bin" "$syms" cpu_set_interrupt)
-	reset=$(fn_text "$bin" "$syms" cpu_reset_interrupt)
-	if calls_with_virq "$vmrun" cpu_set_interrupt && calls_with_virq "$vmexit" cpu_reset_interrupt &&
-		grep -q 'lock or ' <<<"$set" && grep -q 'lock and ' <<<"$reset"; then
-		echo atomic
-	elif grep -q 'andl   [$]0xfffffeff,' <<<"$vmexit"; then
-		echo plain
-	else
-		echo unknown
-	fi
-}
-
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
 --find)
 	[ -x "$wrapper" ] || exit 1
 	echo "$wrapper"
-	exit 0
-	;;
---fix-status)
-	[ $# -eq 2 ] || { usage >&2; exit 2; }
-	command -v objdump >/dev/null || die "objdump is missing: apt-get install binutils" 3
-	q=$2
-	[[ $q == */* ]] || q=$(command -v "$q") || die "no QEMU '$2' in PATH" 3
-	fix_status "$q"
 	exit 0
 	;;
 '') ;;
@@ -149,7 +89,9 @@ mmdebstrap --quiet --variant=extract --include="$package" --components=main \
 root=$out.tmp/root
 bin=$root/usr/bin/qemu-system-x86_64
 [ -x "$bin" ] || die "the root has no qemu-system-x86_64"
-status=$(fix_status "$bin")
+fixes=$("$(dirname "$self")/l0-fix-status.sh" "$bin")
+status=$(awk '$1 == "interrupt_request" { print $2 }' <<<"$fixes")
+hflags2=$(awk '$1 == "hflags2" { print $2 }' <<<"$fixes")
 [ "$status" = atomic ] ||
 	die "$package from $backports updates interrupt_request in VMRUN/#VMEXIT '$status', not atomically"
 
@@ -175,9 +117,9 @@ rm "$out.tmp/packages.txt"
 [ "$packages" != null ] || die "mmdebstrap extracted no packages"
 version=$(jq -r --arg p "$package" '.[$p]' <<<"$packages")
 seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-jq -n --arg id "$id" --arg version "$version" --arg status "$status" \
+jq -n --arg id "$id" --arg version "$version" --arg status "$status" --arg hflags2 "$hflags2" \
 	--arg suite "$backports" --argjson packages "$packages" --argjson seconds "$seconds" \
-	'{id: $id, qemu: $version, suite: $suite, interrupt_request: $status,
+	'{id: $id, qemu: $version, suite: $suite, interrupt_request: $status, hflags2: $hflags2,
 	  prepare_s: $seconds, packages: $packages}' >"$out.tmp/manifest.json"
 rm -rf "$out"
 mv "$out.tmp" "$out"

@@ -1,31 +1,37 @@
 #!/usr/bin/env bash
-# l0-qemu.sh: rebuild this host's L0 QEMU (the installed qemu-system-x86) from
-# Debian's source of the same version, with the patches of scripts/l0-qemu/
-# applied: x86_64-softmmu with TCG, virtio and 9p, nothing else.  Cached by
-# content hash under ~/.cache/exitscope/l0-qemu/<id>/; prints the bin/
-# directory that holds its qemu-system-x86_64, to be put first in PATH:
+# l0-qemu.sh: the L0 QEMU that runs nested SVM under TCG without losing
+# updates (docs/nested-stall.md): this host's installed qemu-system-x86
+# rebuilt from Debian's source of the same version with the patches of
+# scripts/l0-qemu/ applied, x86_64-softmmu with TCG, virtio and 9p, nothing
+# else.  0002 makes VMRUN's and #VMEXIT's interrupt_request updates atomic
+# (cause A, as upstream since August 2025); 0005 stops the other vCPUs'
+# FPU helpers from writing the first CPU's hflags2 (cause I, in every Debian
+# QEMU, 11.1 included).  0001, 0003 and 0004 are the SVM flight recorder: it
+# only records, and reports in a run's qemu.log when an invariant breaks.
+# Under TCG runs prefer this L0 when it is built (harness/src/l0.c).
 #
-#   PATH=$(scripts/l0-qemu.sh):$PATH EXITSCOPE_L0=system make soak N=50
+#   scripts/l0-qemu.sh          build it (or find it cached); print its wrapper
+#   scripts/l0-qemu.sh --find   print the wrapper if it is cached; exit 1 if not
 #
-# The SVM flight recorder and its checks (0001, 0003, 0004) only record and
-# report (docs/nested-stall.md): a run's qemu.log then carries their reports.
-# 0002 carries the fixed L0's atomic interrupt_request updates back into
-# this version, so that the recorder watches an L0 with that fix (the
-# mirror serves the fixed L0's binary but not its source); 0005 fixes the
-# other vCPUs' writes to CPU 0's hflags2 that the recorder found.  Progress
-# goes to stderr; nothing is left half-built.
+# Cached by content hash under ~/.cache/exitscope/l0-qemu/<id>/
+# ($EXITSCOPE_CACHE): the installed version, the configure flags, the
+# patches and the wrapper.  Progress goes to stderr; nothing is left
+# half-built.
 set -euo pipefail
 
 usage() {
 	cat <<-'EOF'
-		usage: scripts/l0-qemu.sh [--help]
+		usage: scripts/l0-qemu.sh [--find | --help]
 		Build (or find cached) the installed QEMU's version with exitscope's
-		patches (the SVM flight recorder, atomic interrupt_request updates)
-		and print the directory to put first in PATH.
+		patches (atomic interrupt_request updates, the first CPU's hflags2
+		left to its own thread, the SVM flight recorder) and print its
+		qemu-system-x86_64 wrapper.
 	EOF
 }
+find=false
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
+--find) find=true ;;
 '') ;;
 *) echo "l0-qemu: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 esac
@@ -34,8 +40,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "l0-qemu: $*" >&2; }
 die() { say "$1"; exit "${2:-1}"; }
 
+# --find answers quietly: nothing installed, nothing built.
 version=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) ||
-	die "qemu-system-x86 is not installed; run 'make deps' first" 3
+	{ $find && exit 1; die "qemu-system-x86 is not installed; run 'make deps' first" 3; }
 shopt -s nullglob
 patches=("$root"/scripts/l0-qemu/*.patch)
 shopt -u nullglob
@@ -69,10 +76,12 @@ id=$({
 } | sha256sum | cut -c1-12)
 cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}/l0-qemu
 out=$cache/$id
-if [ -x "$out/bin/qemu-system-x86_64" ]; then
-	echo "$out/bin"
+wrapper=$out/bin/qemu-system-x86_64
+if [ -x "$wrapper" ]; then
+	echo "$wrapper"
 	exit 0
 fi
+$find && exit 1
 [ "$(id -u)" -eq 0 ] || die "building needs root for apt-get (build dependencies, source)" 3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/exitscope-l0-qemu.XXXXXX")
@@ -167,6 +176,10 @@ install_wrapper() {
 	echo "$wrapper_text" >"$out.tmp/bin/qemu-system-x86_64"
 	chmod +x "$out.tmp/bin/qemu-system-x86_64"
 	"$out.tmp/bin/qemu-system-x86_64" --version | sed -n 1p >&2
+	# What the patches are for, read back from the machine code.
+	fixes=$("$root/scripts/l0-fix-status.sh" "$out.tmp/bin/qemu-system-x86_64")
+	[ "$fixes" = $'interrupt_request atomic\nhflags2 atomic' ] ||
+		die "the build does not read as fixed: $(tr '\n' ' ' <<<"$fixes")"
 	rm -rf "$out"
 	mv "$out.tmp" "$out"
 }
@@ -175,5 +188,5 @@ build_deps
 fetch_source
 build
 install_wrapper
-say "ready: $out/bin"
-echo "$out/bin"
+say "ready: $wrapper"
+echo "$wrapper"

@@ -21,8 +21,9 @@ void doctor_usage(FILE *out)
 		     "libvirt and virt-install (needed in L1, optional on this host), Bochs\n"
 		     "(the micro stage's VMX path, --accel bochs; optional), free space in the\n"
 		     "cache, the accelerator a run would use, and which QEMU is L0\n"
-		     "($%s: auto, fixed or system) with whether its emulated SVM sets\n"
-		     "and clears interrupt_request atomically (the nested stall's race fixed).\n"
+		     "($%s: auto, built, fixed or system) with whether it carries the\n"
+		     "fixes of the two lost updates that lose L1 or L2 under TCG: its\n"
+		     "emulated SVM's interrupt_request and the first CPU's hflags2.\n"
 		     "Exit 0 when a run can start here, 3 when something is missing.\n", L0_ENV);
 }
 
@@ -69,46 +70,65 @@ static void doctor_tcg_qemu(const char *qemu)
 		printf("%-13s %s\n", "qemu-tcg", why ? why : "version not recognised");
 }
 
-/* What scripts/l0-fixed.sh --fix-status reads in a QEMU's machine code, as a sentence. */
+/* What scripts/l0-fix-status.sh reads of one fix in a QEMU's machine code, as a sentence. */
 static const char *doctor_fix_words(const char *status)
 {
 	if (!strcmp(status, "atomic"))
-		return "atomic: carries the fix of the emulated-SVM interrupt race";
+		return "atomic: carries the fix";
 	if (!strcmp(status, "plain"))
-		return "plain read-modify-writes: lacks the fix of the emulated-SVM interrupt race; "
-		       "'make l0' prepares an L0 that has it";
+		return "plain read-modify-write: lacks the fix; 'make l0' builds an L0 that has it";
 	return "not recognised in this binary";
 }
 
+/* One line per fix: the status script's "<fix> <status>" lines, in words. */
+static void doctor_fixes(const char *root, const char *qemu)
+{
+	static const struct {
+		const char *fix, *what;
+	} fixes[] = {
+		{ "interrupt_request", "interrupt_request in VMRUN/#VMEXIT" },
+		{ "hflags2", "first CPU's hflags2 from other vCPUs" },
+	};
+	char script[PATH_MAX + 32], out[256], status[32];
+	size_t i;
+
+	util_pathf(script, sizeof(script), "%s/%s", root, L0_FIX_STATUS_SCRIPT);
+	if (exec_output((char *[]){ script, (char *)qemu, NULL }, out, sizeof(out)) < 0)
+		out[0] = '\0';
+	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		const char *line = strstr(out, fixes[i].fix);
+
+		if (!line || sscanf(line + strlen(fixes[i].fix), " %31s", status) != 1)
+			snprintf(status, sizeof(status), "unknown");
+		printf("%-13s %s %s\n", "l0-fix", fixes[i].what, doctor_fix_words(status));
+	}
+}
+
 /*
- * Which QEMU a run starts as L0, and whether it carries the fix; 1 when the
- * setting cannot be honoured.
+ * Which QEMU a run starts as L0, and whether it carries the fixes; 1 when
+ * the setting cannot be honoured.
  */
 static int doctor_l0(const char *root, enum accel accel, struct l0_choice *c)
 {
 	const char *setting = getenv(L0_ENV);
-	char script[PATH_MAX + 32], version[512] = "", status[32] = "";
+	char version[512] = "";
 	int r = l0_choose(root, setting, accel, c);
 
 	if (r == -EINVAL) {
-		printf("%-13s %s=%s: L0 is auto, fixed or system\n", "l0", L0_ENV, setting);
+		printf("%-13s %s=%s: L0 is auto, built, fixed or system\n", "l0", L0_ENV, setting);
 		return 1;
 	}
 	if (r == -ENOENT) {
-		printf("%-13s %s=fixed, but the fixed L0 QEMU is not prepared: run 'make l0'\n", "l0",
-		       L0_ENV);
+		printf("%-13s %s=%s, but the %s L0 QEMU is not prepared: run 'make l0'\n", "l0",
+		       L0_ENV, setting, setting);
 		return 1;
 	}
 	if (r < 0)
 		return 1;
 	exec_first_line((char *[]){ c->qemu, "--version", NULL }, version, sizeof(version));
-	util_pathf(script, sizeof(script), "%s/%s", root, L0_SCRIPT);
-	if (!exec_first_line((char *[]){ script, "--fix-status", c->qemu, NULL }, status,
-			     sizeof(status)))
-		snprintf(status, sizeof(status), "unknown");
 	printf("%-13s %s: %s, %s\n", "l0", l0_kind_name(c->kind), c->qemu,
 	       version[0] ? version : "does not run");
-	printf("%-13s interrupt_request in VMRUN/#VMEXIT %s\n", "l0-fix", doctor_fix_words(status));
+	doctor_fixes(root, c->qemu);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "exitscope/reasons.h"
+#include "l0.h"
 #include "result-parse.h"
 #include "result.h"
 
@@ -130,6 +131,7 @@ static int result_parse_kernel(json_t *obj, struct result *r, struct result_erro
 
 static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct result_error *err)
 {
+	enum l0_kind l0;
 	const char *isa;
 
 	r->host.l0 = NULL;
@@ -142,8 +144,9 @@ static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct 
 	    strcmp(r->host.accel, "bochs"))
 		return result_fail(err, -EINVAL, "host.accel is '%s', not kvm, tcg or bochs",
 				   r->host.accel);
-	if (r->host.l0 && strcmp(r->host.l0, "fixed") && strcmp(r->host.l0, "system"))
-		return result_fail(err, -EINVAL, "host.l0 is '%s', not fixed or system", r->host.l0);
+	if (r->host.l0 && l0_kind_parse(r->host.l0, &l0))
+		return result_fail(err, -EINVAL, "host.l0 is '%s', not built, fixed or system",
+				   r->host.l0);
 	if (exsc_isa_parse(isa, &r->isa))
 		return result_fail(err, -EINVAL, "l1.isa is '%s', not vmx, svm or none", isa);
 	return 0;

@@ -128,7 +128,7 @@ struct result {
 	} kernel;
 	struct {
 		const char *accel, *cpu_vendor, *qemu_version;
-		const char *l0;	/* "fixed", "system"; NULL in an older result or under Bochs */
+		const char *l0;	/* "built", "fixed", "system"; NULL in an older result or under Bochs */
 	} host;
 	enum exsc_isa isa;	/* l1.isa */
 	struct {

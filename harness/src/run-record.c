@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "l0.h"
 #include "run.h"
 #include "util.h"
 
@@ -194,6 +195,7 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 	json_t *events = NULL, *l2_kernel = NULL;
 	char why[256];
 	char path[PATH_MAX + 16];
+	enum l0_kind kind;
 	json_error_t jerr;
 	json_t *doc;
 	int r;
@@ -223,7 +225,7 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 		snprintf(err, size, "%s: %s", path, jerr.text);
 	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)) ||
 		 (r = field_copy(rec->l0, sizeof(rec->l0), l0)) ||
-		 (l0[0] && strcmp(l0, "fixed") && strcmp(l0, "system") && (r = -EINVAL)))
+		 (l0[0] && (r = l0_kind_parse(l0, &kind))))
 		snprintf(err, size, "%s: a value is out of range (time, accelerator, L0, ISA or id)", path);
 	else if ((r = run_events_read(events, rec, why, sizeof(why))) ||
 		 (r = run_l2_kernel_read(l2_kernel, rec, why, sizeof(why))))

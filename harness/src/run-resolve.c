@@ -104,7 +104,7 @@ enum run_outcome run_resolve(const struct scenario *sc, const char *kernel_id, c
 
 /*
  * Which QEMU is L0 ($EXITSCOPE_L0, l0.h): RUN_BAD_INPUT for a word it does
- * not know, RUN_ENVIRONMENT when the fixed one is asked for and not prepared.
+ * not know, RUN_ENVIRONMENT when a named one is not prepared.
  */
 static enum run_outcome resolve_l0(struct run_record *rec)
 {
@@ -121,12 +121,13 @@ static enum run_outcome resolve_l0(struct run_record *rec)
 		root[0] = '\0';
 	r = l0_choose(root, setting, rec->accel, &c);
 	if (r == -EINVAL) {
-		fprintf(stderr, "exitscope: run: %s=%s: L0 is auto, fixed or system\n", L0_ENV, setting);
+		fprintf(stderr, "exitscope: run: %s=%s: L0 is auto, built, fixed or system\n", L0_ENV,
+			setting);
 		return RUN_BAD_INPUT;
 	}
 	if (r == -ENOENT) {
-		fprintf(stderr, "exitscope: run: %s=fixed: the fixed L0 QEMU is not prepared; run 'make l0' "
-				"(%s)\n", L0_ENV, L0_SCRIPT);
+		fprintf(stderr, "exitscope: run: %s=%s: the %s L0 QEMU is not prepared; run 'make l0' "
+				"(%s)\n", L0_ENV, setting, setting, l0_script(c.kind));
 		return RUN_ENVIRONMENT;
 	}
 	if (r < 0)
@@ -201,11 +202,11 @@ enum run_outcome run_resolve_l0(struct run_record *rec)
 	/* Under TCG, say so when L0's QEMU is one that loses L2's interrupts. */
 	if (rec->accel == ACCEL_TCG && launch_tcg_qemu_fit(rec->qemu_version, &why) == 0)
 		fprintf(stderr, "exitscope: run: warning: %s: %s\n", rec->qemu_version, why);
-	/* Under TCG the system's QEMU may lack the interrupt fix (doctor reads it): say where the fixed one is. */
+	/* Under TCG only the built L0 has both fixes (doctor reads them): say where it comes from. */
 	if (rec->l0[0])
 		progress("run", "L0: the %s QEMU, %s%s", rec->l0, rec->qemu_version,
-			 rec->accel == ACCEL_TCG && !strcmp(rec->l0, "system") ?
-			 " ('make l0' prepares the fixed one; doctor says which has the fix)" : "");
+			 rec->accel == ACCEL_TCG && strcmp(rec->l0, "built") ?
+			 " ('make l0' builds the one with both fixes; doctor says which this has)" : "");
 	return RUN_OK;
 }
 

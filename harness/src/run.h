@@ -123,7 +123,7 @@ struct run_record {
 	enum accel accel;
 	char cpu_vendor[32];
 	char qemu_version[256];		/* L0's, its --version's first line */
-	char l0[8];			/* "fixed" or "system" (l0.h); "" under Bochs or in an older record */
+	char l0[8];			/* "built", "fixed" or "system" (l0.h); "" under Bochs or in an older record */
 	char l0_qemu[PATH_MAX];		/* what L0 executes; not in run.json (this host's path) */
 	enum exsc_isa isa;		/* L1's: launch_l1_isa(), decided once */
 	char kernel_id[KERNEL_ID_LEN + 1];

@@ -179,10 +179,14 @@ static void test_validate_l0(void **state)
 	assert_int_equal(result_parse(doc, &r, &err), 0);
 	assert_string_equal(r.host.l0, "fixed");
 	result_free(&r);
+	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("built"));
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_string_equal(r.host.l0, "built");
+	result_free(&r);
 	json_decref(doc);
 	doc = valid_doc();
 	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("newest"));
-	assert_invalid(doc, -EINVAL, "host.l0 is 'newest', not fixed or system");
+	assert_invalid(doc, -EINVAL, "host.l0 is 'newest', not built, fixed or system");
 	doc = valid_doc();
 	json_object_set_new(json_object_get(doc, "host"), "l0", json_integer(1));
 	assert_invalid(doc, -EINVAL, "host");

@@ -918,6 +918,12 @@ static void test_record_round_trip_and_strictness(void **state)
 	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
 	assert_string_equal(back.l0, "fixed");
 	assert_string_equal(back.l0_qemu, "");
+	snprintf(rec.l0, sizeof(rec.l0), "built");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.l0, "built");
+	snprintf(rec.l0, sizeof(rec.l0), "fixed");
+	assert_int_equal(run_record_write(tmpl, &rec), 0);
 	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
 	{
 		char *text = NULL, *at;

@@ -62,12 +62,22 @@ run_scenario() {
 	echo "$output" | grep -E 'took|wrote|attempt' | sed 's/^/# /' >&3 || true
 }
 
-# l0_qemu: the QEMU a TCG run starts as L0 (harness/src/l0.c): the fixed one
-# when it is prepared, unless EXITSCOPE_L0=system.
+# l0_qemu: the QEMU a TCG run starts as L0 (harness/src/l0.c): the one
+# $EXITSCOPE_L0 names, or else the first prepared of the built one, the
+# fixed one and the system's.
 l0_qemu() {
-	[ "${EXITSCOPE_L0:-auto}" != system ] && "$EXITSCOPE_ROOT/scripts/l0-fixed.sh" --find ||
-		echo qemu-system-x86_64
+	local built=$EXITSCOPE_ROOT/scripts/l0-qemu.sh fixed=$EXITSCOPE_ROOT/scripts/l0-fixed.sh
+	case ${EXITSCOPE_L0:-auto} in
+	system) echo qemu-system-x86_64 ;;
+	built) "$built" --find ;;
+	fixed) "$fixed" --find ;;
+	*) "$built" --find || "$fixed" --find || echo qemu-system-x86_64 ;;
+	esac
 }
+
+# The L2 command line of an L2 that panics before its probe runs and reboots
+# by a triple fault (reboot=t), as the nested stall's lost L2 does.
+L2_TRIPLE_FAULT_APPEND="root=/dev/nonexistent rootdelay=1 panic=1 reboot=t"
 
 # reason_count NAME: the workload window's count for the reason of that name (0 if absent).
 reason_count() {
