@@ -5,6 +5,8 @@
 # jobs on this machine (scenarios/lava.bats): about 150 packages, systemd's
 # among them, so only when asked.
 set -euo pipefail
+# shellcheck source=scripts/apt-sources.sh
+. "$(dirname "$0")/apt-sources.sh"
 
 packages=(
 	build-essential libjansson-dev libcmocka-dev libyaml-dev pkg-config
@@ -46,14 +48,10 @@ fi
 
 # bookworm-backports from the mirror this host already uses for bookworm:
 # the host's apt sources name it, the repository never does.
-# shellcheck disable=SC2016 # $(RELEASE) is apt's field template, not a shell expansion
 backports_source() {
 	local list=/etc/apt/sources.list.d/exitscope-bookworm-backports.sources uri
-	# grep and awk read to the end: stopping early would kill apt-get with
-	# SIGPIPE, which pipefail counts as the pipeline's failure.
-	apt-get indextargets --format '$(RELEASE)' | grep -x bookworm-backports >/dev/null && return 0
-	uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' |
-		awk '$1 == "bookworm" && !n++ { print $2 }')
+	apt_has_suite bookworm-backports && return 0
+	uri=$(apt_mirror bookworm)
 	if [ -z "$uri" ]; then
 		echo "deps: no bookworm entry in this host's apt sources to take bookworm-backports from;" \
 			"install qemu-system-x86 9.1 or later yourself" >&2

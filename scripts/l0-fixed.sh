@@ -34,6 +34,8 @@ say() { echo "l0-fixed: $*" >&2; }
 die() { say "$1"; exit "${2:-1}"; }
 
 self=$(readlink -f "$0")
+# shellcheck source=scripts/apt-sources.sh
+. "$(dirname "$self")/apt-sources.sh"
 id=$(sha256sum <"$self" | cut -c1-12)
 cache=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}/l0
 out=$cache/$id
@@ -62,11 +64,8 @@ fi
 [ "$(id -u)" -eq 0 ] || die "preparing needs root (mmdebstrap)" 3
 command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: run 'make deps'" 3
 
-# The Debian mirror the host already uses: its apt sources name it.  awk
-# reads to the end, so that apt-get never meets a closed pipe (pipefail).
-# shellcheck disable=SC2016 # $(RELEASE) is apt's field template, not a shell expansion
-uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' |
-	awk '$1 ~ /^(bookworm|trixie|forky|sid|stable|testing|unstable)$/ && !n++ { print $2 }')
+# The Debian mirror the host already uses: its apt sources name it.
+uri=$(apt_mirror 'bookworm|trixie|forky|sid|stable|testing|unstable')
 [ -n "$uri" ] || die "no Debian entry in this host's apt sources to take $backports from" 3
 
 start=$(date +%s.%N)
@@ -125,5 +124,5 @@ rm -rf "$out"
 mv "$out.tmp" "$out"
 trap - EXIT
 "$wrapper" --version | head -n 1 >&2
-say "ready in $seconds s: $wrapper (interrupt_request: $status)"
+say "ready in $seconds s: $wrapper (interrupt_request: $status, hflags2: $hflags2)"
 echo "$wrapper"

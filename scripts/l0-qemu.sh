@@ -37,6 +37,8 @@ case ${1:-} in
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/apt-sources.sh
+. "$root/scripts/apt-sources.sh"
 say() { echo "l0-qemu: $*" >&2; }
 die() { say "$1"; exit "${2:-1}"; }
 
@@ -91,8 +93,7 @@ trap 'rm -rf "$work" "$out.tmp"' EXIT
 # bookworm-backports (which make deps added for QEMU itself).
 build_deps() {
 	local backports=()
-	apt-get indextargets --format "\$(RELEASE)" | grep -x bookworm-backports >/dev/null &&
-		backports=(-t bookworm-backports)
+	apt_has_suite bookworm-backports && backports=(-t bookworm-backports)
 	say "installing build dependencies"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		dpkg-dev ninja-build python3-venv libglib2.0-dev libattr1-dev libcap-ng-dev \
