@@ -58,9 +58,10 @@ configure_flags=(
 	--disable-docs --disable-werror --disable-fdt --extra-cflags=-g
 	--with-pkgversion=exitscope-svmck
 )
-# The wrapper put first in PATH.  Its "# binary:" line names the real
-# binary for scripts/l0-fixed.sh --fix-status, as the fixed L0's wrapper does;
-# the firmware (SeaBIOS, option ROMs) is the installed packages'.
+# The wrapper runs start.  Its "# binary:" line names the real binary for
+# scripts/l0-fix-status.sh, as the fixed L0's wrapper does; the firmware
+# (SeaBIOS, option ROMs) is the installed packages'.  Its text is hashed
+# into the cache id: a change to it, comments included, means a rebuild.
 wrapper_text=$(
 	cat <<-'EOF'
 		#!/bin/sh
@@ -87,7 +88,8 @@ $find && exit 1
 [ "$(id -u)" -eq 0 ] || die "building needs root for apt-get (build dependencies, source)" 3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/exitscope-l0-qemu.XXXXXX")
-trap 'rm -rf "$work" "$out.tmp"' EXIT
+ticker=
+trap '[ -z "$ticker" ] || kill "$ticker" 2>/dev/null; rm -rf "$work" "$out.tmp"' EXIT
 
 # QEMU 10 wants meson 1.5 or later and pycotap; bookworm has them only in
 # bookworm-backports (which make deps added for QEMU itself).
@@ -144,6 +146,16 @@ fetch_source() {
 	fi
 }
 
+# build_progress LOG: ninja's latest "[done/total]" in LOG once a minute, so
+# that the long compile shows on the terminal and in CI's log.
+build_progress() {
+	local step
+	while sleep 60; do
+		step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$1" | tail -n 1) || true
+		[ -z "$step" ] || say "compiled $step"
+	done
+}
+
 build() {
 	local p f
 	for p in "${patches[@]}"; do
@@ -166,8 +178,12 @@ build() {
 	say "building qemu-system-x86_64 with $(nproc) jobs (7-16 minutes on 2 cores)"
 	# The work directory's name changes each time: keep it out of ccache's
 	# hashes so that a rebuild with another patch reuses everything else.
+	build_progress "$work/build.log" &
+	ticker=$!
 	CCACHE_BASEDIR=$work CCACHE_NOHASHDIR=1 make -C "$work/src/build" -j"$(nproc)" qemu-system-x86_64 >"$work/build.log" 2>&1 ||
 		{ tail -n 30 "$work/build.log" >&2; die "build failed"; }
+	kill "$ticker"
+	ticker=
 }
 
 install_wrapper() {

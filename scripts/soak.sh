@@ -8,10 +8,10 @@
 # is seen rather than hidden; the run directory of each one that went wrong
 # is kept in results/bench/soak-stalls/<try>/ (l1-at-timeout.txt and
 # l0-qemu-threads.txt included), and so is that of a try whose L0 QEMU
-# reported a broken SVM invariant (the diagnostic QEMU of scripts/l0-qemu.sh
+# reported a broken SVM invariant (the built L0 of scripts/l0-qemu.sh
 # prints "svmck: cpu N: ..." to qemu.log; soak.json counts such tries).
 # soak.json also names the L0 QEMU the tries ran on (host.l0 and
-# qemu_version of the first try's run.json: fixed or system, harness/src/l0.c).
+# qemu_version of the first try's run.json: built, fixed or system, harness/src/l0.c).
 # $SOAK_DIR moves results/bench, $EXITSCOPE names the binary (tests).
 set -euo pipefail
 
