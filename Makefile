@@ -39,7 +39,7 @@ prebuild: all l0
 
 # The L0 QEMUs for TCG (docs/nested-stall.md): the built one
 # (scripts/l0-qemu.sh), the installed QEMU's Debian source with the fixes of
-# both lost updates, which runs use, 12 minutes cold on 2 cores, 1 with
+# both lost updates, which runs use, 5.5 minutes cold on 2 cores, 1 with
 # ccache warm; and the fixed one (scripts/l0-fixed.sh), QEMU 11.1 from
 # trixie-backports in a root of its own with the interrupt_request fix only,
 # kept to compare with, about a minute cold.  Cache hits after.

@@ -2,7 +2,7 @@
 # The built L0 (scripts/l0-qemu.sh): the installed QEMU rebuilt from Debian's
 # source with the patches of scripts/l0-qemu/, the fixes of both lost
 # updates and the SVM flight recorder (docs/nested-stall.md).  `make l0`
-# builds it (about 12 minutes cold on 2 cores) and every TCG run then starts it
+# builds it (5-12 minutes cold on 2 cores) and every TCG run then starts it
 # as L0; these tests check that it reads as fixed, that doctor and a run
 # take it, and that the recorder is live in it.
 

@@ -175,7 +175,7 @@ build() {
 	(cd "$work/src/build" && ../configure --python=/usr/bin/python3 --cc="ccache gcc" \
 		"${configure_flags[@]}") >"$work/src/build/configure.log" 2>&1 ||
 		{ tail -n 20 "$work/src/build/configure.log" >&2; die "configure failed"; }
-	say "building qemu-system-x86_64 with $(nproc) jobs (about 12 minutes on 2 cores, 1 with ccache warm)"
+	say "building qemu-system-x86_64 with $(nproc) jobs (5-12 minutes on 2 cores, 1 with ccache warm)"
 	# The work directory's name changes each time: keep it out of ccache's
 	# hashes so that a rebuild with another patch reuses everything else.
 	build_progress "$work/build.log" &
