@@ -29,7 +29,7 @@ assert_check_doc() {
 check_kernel() {
 	run "$EXITSCOPE" check --kernel "$1" --accel "$2" --abi "${3:-exitscope}" --k 20 \
 		--results "$RESULTS" 3>&-
-	echo "$output" | grep -E 'took|verdicts failed' | sed 's/^/# /' >&3 || true
+	echo "$output" | grep -E 'took|verdicts failed|FAIL' | sed 's/^/# /' >&3 || true
 }
 
 @test "check: needs --abi with a map's name and a kernel id's form" {

@@ -93,57 +93,74 @@ static int serve_action(const struct micro_check *c, size_t i, uint64_t count)
 	return serve_in(vm, MICRO_REQ_OP);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* One timed CPUID round trip and, beside it, one CPUID exit's charge (0: the map has no cycles). */
+struct span_sample {
+	uint64_t round_trip, charge;
+};
 
-	return (x > y) - (x < y);
+static int cmp_span_share(const void *a, const void *b)
+{
+	const struct span_sample *x = a, *y = b;
+	/* x's share of its round trip against y's, without a division. */
+	long double share_x = (long double)x->charge * y->round_trip;
+	long double share_y = (long double)y->charge * x->round_trip;
+
+	return (share_x > share_y) - (share_x < share_y);
 }
 
-/* The median of MICRO_CHECK_TIMINGS CPUID round trips as the guest's TSC sees them. */
-static int round_trip(uint64_t *cycles)
+static int cmp_round_trip(const void *a, const void *b)
 {
-	uint64_t t[MICRO_CHECK_TIMINGS];
+	const struct span_sample *x = a, *y = b;
 
-	for (size_t i = 0; i < MICRO_CHECK_TIMINGS; i++) {
-		if (serve(MICRO_REQ_TIME))
-			return served_err;
-		t[i] = micro_vm_mailbox_get(served, MB_ROUND_TRIP);
-	}
-	qsort(t, MICRO_CHECK_TIMINGS, sizeof(t[0]), cmp_u64);
-	*cycles = t[MICRO_CHECK_TIMINGS / 2];
-	return 0;
+	return (x->round_trip > y->round_trip) - (x->round_trip < y->round_trip);
 }
 
 /*
- * The median over MICRO_CHECK_TIMINGS of the cycles two back-to-back CPUIDs
- * of the map's cycles leaf see charged: one CPUID exit's (the CPUID reason's
- * where the map has per-reason cycles, the total's otherwise); 0 for a map
- * without cycles.
+ * One CPUID exit's charge as two back-to-back CPUIDs of the map's cycles
+ * leaf see it: the CPUID reason's cycles where the map has per-reason
+ * cycles, the total's otherwise.
  */
-static int pair_cycles(const struct micro_check *c, uint64_t *cycles)
+static int pair_charge(const struct micro_check *c, uint64_t *charge)
 {
 	bool per_reason = exsc_map_has(c->map, EXSC_FIELD_REASON_CYCLES);
 	enum exsc_field field = per_reason ? EXSC_FIELD_REASON_CYCLES : EXSC_FIELD_TOTAL_CYCLES;
-	uint64_t t[MICRO_CHECK_TIMINGS];
+	struct exsc_regs first, second;
 
-	*cycles = 0;
+	*charge = 0;
 	if (!exsc_map_has(c->map, field))
 		return 0;
 	micro_vm_mailbox_set(served, MB_LEAF, c->map->field[field].leaf);
 	micro_vm_mailbox_set(served, MB_SUBLEAF, per_reason ? reasons_cpuid(c->isa) : 0);
-	for (size_t i = 0; i < MICRO_CHECK_TIMINGS; i++) {
-		struct exsc_regs first, second;
+	if (serve(MICRO_REQ_PAIR))
+		return served_err;
+	served_cpuids += 2;
+	micro_vm_mailbox_regs(served, MB_REGS, &first);
+	micro_vm_mailbox_regs(served, MB_PAIR, &second);
+	*charge = exsc_map_value(c->map, field, &second) - exsc_map_value(c->map, field, &first);
+	return 0;
+}
 
-		if (serve(MICRO_REQ_PAIR))
+/*
+ * The span rule's figures: MICRO_CHECK_TIMINGS round trips, each timed next
+ * to one exit's charge, and the sample whose charge is the median share of
+ * its round trip.  An emulated host's speed can change twofold between one
+ * second and the next, so a round trip is only compared with a charge taken
+ * beside it.  A map without cycles keeps the median round trip and no charge.
+ */
+static int span_figures(const struct micro_check *c, uint64_t *round_trip, uint64_t *charge)
+{
+	struct span_sample s[MICRO_CHECK_TIMINGS];
+
+	for (size_t i = 0; i < MICRO_CHECK_TIMINGS; i++) {
+		if (serve(MICRO_REQ_TIME))
 			return served_err;
-		served_cpuids += 2;
-		micro_vm_mailbox_regs(served, MB_REGS, &first);
-		micro_vm_mailbox_regs(served, MB_PAIR, &second);
-		t[i] = exsc_map_value(c->map, field, &second) - exsc_map_value(c->map, field, &first);
+		s[i].round_trip = micro_vm_mailbox_get(served, MB_ROUND_TRIP);
+		if (pair_charge(c, &s[i].charge))
+			return served_err;
 	}
-	qsort(t, MICRO_CHECK_TIMINGS, sizeof(t[0]), cmp_u64);
-	*cycles = t[MICRO_CHECK_TIMINGS / 2];
+	qsort(s, MICRO_CHECK_TIMINGS, sizeof(s[0]), s[0].charge ? cmp_span_share : cmp_round_trip);
+	*round_trip = s[MICRO_CHECK_TIMINGS / 2].round_trip;
+	*charge = s[MICRO_CHECK_TIMINGS / 2].charge;
 	return 0;
 }
 
@@ -246,9 +263,8 @@ static int grade(struct micro_check *c)
 	c->in.has_cpuid_before = cpuid_anchor(c, &c->in.cpuid_before);
 	c->in.nr_caused = micro_check_caused(c->isa, &c->plan, c->k, &c->hist_before,
 					     &c->hist_after, c->caused, CHECK_MAX_REASONS);
-	r = blame(c, "the timed round trips", round_trip(&c->in.round_trip_cycles));
-	if (!r)
-		r = blame(c, "the pairs of cycles reads", pair_cycles(c, &c->in.pair_cycles));
+	r = blame(c, "the timed round trips and cycles reads",
+		  span_figures(c, &c->in.round_trip_cycles, &c->in.pair_cycles));
 	if (r)
 		return r;
 	r = blame(c, "the grader", check_grade(&c->in, &c->report));
