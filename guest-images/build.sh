@@ -17,8 +17,9 @@
 #
 # The recipe: KIND/recipe.env (SUITE, VARIANT, SOURCE_DATE_EPOCH, EXTRA_MIB),
 # KIND/packages (one per line, # comments) and KIND/customize.sh, run inside
-# mmdebstrap's customize phase as `customize.sh CHROOT`.  The apt sources are
-# the host's own files, handed to mmdebstrap as they are.
+# mmdebstrap's customize phase as `customize.sh CHROOT`; python-bytecode.sh
+# runs after it in every image.  The apt sources are the host's own files,
+# handed to mmdebstrap as they are.
 set -euo pipefail
 
 usage() {
@@ -38,7 +39,7 @@ recipe=$here/$kind
 # shellcheck source=/dev/null
 . "$recipe/recipe.env"
 export SOURCE_DATE_EPOCH
-export EXITSCOPE_RECIPE=$recipe EXITSCOPE_IMAGE_OUT=$out
+export EXITSCOPE_RECIPE=$recipe EXITSCOPE_IMAGE_OUT=$out EXITSCOPE_IMAGES=$here
 : "${EXITSCOPE_PROBE:=}"
 export EXITSCOPE_PROBE
 
@@ -70,6 +71,7 @@ mmdebstrap --variant="$VARIANT" --include="$packages" \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
 	--dpkgopt='path-include=/usr/share/locale/locale.alias' \
 	--customize-hook='"$EXITSCOPE_RECIPE/customize.sh" "$1"' \
+	--customize-hook='"$EXITSCOPE_IMAGES/python-bytecode.sh" "$1"' \
 	--customize-hook='chroot "$1" dpkg-query -W -f="\${Package}\t\${Version}\n" >"$EXITSCOPE_IMAGE_OUT/packages.tsv"' \
 	--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/cache/ldconfig/aux-cache' \
 	"$SUITE" "$out/rootfs.ext2" "${sources[@]}" >"$out/mmdebstrap.log" 2>&1

@@ -174,16 +174,23 @@ static int image_add_carried(struct image_plan *p, const struct image_carried *c
 	return 0;
 }
 
+/* The scripts every recipe runs through, beside its own directory. */
+static const char *const image_shared[] = { "guest-images/build.sh",
+					    "guest-images/python-bytecode.sh", NULL };
+
 static int image_collect_inputs(struct image_plan *p)
 {
 	const struct image_carried *c = p->k->carried;
 	char path[PATH_MAX + 64];
 	int r = 0;
 
-	util_pathf(path, sizeof(path), "%s/guest-images/build.sh", p->root);
-	if (input_add(p, path) < 0) {
-		fprintf(stderr, "exitscope: images: cannot read %s: run from an exitscope checkout\n", path);
-		return -ENOENT;
+	for (const char *const *shared = image_shared; *shared; shared++) {
+		util_pathf(path, sizeof(path), "%s/%s", p->root, *shared);
+		if (input_add(p, path) < 0) {
+			fprintf(stderr, "exitscope: images: cannot read %s: run from an exitscope checkout\n",
+				path);
+			return -ENOENT;
+		}
 	}
 	util_pathf(path, sizeof(path), "%s/guest-images/%s", p->root, p->kind);
 	walk_plan = p;
