@@ -45,3 +45,23 @@ setup() {
 	run jq -e '[.timeline.events[].name] | index("l2-userspace") != null and index("probe-end") != null and (map(select(startswith("cloud-init"))) | length == 0)' "$RESULT"
 	assert_success
 }
+
+# bats test_tags=nested
+@test "kboot: libvirtd probes QEMU once; the next run of the same L1 reuses its capabilities" {
+	local kept_all=${EXITSCOPE_CACHE:-$HOME/.cache/exitscope}/libvirt-caps run_dir kept
+	rm -rf "$kept_all"
+	run_scenario kboot
+	assert_success
+	run_dir=${RESULT%.json}.run
+	assert [ ! -e "$run_dir/libvirt-caps" ]
+	assert_equal "$(cat "$run_dir/out/libvirt-caps.txt")" probed
+	kept=$(jq -r '"\(.images.l1)-\(.kernel)-\(.host.l0)"' "$run_dir/run.json")
+	run ls "$kept_all/$kept"
+	assert_output --regexp '\.xml'
+	run_scenario kboot
+	assert_success
+	assert [ -d "$run_dir/libvirt-caps" ]
+	assert_equal "$(cat "$run_dir/out/libvirt-caps.txt")" reused
+	run diff -r "$run_dir/libvirt-caps" "$run_dir/out/libvirt-caps"
+	assert_success
+}

@@ -294,6 +294,9 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 		fprintf(stderr, "exitscope: run: cannot update %s/%s\n", c->run_dir, RUN_RECORD_FILE);
 	if (o != RUN_OK)
 		return o;
+	if (!micro && run_caps_keep(&c->rec, c->run_dir) < 0)
+		fprintf(stderr, "exitscope: run: cannot keep libvirt's capabilities from %s/out/%s\n",
+			c->run_dir, RUN_CAPS_SEED);
 	if (c->n_shared)
 		return run_conclude_shared(c, st);
 	return run_conclude(c, c->sc.name, c->run_dir, st);

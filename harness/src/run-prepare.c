@@ -201,7 +201,7 @@ enum run_outcome run_prepare(const struct run_attempt *a)
 	}
 	if (a->micro_append)
 		return prepare_micro(a);
-	if (copy_l2_kernel(a) < 0 || make_overlay(a) < 0) {
+	if (copy_l2_kernel(a) < 0 || make_overlay(a) < 0 || run_caps_seed(a->rec, a->run_dir) < 0) {
 		fprintf(stderr, "exitscope: run: cannot prepare %s\n", a->run_dir);
 		return RUN_ENVIRONMENT;
 	}

@@ -204,6 +204,24 @@ struct run_attempt {
  */
 enum run_outcome run_prepare(const struct run_attempt *a);
 
+/*
+ * libvirt's QEMU capabilities kept between runs of one L1 (run-caps.c):
+ * the cache's directory for @rec's L1 image, kernel and L0, or accelerator;
+ * -ENAMETOOLONG.
+ */
+int run_caps_dir(const struct run_record *rec, char *dir, size_t size);
+/* The kept files, if any, into @run_dir/RUN_CAPS_SEED for the agent; -errno. */
+int run_caps_seed(const struct run_record *rec, const char *run_dir);
+/*
+ * What the agent left in @run_dir/out/RUN_CAPS_SEED, kept when its
+ * RUN_CAPS_STATE says libvirtd probed: the whole directory replaced at once;
+ * -errno.
+ */
+int run_caps_keep(const struct run_record *rec, const char *run_dir);
+
+#define RUN_CAPS_SEED "libvirt-caps"
+#define RUN_CAPS_STATE "libvirt-caps.txt"	/* "reused" or "probed", from the agent */
+
 /* ---- L1 --------------------------------------------------------------- */
 
 /* How far the agent got, folded from the lines it wrote to the status port. */
