@@ -57,9 +57,9 @@ without_times() {
 	# L1's root is /dev/vda and L2's base /dev/vdb: LAVA adds the drives in the job's order.
 	run grep -oE '^      (kernel|ramdisk|l1root|l2disk):' "$job"
 	assert_output "$(printf '      %s:\n' kernel ramdisk l1root l2disk)"
-	run grep -cF -e "file={l1root}" -e "readonly=on,file={l2disk}" -e "- -smp 2" \
+	run grep -cF -e "file={l1root}" -e "readonly=on,file={l2disk}" -e "- -smp 2" -e "- -no-reboot" \
 		-e "init=/usr/local/sbin/exitscope-init exitscope.lava=1" -e "path: inline/exitscope-nested.yaml" "$job"
-	assert_output 5
+	assert_output 6
 	# What `exitscope run` shares in with 9p rides in the first stage's initramfs.
 	run bash -c "zcat '$dir/lava-artifacts/cpuid-l1-stage.gz' | cpio -it --quiet"
 	assert_success
@@ -110,8 +110,8 @@ without_times() {
 	assert_success
 	for name in reasons cpuid-micro; do
 		job=$JOBS/$kernel_id/$name.lava.yaml
-		run grep -cxE -- '  - -accel kvm|  - -cpu host|  - -smp 1|  no_kvm: true|  memory: 1024' "$job"
-		assert_output 5
+		run grep -cxE -- '  - -accel kvm|  - -cpu host|  - -smp 1|  - -no-reboot|  no_kvm: true|  memory: 1024' "$job"
+		assert_output 6
 		# KVM's L1 command line: no highres=off, which only TCG and Bochs need.
 		run grep -F "highres=off" "$job"
 		assert_failure

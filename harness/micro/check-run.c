@@ -115,6 +115,13 @@ static int cmp_round_trip(const void *a, const void *b)
 	return (x->round_trip > y->round_trip) - (x->round_trip < y->round_trip);
 }
 
+/* Whether the map has a cycles field, so that pair_charge() has a charge to read. */
+static bool map_has_cycles(const struct exsc_map *map)
+{
+	return exsc_map_has(map, EXSC_FIELD_REASON_CYCLES) ||
+	       exsc_map_has(map, EXSC_FIELD_TOTAL_CYCLES);
+}
+
 /*
  * One CPUID exit's charge as two back-to-back CPUIDs of the map's cycles
  * leaf see it: the CPUID reason's cycles where the map has per-reason
@@ -158,7 +165,8 @@ static int span_figures(const struct micro_check *c, uint64_t *round_trip, uint6
 		if (pair_charge(c, &s[i].charge))
 			return served_err;
 	}
-	qsort(s, MICRO_CHECK_TIMINGS, sizeof(s[0]), s[0].charge ? cmp_span_share : cmp_round_trip);
+	qsort(s, MICRO_CHECK_TIMINGS, sizeof(s[0]),
+	      map_has_cycles(c->map) ? cmp_span_share : cmp_round_trip);
 	*round_trip = s[MICRO_CHECK_TIMINGS / 2].round_trip;
 	*charge = s[MICRO_CHECK_TIMINGS / 2].charge;
 	return 0;

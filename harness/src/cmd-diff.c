@@ -15,6 +15,7 @@
 #include "opts.h"
 #include "result.h"
 #include "text.h"
+#include "util.h"
 
 struct diff_cmd {
 	struct diff_opts opts;
@@ -422,13 +423,6 @@ static int diff_dirs(struct diff_cmd *c, const char *da, const char *db)
 	return worst;
 }
 
-static bool diff_is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static int diff_print_json(struct diff_cmd *c, int code)
 {
 	json_t *doc = c->pairs_lost ? NULL :
@@ -464,8 +458,8 @@ int cmd_diff(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	dir_a = diff_is_dir(argv[first]);
-	dir_b = diff_is_dir(argv[first + 1]);
+	dir_a = util_is_dir(argv[first]);
+	dir_b = util_is_dir(argv[first + 1]);
 	if (dir_a != dir_b) {
 		fprintf(stderr, "exitscope: diff: %s is a directory and %s is not; give two result "
 				"files or two directories\n",

@@ -28,7 +28,10 @@ static json_t *minutes(unsigned int seconds)
 /*
  * The context the qemu device type reads: -m as memory, every other pair
  * as one extra option, and no_kvm, since its own KVM options would add a
- * second -cpu to the harness's.
+ * second -cpu to the harness's.  -no-reboot last, as `exitscope run` has
+ * it: a guest that resets (a lost L1 is a triple fault) ends QEMU and so
+ * the job at once, instead of booting again and leaving LAVA to wait for a
+ * test shell until its timeout.
  */
 static json_t *job_context(const struct lava_job_plan *p, char *err, size_t size)
 {
@@ -55,6 +58,10 @@ static json_t *job_context(const struct lava_job_plan *p, char *err, size_t size
 		} else {
 			free(both);
 		}
+	}
+	if (extra && json_array_append_new(extra, json_string("-no-reboot"))) {
+		json_decref(extra);
+		extra = NULL;
 	}
 	if (!extra) {
 		snprintf(err, size, "out of memory");

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -31,13 +30,6 @@ int run_caps_dir(const struct run_record *rec, char *dir, size_t size)
 			  rec->kernel_id, rec->l0[0] ? rec->l0 : accel_name(rec->accel));
 }
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
 int run_caps_seed(const struct run_record *rec, const char *run_dir)
 {
 	char kept[PATH_MAX], seed[PATH_MAX + 32];
@@ -46,7 +38,7 @@ int run_caps_seed(const struct run_record *rec, const char *run_dir)
 	if (run_caps_dir(rec, kept, sizeof(kept)) < 0 ||
 	    util_pathf(seed, sizeof(seed), "%s/%s", run_dir, RUN_CAPS_SEED) < 0)
 		return -ENAMETOOLONG;
-	if (!is_dir(kept))
+	if (!util_is_dir(kept))
 		return 0;
 	return exec_run(cp, NULL, NULL) ? -EIO : 0;
 }
@@ -80,7 +72,7 @@ int run_caps_keep(const struct run_record *rec, const char *run_dir)
 	    util_pathf(tmp, sizeof(tmp), "%s.tmp-%d", kept, (int)getpid()) < 0 ||
 	    util_pathf(from, sizeof(from), "%s/out/%s/.", run_dir, RUN_CAPS_SEED) < 0)
 		return -ENAMETOOLONG;
-	if (!is_dir(from))
+	if (!util_is_dir(from))
 		return 0;
 	r = exec_run(wipe, NULL, NULL) || util_mkdirs(tmp) < 0 || exec_run(cp, NULL, NULL) ||
 	    exec_run(wipe_kept, NULL, NULL) || rename(tmp, kept) < 0 ? -EIO : 0;

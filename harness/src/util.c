@@ -181,6 +181,13 @@ int util_mkdirs(const char *path)
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+bool util_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 double util_now(void)
 {
 	struct timespec ts;

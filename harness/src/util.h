@@ -50,6 +50,9 @@ int util_lock(const char *path, bool wait);
 /* mkdir -p; -errno. */
 int util_mkdirs(const char *path);
 
+/* Whether @path is a directory (or a symbolic link to one). */
+bool util_is_dir(const char *path);
+
 /* Seconds since an arbitrary start, for progress lines. */
 double util_now(void);
 

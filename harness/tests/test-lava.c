@@ -138,10 +138,12 @@ static void test_job_context_carries_the_machine(void **state)
 	assert_string_equal(json_string_value(json_object_get(job, "device_type")), "qemu");
 	assert_true(json_is_true(json_object_get(ctx, "no_kvm")));
 	assert_int_equal(json_integer_value(json_object_get(ctx, "memory")), 1024);
-	assert_int_equal(json_array_size(extra), 3);
+	assert_int_equal(json_array_size(extra), 4);
 	assert_string_equal(json_string_value(json_array_get(extra, 0)), "-accel tcg");
 	assert_string_equal(json_string_value(json_array_get(extra, 1)), "-cpu max");
 	assert_string_equal(json_string_value(json_array_get(extra, 2)), "-smp 1");
+	/* A guest that resets ends the job, as it ends `exitscope run`. */
+	assert_string_equal(json_string_value(json_array_get(extra, 3)), "-no-reboot");
 	deploy = json_object_get(json_array_get(json_object_get(job, "actions"), 0), "deploy");
 	kernel_arg = json_string_value(json_object_get(
 		json_object_get(json_object_get(deploy, "images"), "kernel"), "image_arg"));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * util's lock, which keeps two builds of one kernel or image out of each
- * other's way, and its growing text.
+ * other's way, its growing text, and its test for a directory.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -63,12 +63,36 @@ static void test_buf_grows_and_keeps_its_text(void **state)
 	free(b.text);
 }
 
+/* A directory, a link to one, a file and nothing: only the first two are directories. */
+static void test_is_dir_follows_links_and_refuses_files(void **state)
+{
+	char dir[] = "/tmp/exitscope-test-dir.XXXXXX", file[64], link[64];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/file", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(symlink(dir, link), 0);
+	assert_true(util_is_dir(dir));
+	assert_true(util_is_dir(link));
+	assert_false(util_is_dir(file));
+	assert_false(util_is_dir("/nonexistent/exitscope"));
+	unlink(link);
+	unlink(file);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_keeps_its_text),
 		cmocka_unit_test(test_lock_is_exclusive_until_closed),
 		cmocka_unit_test(test_lock_in_a_missing_folder_is_an_error),
+		cmocka_unit_test(test_is_dir_follows_links_and_refuses_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
