@@ -50,7 +50,7 @@ l0: deps
 lint:
 	$(MAKE) -C harness lint
 	shellcheck -x .ci/run scripts/*.sh lava/*.sh $(wildcard kernel-patch/*.sh guest-images/*.sh guest-images/*/*.sh)
-	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init guest-images/l2/exitscope-l2-init \
+	shellcheck -s sh harness/agent/exitscope-agent guest-images/l1/exitscope-init guest-images/l2/exitscope-l2-init guest-images/l2/exitscope-port \
 		guest-images/micro/init guest-images/micro/micro-run guest-images/micro/micro-lava \
 		guest-images/l1/exitscope-lava lava/l1-stage-init \
 		scenarios/helpers/orphan-agent scenarios/helpers/fake-exitmicro

@@ -9,6 +9,7 @@ out=$EXITSCOPE_IMAGE_OUT
 [ -x "$EXITSCOPE_PROBE" ] || { echo "customize: EXITSCOPE_PROBE must name the static exitprobe" >&2; exit 2; }
 install -D -m 0755 "$EXITSCOPE_PROBE" "$root/usr/local/bin/exitprobe"
 install -D -m 0755 "$EXITSCOPE_RECIPE/exitscope-l2-init" "$root/usr/local/sbin/exitscope-l2-init"
+install -D -m 0755 "$EXITSCOPE_RECIPE/exitscope-port" "$root/usr/local/bin/exitscope-port"
 
 # The initramfs only has to find a virtio disk with ext2/ext4 on it and L2's
 # console, a virtio console (hvc0): a small list instead of MODULES=most

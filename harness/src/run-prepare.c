@@ -29,8 +29,16 @@
  * configuration takes for a NIC to wait for: its local stage then fails and
  * the seed's user-data is never applied.  The kernel command line tells
  * cloud-init not to configure a network at all.
+ *
+ * The trimmed kernel has its drivers built in and no modules, so systemd's
+ * module loading has nothing to do and udev's coldplug nothing to load:
+ * masked for the boot, they no longer run beside cloud-init's start on L2's
+ * one vCPU.  The probe finds its ports without udev's links
+ * (exitscope-port in the L2 image).
  */
-#define L2_KERNEL_ARGS_TRIMMED L2_KERNEL_ARGS " network-config=disabled"
+#define L2_KERNEL_ARGS_TRIMMED                                                        \
+	L2_KERNEL_ARGS " network-config=disabled systemd.mask=systemd-udev-trigger.service" \
+		       " systemd.mask=systemd-modules-load.service systemd.mask=modprobe@.service"
 
 static int write_text(const char *dir, const char *name, const char *text)
 {
