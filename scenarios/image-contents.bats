@@ -81,3 +81,23 @@ PY
 	run debugfs -R "stat /usr/bin/qemu-system-i386" "$fs"
 	assert_output --partial "File not found"
 }
+
+@test "L2: systemd runs only the generators a probe run needs, and keeps its journal in memory" {
+	local fs gen
+	fs=$(rootfs l2)
+	# Masked: a link to /dev/null of the generator's name in /etc/systemd/system-generators/.
+	for gen in cryptsetup integritysetup veritysetup gpt-auto hibernate-resume sysv rc-local \
+		system-update run getty; do
+		run debugfs -R "stat /etc/systemd/system-generators/systemd-$gen-generator" "$fs"
+		assert_output --partial 'Fast link dest: "/dev/null"'
+	done
+	# Kept: cloud-init's, fstab's, and the one that reads systemd.mask= off the command line.
+	for gen in cloud-init-generator systemd-fstab-generator systemd-debug-generator; do
+		run debugfs -R "stat /etc/systemd/system-generators/$gen" "$fs"
+		assert_output --partial "File not found"
+		run debugfs -R "stat /usr/lib/systemd/system-generators/$gen" "$fs"
+		assert_output --partial "Type: regular"
+	done
+	run debugfs -R "cat /etc/systemd/journald.conf.d/exitscope.conf" "$fs"
+	assert_output --partial "Storage=volatile"
+}
