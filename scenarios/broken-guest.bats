@@ -23,16 +23,21 @@ setup() {
 	run grep -aE 'root device "nonexistent"|/dev/nonexistent does not exist' \
 		"${RESULT%.json}.run/out/l2-console.log"
 	assert_success
+	# Without --trace L1 kept no ring of KVM events: it would have slowed every exit.
+	run grep -x "TRACE=1" "${RESULT%.json}.run/spec.env"
+	assert_failure
+	assert [ ! -e "${RESULT%.json}.run/out/kvm-trace-tail.txt" ]
 }
 
 # An L2 that resets before its probe reports is what the nested stall's lost L2 looks like
 # from L0 (libvirt turns the reset into a clean shut-off): --retries must run
-# it again, keep the first attempt's logs, and still write no result.  The
+# it again, keep the first attempt's logs, and still write no result; with
+# --trace L1 keeps its last KVM events for a look at the fault.  The
 # flakes are triple faults, so this L2 panics and reboots by one (reboot=t),
 # and the run must say so from L1's kvm_exit histogram.
 # bats test_tags=nested
 @test "an L2 that triple-faults before the probe is retried, then reported as lost" {
-	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=1 run_scenario cpuid --timeout 400 --l2-append "$L2_TRIPLE_FAULT_APPEND"
+	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=1 run_scenario cpuid --timeout 400 --trace --l2-append "$L2_TRIPLE_FAULT_APPEND"
 	assert_failure 1
 	assert_output --partial "attempt 1 lost L2; logs kept in"
 	assert_output --partial "L2 shut off without the probe's status (it triple-faulted"

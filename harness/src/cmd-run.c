@@ -33,6 +33,7 @@ struct run_opts {
 	unsigned int retries;
 	unsigned int repeat;	/* 0: not asked; else the probe's windows */
 	bool reassemble;	/* only assemble again from the last run's directory */
+	bool trace;	/* L1 keeps its KVM events in a ring while L2 runs */
 };
 
 /* One run: what was asked, where it goes, and the record each attempt starts from. */
@@ -75,6 +76,9 @@ static const struct opt run_table[] = {
 	{ "l2-kernel", 0, OPT_CHOICE, offsetof(struct run_opts, l2_kernel), "K",
 	  "L2's kernel: trimmed (built in, no initramfs) or debian (default: the scenario's)", 0,
 	  0, run_l2_kernels },
+	{ "trace", 0, OPT_FLAG, offsetof(struct run_opts, trace), NULL,
+	  "L1 keeps its KVM events (out/kvm-trace-tail.txt if L2 is lost); slows every exit", 0,
+	  0, NULL },
 	{ "reassemble", 0, OPT_FLAG, offsetof(struct run_opts, reassemble), NULL,
 	  "no new run: assemble the result again from SCENARIO.run/ alone", 0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL },
@@ -276,7 +280,7 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 	struct run_attempt a = { .sc = &c->sc, .root = c->root, .l2_append = c->o.l2_append,
 				 .micro_append = micro, .run_dir = c->run_dir, .in = &c->in,
 				 .rec = &c->rec, .windows = c->n_shared ? c->shared : NULL,
-				 .n_windows = c->n_shared };
+				 .n_windows = c->n_shared, .trace = c->o.trace };
 	struct l1_plan p = { .name = c->sc.name, .run_dir = c->run_dir,
 			     .kernel_dir = c->in.kernel.dir, .l2_dir = c->in.l2.dir,
 			     .micro_dir = c->in.l1.dir, .micro_append = micro, .accel = c->rec.accel,

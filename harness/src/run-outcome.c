@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The outcome stage: how an attempt ended, and the one exit code for each ending. */
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "run.h"
+#include "util.h"
 
 int run_exit_code(enum run_outcome outcome)
 {
@@ -52,6 +56,15 @@ bool run_l2_triple_faulted(const struct run_evidence *ev, enum exsc_isa isa)
 	return shutdowns > neighbor_lost;
 }
 
+/* Whether L1's agent left the tail of its KVM event ring (run --trace) in out/. */
+static bool run_trace_kept(const char *run_dir)
+{
+	char path[PATH_MAX];
+
+	return util_pathf(path, sizeof(path), "%s/out/kvm-trace-tail.txt", run_dir) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
 enum run_outcome run_outcome_classify(const struct run_status *st, const struct run_evidence *ev,
 				      const struct run_record *rec, const char *run_dir,
 				      unsigned int l2_timeout_s)
@@ -70,10 +83,12 @@ enum run_outcome run_outcome_classify(const struct run_status *st, const struct 
 	}
 	if (!ev->probe_reported) {
 		fprintf(stderr, "exitscope: run: L2 shut off without the probe's status%s; see %s/%s "
-			"and out/kvm-trace-tail.txt (L1's last KVM events)\n",
+			"%s\n",
 			run_l2_triple_faulted(ev, rec->isa) ?
 			" (it triple-faulted: L1's kvm_exit shows a shutdown exit)" : "",
-			run_dir, l2_log);
+			run_dir, l2_log, run_trace_kept(run_dir) ?
+			"and out/kvm-trace-tail.txt (L1's last KVM events)" :
+			"(run with --trace to keep L1's last KVM events)");
 		return RUN_L2_LOST;
 	}
 	return RUN_OK;

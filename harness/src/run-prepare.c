@@ -103,10 +103,12 @@ static int write_spec(const struct run_attempt *a)
 		return -EINVAL;
 	}
 	if (scenario_spec_env(a->sc, args, L2_MEMORY_MIB, spec, sizeof(spec)) < 0 ||
-	    (a->windows && strlen(spec) + sizeof("WINDOWS=1\n") > sizeof(spec)))
+	    strlen(spec) + sizeof("WINDOWS=1\nTRACE=1\n") > sizeof(spec))
 		return -ENAMETOOLONG;
 	if (a->windows)
 		strcat(spec, "WINDOWS=1\n");
+	if (a->trace)
+		strcat(spec, "TRACE=1\n");
 	return write_text(a->run_dir, "spec.env", spec);
 }
 

@@ -192,6 +192,7 @@ struct run_attempt {
 	const struct run_record *rec;
 	const struct scenario *windows;	/* a shared boot: its scenarios, each a window; else NULL */
 	size_t n_windows;
+	bool trace;	/* spec.env TRACE=1: L1's ring of KVM events while L2 runs */
 };
 
 /*
@@ -199,7 +200,8 @@ struct run_attempt {
  * meta-data, L2's kernel, L1's overlay; for the micro stage under Bochs its
  * configuration and boot ISO) and what assembly reads later (run.json,
  * kernel.json).  A shared boot's user-data runs each scenario's probe in a
- * window of its own (user-data-windows.in), and spec.env says WINDOWS=1.
+ * window of its own (user-data-windows.in), and spec.env says WINDOWS=1;
+ * with @trace it says TRACE=1.
  * RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
  */
 enum run_outcome run_prepare(const struct run_attempt *a);

@@ -679,6 +679,55 @@ static void test_outcomes_of_attempts(void **state)
 	run_remove(dir);
 }
 
+/* classify() with its stderr in @text: what the run tells a person. */
+static enum run_outcome classify_said(const char *dir, const char *status_text, char *text,
+				      size_t size)
+{
+	FILE *tmp = tmpfile();
+	enum run_outcome o;
+	int saved;
+	size_t n;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(tmp), 2);
+	o = classify(dir, status_text);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(text, 1, size - 1, tmp);
+	text[n] = '\0';
+	fclose(tmp);
+	return o;
+}
+
+/* A lost L2 names L1's trace tail when --trace kept one, and --trace when it did not. */
+static void test_lost_l2_names_the_trace_or_the_option(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], said[1024];
+	FILE *f;
+
+	(void)state;
+	run_copy("abi", dir, sizeof(dir));
+	run_unlink(dir, "out/l2-probe.out");
+	assert_int_equal(classify_said(dir, "8.1 start\n90.2 done rc=0\n", said, sizeof(said)),
+			 RUN_L2_LOST);
+	assert_non_null(strstr(said, "run with --trace"));
+	assert_null(strstr(said, "kvm-trace-tail.txt"));
+	snprintf(path, sizeof(path), "%s/out/kvm-trace-tail.txt", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("kvm_exit: vcpu 0 reason shutdown\n", f);
+	fclose(f);
+	assert_int_equal(classify_said(dir, "8.1 start\n90.2 done rc=0\n", said, sizeof(said)),
+			 RUN_L2_LOST);
+	assert_non_null(strstr(said, "out/kvm-trace-tail.txt"));
+	assert_null(strstr(said, "--trace"));
+	run_remove(dir);
+}
+
 /* A VM the neighbor lost is a shutdown exit too, but not L2's triple fault. */
 static void test_neighbor_losses_are_not_l2s_triple_fault(void **state)
 {
@@ -1147,6 +1196,7 @@ int main(void)
 		cmocka_unit_test(test_result_names_are_the_kernels),
 		cmocka_unit_test(test_boot_of_a_vm_scope_run_starts_at_zero),
 		cmocka_unit_test(test_outcomes_of_attempts),
+		cmocka_unit_test(test_lost_l2_names_the_trace_or_the_option),
 		cmocka_unit_test(test_neighbor_losses_are_not_l2s_triple_fault),
 		cmocka_unit_test(test_assembly_needs_its_evidence),
 		cmocka_unit_test(test_record_round_trip_and_strictness),
