@@ -279,6 +279,8 @@ RESULTS=$BATS_TEST_DIRNAME/../harness/tests/data/results
 	assert_output --partial "--l2-kernel must be trimmed or debian, not 'ubuntu'"
 	run -2 "$EXITSCOPE" run reasons --l2-kernel debian
 	assert_output --partial "'reasons' is a micro scenario, which boots no L2"
+	run -2 "$EXITSCOPE" run cpuid-micro --trace
+	assert_output --partial "--trace: 'cpuid-micro' is a micro scenario, which boots no L2"
 }
 
 @test "run: scenarios share a boot only when their L2 side is the same, said before anything is built" {

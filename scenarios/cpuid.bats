@@ -25,6 +25,9 @@ setup() {
 	assert_success
 	run jq -e '.workload.figures.iterations == 100000 and .l1.isa == "svm"' "$RESULT"
 	assert_success
+	# Without --trace L1 kept no ring of KVM events, and the result says so.
+	run jq -e '.host.trace == false' "$RESULT"
+	assert_success
 	# L2 booted the trimmed kernel (scenarios.cfg), and the result says which.
 	run jq -e '.l2.kernel == "trimmed" and (.l2.kernel_id | test("^[0-9a-f]{12}$"))' "$RESULT"
 	assert_success

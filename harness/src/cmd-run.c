@@ -394,14 +394,26 @@ static enum run_outcome run_choose_l2_kernel(const struct run_opts *o, struct sc
 	return RUN_OK;
 }
 
-/* Operand @i's scenario into @sc, with --timeout, --repeat and --l2-kernel applied. */
+/* --trace keeps L1's KVM events while L2 runs; a micro scenario has no L2. */
+static enum run_outcome run_check_trace(const struct run_opts *o, const struct scenario *sc)
+{
+	if (!o->trace || !scenario_is_micro(sc))
+		return RUN_OK;
+	fprintf(stderr, "exitscope: run: --trace: '%s' is a micro scenario, which boots no L2 "
+			"(its guest's exits are counted in every view already)\n", sc->name);
+	return RUN_BAD_INPUT;
+}
+
+/* Operand @i's scenario into @sc, with --timeout, --repeat, --l2-kernel and --trace applied. */
 static enum run_outcome run_resolve_one(struct run_ctx *c, size_t i, struct scenario *sc)
 {
 	enum run_outcome o = run_resolve_scenario(c->root, c->o.scenarios[i], c->o.timeout_s, sc);
 
 	if (o == RUN_OK)
 		o = run_resolve_repeat(&c->o, sc);
-	return o == RUN_OK ? run_choose_l2_kernel(&c->o, sc) : o;
+	if (o == RUN_OK)
+		o = run_choose_l2_kernel(&c->o, sc);
+	return o == RUN_OK ? run_check_trace(&c->o, sc) : o;
 }
 
 /*
@@ -454,6 +466,7 @@ static enum run_outcome run_main(struct run_ctx *c, int argc, char **argv)
 	util_pathf(c->rec.l2_image, sizeof(c->rec.l2_image), "%s", c->in.l2.id);
 	util_pathf(c->rec.l2_kernel, sizeof(c->rec.l2_kernel), "%s", c->sc.l2_kernel);
 	util_pathf(c->rec.l2_kernel_id, sizeof(c->rec.l2_kernel_id), "%s", c->in.l2_kernel.id);
+	c->rec.trace = c->o.trace;
 	return run_attempts(c);
 }
 

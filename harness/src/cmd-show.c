@@ -65,7 +65,8 @@ static void show_provenance(const struct result *r, bool window)
 	printf("host      %s  %s  %s %s%s%s%s\n", text_term(r->host.accel), text_term(r->host.cpu_vendor),
 	       strcmp(r->host.accel, "bochs") ? "qemu" : "bochs", text_term(r->host.qemu_version),
 	       r->host.l0 ? " (L0 " : "", r->host.l0 ? text_term(r->host.l0) : "", r->host.l0 ? ")" : "");
-	printf("l1        %s\n", exsc_isa_name(r->isa));
+	printf("l1        %s%s\n", exsc_isa_name(r->isa),
+	       r->host.trace == 1 ? "  (run --trace: a ring of KVM events, inside the cycles)" : "");
 	if (r->l2.kernel)
 		printf("l2        %s kernel%s%s\n", text_term(r->l2.kernel), r->l2.kernel_id ? "  " : "",
 		       r->l2.kernel_id ? text_term(r->l2.kernel_id) : "");

@@ -176,6 +176,20 @@ static const char *diff_window_kind(const struct result *r)
 	return kinds[result_exits_kind(r)];
 }
 
+/* The L0 a result ran on; none recorded in an older result or under Bochs. */
+static const char *diff_l0(const struct result *r)
+{
+	return r->host.l0 ? r->host.l0 : "not recorded";
+}
+
+/* Whether L1's ring of KVM events ran: its cost lies inside the cycles counted. */
+static const char *diff_trace(const struct result *r)
+{
+	static const char *const kinds[] = { "not recorded", "off", "on (cycles include the ring's writes)" };
+
+	return kinds[r->host.trace + 1];
+}
+
 int diff_provenance(const struct result *a, const struct result *b, struct diff_provenance *out)
 {
 	const char *stock[] = { "patched", "stock" };
@@ -194,6 +208,8 @@ int diff_provenance(const struct result *a, const struct result *b, struct diff_
 	r |= diff_field_add(out, "host.accel", a->host.accel, b->host.accel);
 	r |= diff_field_add(out, "host.cpu_vendor", a->host.cpu_vendor, b->host.cpu_vendor);
 	r |= diff_field_add(out, "host.qemu_version", a->host.qemu_version, b->host.qemu_version);
+	r |= diff_field_add(out, "host.l0", diff_l0(a), diff_l0(b));
+	r |= diff_field_add(out, "host.trace", diff_trace(a), diff_trace(b));
 	r |= diff_field_add(out, "l1.isa", exsc_isa_name(a->isa), exsc_isa_name(b->isa));
 	r |= diff_field_add(out, "workload.name", a->workload.name, b->workload.name);
 	r |= diff_params_field(out, a, b);

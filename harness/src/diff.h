@@ -79,7 +79,7 @@ struct diff_field {
 	char *a, *b;
 };
 
-#define DIFF_MAX_FIELDS 16
+#define DIFF_MAX_FIELDS 24
 
 struct diff_provenance {
 	struct diff_field fields[DIFF_MAX_FIELDS];

@@ -135,9 +135,10 @@ static int result_parse_host(json_t *host, json_t *l1, struct result *r, struct 
 	const char *isa;
 
 	r->host.l0 = NULL;
-	if (result_unpack(host, "host", err, "{s:s, s:s, s:s, s?s}", "accel", &r->host.accel,
+	r->host.trace = -1;
+	if (result_unpack(host, "host", err, "{s:s, s:s, s:s, s?s, s?b}", "accel", &r->host.accel,
 			  "cpu_vendor", &r->host.cpu_vendor, "qemu_version", &r->host.qemu_version,
-			  "l0", &r->host.l0) ||
+			  "l0", &r->host.l0, "trace", &r->host.trace) ||
 	    result_unpack(l1, "l1", err, "{s:s}", "isa", &isa))
 		return -EINVAL;
 	if (strcmp(r->host.accel, "kvm") && strcmp(r->host.accel, "tcg") &&

@@ -129,6 +129,7 @@ struct result {
 	struct {
 		const char *accel, *cpu_vendor, *qemu_version;
 		const char *l0;	/* "built", "fixed", "system"; NULL in an older result or under Bochs */
+		int trace;	/* 1: run --trace (L1's ring of KVM events), 0: none, -1: not recorded */
 	} host;
 	enum exsc_isa isa;	/* l1.isa */
 	struct {

@@ -253,6 +253,8 @@ json_t *run_result_head(const struct run_record *rec, json_t *kernel)
 		json_object_set(head, "l2", l2);
 	if (head && rec->l0[0])
 		json_object_set_new(json_object_get(head, "host"), "l0", json_string(rec->l0));
+	if (head && rec->trace >= 0)
+		json_object_set_new(json_object_get(head, "host"), "trace", json_boolean(rec->trace));
 	json_decref(l2);
 	return head;
 }

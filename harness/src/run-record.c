@@ -74,6 +74,8 @@ static json_t *run_record_json(const struct run_record *rec)
 		json_object_set_new(doc, "shared_boot", json_string(rec->shared_boot));
 	if (doc && rec->l0[0])
 		json_object_set_new(json_object_get(doc, "host"), "l0", json_string(rec->l0));
+	if (doc && rec->trace >= 0)
+		json_object_set_new(json_object_get(doc, "host"), "trace", json_boolean(rec->trace));
 	return doc;
 }
 
@@ -192,6 +194,7 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 {
 	const char *scenario, *when, *accel, *vendor, *qemu, *isa, *kernel, *l1, *l2, *l0 = "";
 	const char *shared = "";
+	int trace = -1;
 	json_t *events = NULL, *l2_kernel = NULL;
 	char why[256];
 	char path[PATH_MAX + 16];
@@ -212,15 +215,16 @@ int run_record_read(const char *dir, struct run_record *rec, char *err, size_t s
 		return -EINVAL;
 	}
 	r = json_unpack_ex(doc, &jerr, JSON_STRICT,
-			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s, s?s}, s:s, s:s,"
+			   "{s:s, s:i, s:s, s:F, s:{s:F, s:F, s:F}, s:{s:s, s:s, s:s, s?s, s?b}, s:s, s:s,"
 			   " s:{s:s, s:s}, s?o, s?o, s?s}",
 			   "scenario", &scenario, "attempt", &rec->attempt, "started_at", &when,
 			   "duration_s", &rec->duration_s,
 			   "stages", "l1-boot", &rec->stage_s[STAGE_L1_BOOT], "l2", &rec->stage_s[STAGE_L2],
 			   "done", &rec->stage_s[STAGE_DONE],
 			   "host", "accel", &accel, "cpu_vendor", &vendor, "qemu_version", &qemu,
-			   "l0", &l0, "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
+			   "l0", &l0, "trace", &trace, "l1_isa", &isa, "kernel", &kernel, "images", "l1", &l1, "l2", &l2,
 			   "events", &events, "l2_kernel", &l2_kernel, "shared_boot", &shared);
+	rec->trace = trace;
 	if (r < 0)
 		snprintf(err, size, "%s: %s", path, jerr.text);
 	else if ((r = run_record_fill(rec, scenario, when, accel, vendor, qemu, isa, kernel, l1, l2)) ||

@@ -132,6 +132,7 @@ struct run_record {
 	char l2_kernel[16];		/* "trimmed", "debian"; "" for the micro stage or an older record */
 	char l2_kernel_id[KERNEL_ID_LEN + 1];	/* the trimmed kernel's id, else "" */
 	char shared_boot[32];		/* the L2 boot this scenario shared ("cpuid+idle"), else "" */
+	int trace;			/* 1: run --trace, L1 kept a ring of KVM events; 0: no ring; -1: an older record */
 	size_t n_events;		/* 0 in a record written before L1 ran, or by an older exitscope */
 	struct run_event events[RUN_EVENTS_MAX];	/* in the order L0 saw them */
 };

@@ -216,6 +216,34 @@ static void test_provenance(void **state)
 	result_free(&params);
 }
 
+/* Which L0 ran and whether L1's ring ran are provenance: the ring's writes are inside the cycles. */
+static void test_provenance_of_l0_and_trace(void **state)
+{
+	struct result_error err;
+	struct result a, b;
+	struct diff_provenance p;
+
+	(void)state;
+	assert_int_equal(result_load(DATA "k61/cpuid.json", &a, &err), 0);
+	assert_int_equal(result_load(DATA "k61/cpuid.json", &b, &err), 0);
+	assert_int_equal(diff_provenance(&a, &b, &p), 0);
+	assert_int_equal(p.nr, 0);
+	diff_provenance_free(&p);
+	a.host.trace = 0;
+	b.host.trace = 1;
+	b.host.l0 = "built";
+	assert_int_equal(diff_provenance(&a, &b, &p), 0);
+	assert_int_equal(p.nr, 2);
+	assert_string_equal(field_named(&p, "host.trace")->a, "off");
+	assert_non_null(strstr(field_named(&p, "host.trace")->b, "cycles"));
+	assert_string_equal(field_named(&p, "host.l0")->a, "not recorded");
+	assert_string_equal(field_named(&p, "host.l0")->b, "built");
+	diff_provenance_free(&p);
+	b.host.l0 = NULL;
+	result_free(&a);
+	result_free(&b);
+}
+
 static void test_comparable(void **state)
 {
 	struct result_error err;
@@ -285,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_windows_total_alone_can_move),
 		cmocka_unit_test(test_windows_of_fixtures),
 		cmocka_unit_test(test_provenance),
+		cmocka_unit_test(test_provenance_of_l0_and_trace),
 		cmocka_unit_test(test_comparable),
 		cmocka_unit_test(test_pair_names),
 		cmocka_unit_test(test_worst_exit_code),

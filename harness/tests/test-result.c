@@ -192,6 +192,32 @@ static void test_validate_l0(void **state)
 	assert_invalid(doc, -EINVAL, "host");
 }
 
+/* host.trace, optional: whether L1 kept its ring of KVM events; an older result does not say. */
+static void test_validate_trace(void **state)
+{
+	struct result_error err;
+	struct result r;
+	json_t *doc;
+
+	(void)state;
+	doc = valid_doc();
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_int_equal(r.host.trace, -1);
+	result_free(&r);
+	json_object_set_new(json_object_get(doc, "host"), "trace", json_true());
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_int_equal(r.host.trace, 1);
+	result_free(&r);
+	json_object_set_new(json_object_get(doc, "host"), "trace", json_false());
+	assert_int_equal(result_parse(doc, &r, &err), 0);
+	assert_int_equal(r.host.trace, 0);
+	result_free(&r);
+	json_decref(doc);
+	doc = valid_doc();
+	json_object_set_new(json_object_get(doc, "host"), "trace", json_integer(1));
+	assert_invalid(doc, -EINVAL, "host");
+}
+
 /* The optional l2 block: which kernel L2 booted, and the trimmed one's id with it only. */
 static void test_validate_l2(void **state)
 {
@@ -558,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_validate_accepts_valid),
 		cmocka_unit_test(test_validate_schema_and_enums),
 		cmocka_unit_test(test_validate_l0),
+		cmocka_unit_test(test_validate_trace),
 		cmocka_unit_test(test_validate_l2),
 		cmocka_unit_test(test_validate_numbers),
 		cmocka_unit_test(test_validate_oracle_and_samples),

@@ -994,6 +994,50 @@ static void test_record_round_trip_and_strictness(void **state)
 	rmdir(tmpl);
 }
 
+/*
+ * Whether L1 kept its ring of KVM events (run --trace) goes from run.json to
+ * the result's host.trace; a record that does not say stays unsaid in both.
+ */
+static void test_record_trace_reaches_the_result(void **state)
+{
+	struct run_record rec = { .attempt = 1, .started = 1764400000, .duration_s = 1,
+				  .accel = ACCEL_TCG, .isa = EXSC_ISA_SVM }, back;
+	char tmpl[] = "/tmp/exitscope-test-trace.XXXXXX", path[PATH_MAX], err[512];
+	const int states[] = { 1, 0, -1 };
+	json_t *kernel = json_object(), *doc;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(rec.scenario, sizeof(rec.scenario), "cpuid");
+	snprintf(path, sizeof(path), "%s/%s", tmpl, RUN_RECORD_FILE);
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		rec.trace = states[i];
+		assert_int_equal(run_record_write(tmpl, &rec), 0);
+		assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), 0);
+		assert_int_equal(back.trace, states[i]);
+		json_t *head = run_result_head(&back, kernel);
+
+		assert_non_null(head);
+		doc = json_object_get(json_object_get(head, "host"), "trace");
+		if (states[i] < 0)
+			assert_null(doc);
+		else
+			assert_true(json_is_boolean(doc) && json_boolean_value(doc) == states[i]);
+		json_decref(head);
+	}
+	/* Not a boolean: the record is refused, naming the file. */
+	doc = json_load_file(path, 0, NULL);
+	assert_non_null(doc);
+	json_object_set_new(json_object_get(doc, "host"), "trace", json_string("yes"));
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	assert_int_equal(run_record_read(tmpl, &back, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, RUN_RECORD_FILE));
+	json_decref(kernel);
+	unlink(path);
+	rmdir(tmpl);
+}
+
 /* run.json as written, with its member @key set to @value: read, or why not. */
 static int record_with(const char *key, const char *value, struct run_record *back, char *err,
 		       size_t size)
@@ -1202,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_record_round_trip_and_strictness),
 		cmocka_unit_test(test_record_events_are_strict),
 		cmocka_unit_test(test_record_l2_kernel_is_strict),
+		cmocka_unit_test(test_record_trace_reaches_the_result),
 		cmocka_unit_test(test_result_names_the_l2_kernel),
 		cmocka_unit_test(test_timeline_joins_the_clocks),
 		cmocka_unit_test(test_timeline_orders_l2_by_its_uptime),
