@@ -11,9 +11,9 @@ setup() {
 
 # bats test_tags=nested
 @test "a panicking L2 times out cleanly: stage and log named, no QEMU, no result" {
-	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=0 run_scenario cpuid --timeout 120 --l2-append "root=/dev/nonexistent rootdelay=5 panic=0"
+	RESULTS_DIR=$BATS_TEST_TMPDIR/results NESTED_RETRIES=0 run_scenario cpuid --timeout 80 --l2-append "root=/dev/nonexistent rootdelay=5 panic=0"
 	assert_failure 124
-	assert_output --partial "L2 did not power off within 120 s"
+	assert_output --partial "L2 did not power off within 80 s"
 	assert_output --partial "out/l2-console.log"
 	assert [ ! -e "$RESULT" ]
 	run pgrep -f "qemu-system-x86_64.*$BATS_TEST_TMPDIR"
