@@ -2,6 +2,8 @@
 # Across kernels: idle and cpuid on the patched 6.1 and 6.12, then diffed.
 # The diff is informational (exit 0 or 1: whether something moved); it must
 # run and print a table, and the cpuid counts must agree exactly on both.
+# Each kernel boots once for all of $SHARED_BOOT (helpers/nested.bash): 6.1's
+# boot is the one the other scenarios of this bats run share.
 
 bats_require_minimum_version 1.5.0
 
@@ -9,20 +11,16 @@ setup() {
 	load helpers/nested
 }
 
-# run_on SERIES NAME: runs NAME on that series; echoes the result path.
-run_on() {
-	local series=$1 name=$2 kernel_id
-	kernel_id=$("$EXITSCOPE" kernel build --series "$series" | tail -n 1)
-	"$EXITSCOPE" run "$name" --series "$series" --retries "$NESTED_RETRIES" >&2 3>&- || return 1
-	echo "$EXITSCOPE_ROOT/results/$kernel_id/$name.json"
-}
-
 # bats test_tags=nested,slow
 @test "6.1 against 6.12: cpuid exact on both, idle and cpuid diffed" {
-	local a b
+	local a b name
 	for name in cpuid idle; do
-		a=$(run_on 6.1 "$name")
-		b=$(run_on 6.12 "$name")
+		SERIES=6.1 run_scenario "$name"
+		assert_success
+		a=$RESULT
+		SERIES=6.12 run_scenario "$name"
+		assert_success
+		b=$RESULT
 		run "$EXITSCOPE" diff "$a" "$b"
 		[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
 		assert_output --partial "kernel"
