@@ -38,6 +38,8 @@ struct kernel_build {
 	char compiler[256];
 	char *patches;		/* concatenated patches, "" for --stock and --source */
 	char *fragment;
+	char *cc;		/* scripts/kernel-cc.sh's text, hashed into the id */
+	char cc_path[PATH_MAX];	/* scripts/kernel-cc.sh */
 	char id[KERNEL_ID_LEN + 1];
 };
 
@@ -271,7 +273,13 @@ static int kernel_resolve(struct kernel_build *b)
 	}
 	exec_output(gcc, b->compiler, sizeof(b->compiler));
 	b->compiler[strcspn(b->compiler, "\n")] = '\0';
-	in = (struct kernel_inputs){ b->identity, b->patches, b->fragment, b->compiler };
+	util_pathf(b->cc_path, sizeof(b->cc_path), "%s/scripts/kernel-cc.sh", b->root);
+	if ((r = util_read_file(b->cc_path, &b->cc, NULL)) < 0) {
+		fprintf(stderr, "exitscope: cannot read %s, the compiler wrapper of kernel builds: %s\n",
+			b->cc_path, strerror(-r));
+		return -EINVAL;
+	}
+	in = (struct kernel_inputs){ b->identity, b->patches, b->fragment, b->compiler, b->cc };
 	kernel_id(&in, b->id);
 	util_cache_dir(cache, sizeof(cache));
 	util_pathf(b->out, sizeof(b->out), "%s/kernels/%s", cache, b->id);
@@ -497,7 +505,7 @@ static int kernel_configure(struct kernel_build *b, const char *src)
 
 static int kernel_compile(struct kernel_build *b, const char *src)
 {
-	char obuild[PATH_MAX + 8], jobs[32], cc[32], ccache_dir[PATH_MAX + 16], cache[PATH_MAX];
+	char obuild[PATH_MAX + 8], jobs[32], cc[PATH_MAX + 8], ccache_dir[PATH_MAX + 16], cache[PATH_MAX];
 	char log[PATH_MAX + 16];
 	char *const make[] = { "make", "-C", (char *)src, obuild, jobs, cc, "bzImage", NULL };
 	struct ticker *ticker;
@@ -506,7 +514,8 @@ static int kernel_compile(struct kernel_build *b, const char *src)
 	util_pathf(obuild, sizeof(obuild), "O=%s/build", b->work);
 	kernel_log_path(b, log, sizeof(log));
 	util_pathf(jobs, sizeof(jobs), "-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	util_pathf(cc, sizeof(cc), "CC=%s", access("/usr/bin/ccache", X_OK) ? "gcc" : "ccache gcc");
+	/* ccache through kernel-cc.sh, which keeps sources with .incbin from it. */
+	util_pathf(cc, sizeof(cc), "CC=%s", access("/usr/bin/ccache", X_OK) ? "gcc" : b->cc_path);
 	util_cache_dir(cache, sizeof(cache));
 	util_pathf(ccache_dir, sizeof(ccache_dir), "%s/ccache", cache);
 	setenv("CCACHE_DIR", ccache_dir, 0);
@@ -648,6 +657,7 @@ int kernel_ensure(const struct kernel_request *req, struct kernel_found *found)
 	util_pathf(found->dir, sizeof(found->dir), "%s", b->out);
 	free(b->patches);
 	free(b->fragment);
+	free(b->cc);
 	free(b);
 	return r;
 }

@@ -35,6 +35,7 @@ void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
 		kernel_id_add(f, "patches", in->patches);
 		kernel_id_add(f, "fragment", in->fragment);
 		kernel_id_add(f, "compiler", in->compiler);
+		kernel_id_add(f, "cc", in->cc);
 		fclose(f);
 	}
 	util_sha256_hex(buf ? buf : "", buf ? len : 0, hex);

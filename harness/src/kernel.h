@@ -18,6 +18,7 @@ struct kernel_inputs {
 	const char *patches;	/* the series' patch files, concatenated; "" for --stock */
 	const char *fragment;	/* the config fragment's text */
 	const char *compiler;	/* `gcc --version` first line */
+	const char *cc;		/* scripts/kernel-cc.sh, the CC the build runs: its text */
 };
 
 void kernel_id(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1]);

@@ -115,8 +115,8 @@ static void fake_setup(struct fake *fk)
 	snprintf(fk->dir, sizeof(fk->dir), "/tmp/exitscope-test-cmd-kernel.XXXXXX");
 	assert_non_null(mkdtemp(fk->dir));
 	snprintf(cmd, sizeof(cmd), "cd '%s' && mkdir -p root/kernel-patch/series/6.1 "
-		 "root/kernel-patch/config base mutant cache/src/linux-source-6.1.current/tree",
-		 fk->dir);
+		 "root/kernel-patch/config root/scripts base mutant "
+		 "cache/src/linux-source-6.1.current/tree", fk->dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(fk->series, sizeof(fk->series), "%s/root/kernel-patch/series/6.1", fk->dir);
 	snprintf(fk->base, sizeof(fk->base), "%s/base", fk->dir);
@@ -126,6 +126,8 @@ static void fake_setup(struct fake *fk)
 	write_file(fk->mutant, "0001-m.patch", "mutant\n");
 	snprintf(cmd, sizeof(cmd), "%s/root/kernel-patch/config", fk->dir);
 	write_file(cmd, "nested.config", "CONFIG_KVM=y\n");
+	snprintf(cmd, sizeof(cmd), "%s/root/scripts", fk->dir);
+	write_file(cmd, "kernel-cc.sh", "#!/bin/bash\nexec ccache gcc \"$@\"\n");
 	snprintf(cmd, sizeof(cmd), "%s/cache/src/linux-source-6.1.current", fk->dir);
 	write_file(cmd, "source.env", "PACKAGE=linux-source-6.1\nVERSION=6.1.0-1\n");
 	snprintf(cmd, sizeof(cmd), "%s/root", fk->dir);

@@ -16,6 +16,7 @@ static const struct kernel_inputs base = {
 	.patches = "From 1 Mon\n+patch\n",
 	.fragment = "CONFIG_KVM=y\n",
 	.compiler = "gcc (Debian 12.2.0-14) 12.2.0",
+	.cc = "#!/bin/bash\nexec ccache gcc \"$@\"\n",
 };
 
 static void id_of(const struct kernel_inputs *in, char id[KERNEL_ID_LEN + 1])
@@ -42,7 +43,7 @@ static void test_same_inputs_same_id(void **state)
 /* What kernel_id() makes, and nothing that could walk out of a directory. */
 static void test_id_form(void **state)
 {
-	struct kernel_inputs in = { "src", "patches", "fragment", "gcc" };
+	struct kernel_inputs in = { "src", "patches", "fragment", "gcc", "cc" };
 	char id[KERNEL_ID_LEN + 1];
 
 	(void)state;
@@ -57,18 +58,19 @@ static void test_id_form(void **state)
 
 static void test_every_input_changes_the_id(void **state)
 {
-	const char **fields[] = { NULL, NULL, NULL, NULL };
+	const char **fields[] = { NULL, NULL, NULL, NULL, NULL };
 	char first[KERNEL_ID_LEN + 1], other[KERNEL_ID_LEN + 1];
 	struct kernel_inputs in;
 
 	(void)state;
 	id_of(&base, first);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		in = base;
 		fields[0] = &in.source;
 		fields[1] = &in.patches;
 		fields[2] = &in.fragment;
 		fields[3] = &in.compiler;
+		fields[4] = &in.cc;	/* the CC wrapper: a fixed build rebuilds every kernel */
 		*fields[i] = "changed";
 		id_of(&in, other);
 		assert_string_not_equal(first, other);
