@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "cmd.h"
 
 #define KERNEL(...) run_kernel((char *[]){ "kernel", __VA_ARGS__, NULL })
@@ -149,24 +151,14 @@ static void fake_teardown(struct fake *fk, const char *cache)
 /* Runs a dry run with stdout in @out (the plan, and the progress lines naming the id). */
 static int dry_run(char **argv, char *out, size_t size)
 {
-	FILE *tmp = tmpfile();
-	int saved, r, argc = 0;
-	size_t n;
+	struct capture cap;
+	int r, argc = 0;
 
-	assert_non_null(tmp);
 	while (argv[argc])
 		argc++;
-	fflush(stdout);
-	saved = dup(1);
-	dup2(fileno(tmp), 1);
+	capture_start(&cap, 1);
 	r = cmd_kernel(argc, argv);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(tmp);
-	n = fread(out, 1, size - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
+	capture_stop(&cap, out, size);
 	return r;
 }
 

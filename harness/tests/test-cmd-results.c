@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "capture.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -31,42 +32,24 @@ struct captured {
 	char *err;
 };
 
-static char *capture_end(FILE *tmp, int fd, int saved)
-{
-	char *text = calloc(1, 1 << 16);
-	size_t n;
-
-	fflush(fd == 1 ? stdout : stderr);
-	dup2(saved, fd);
-	close(saved);
-	rewind(tmp);
-	assert_non_null(text);
-	n = fread(text, 1, (1 << 16) - 1, tmp);
-	text[n] = '\0';
-	fclose(tmp);
-	return text;
-}
+#define CAPTURED_MAX (1 << 16)
 
 /* Runs a command with stdout and stderr each in a temporary file. */
 static struct captured run_cmd(int (*cmd)(int, char **), char **argv)
 {
-	FILE *out = tmpfile(), *err = tmpfile();
-	struct captured c;
-	int argc = 0, saved_out, saved_err;
+	struct capture out, err;
+	struct captured c = { .out = malloc(CAPTURED_MAX), .err = malloc(CAPTURED_MAX) };
+	int argc = 0;
 
 	while (argv[argc])
 		argc++;
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	saved_out = dup(1);
-	saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
+	assert_non_null(c.out);
+	assert_non_null(c.err);
+	capture_start(&out, 1);
+	capture_start(&err, 2);
 	c.status = cmd(argc, argv);
-	c.out = capture_end(out, 1, saved_out);
-	c.err = capture_end(err, 2, saved_err);
+	capture_stop(&out, c.out, CAPTURED_MAX);
+	capture_stop(&err, c.err, CAPTURED_MAX);
 	return c;
 }
 

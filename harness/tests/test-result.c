@@ -163,59 +163,62 @@ static void test_validate_schema_and_enums(void **state)
 	assert_invalid(doc, -EINVAL, "scenario '../etc' is not");
 }
 
+/* A valid result with host.@key set to @value (taken), or without it for NULL. */
+static json_t *host_with(const char *key, json_t *value)
+{
+	json_t *doc = valid_doc();
+
+	if (value)
+		json_object_set_new(json_object_get(doc, "host"), key, value);
+	return doc;
+}
+
+/* Parses host_with(@key, @value) into @r, which must succeed; the caller frees @r. */
+static void parse_host_with(const char *key, json_t *value, struct result *r)
+{
+	struct result_error err;
+	json_t *doc = host_with(key, value);
+
+	assert_int_equal(result_parse(doc, r, &err), 0);
+	json_decref(doc);
+}
+
 /* host.l0, optional: which QEMU was L0; an older result has none. */
 static void test_validate_l0(void **state)
 {
-	struct result_error err;
 	struct result r;
-	json_t *doc;
 
 	(void)state;
-	doc = valid_doc();
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("l0", NULL, &r);
 	assert_null(r.host.l0);
 	result_free(&r);
-	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("fixed"));
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("l0", json_string("fixed"), &r);
 	assert_string_equal(r.host.l0, "fixed");
 	result_free(&r);
-	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("built"));
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("l0", json_string("built"), &r);
 	assert_string_equal(r.host.l0, "built");
 	result_free(&r);
-	json_decref(doc);
-	doc = valid_doc();
-	json_object_set_new(json_object_get(doc, "host"), "l0", json_string("newest"));
-	assert_invalid(doc, -EINVAL, "host.l0 is 'newest', not built, fixed or system");
-	doc = valid_doc();
-	json_object_set_new(json_object_get(doc, "host"), "l0", json_integer(1));
-	assert_invalid(doc, -EINVAL, "host");
+	assert_invalid(host_with("l0", json_string("newest")), -EINVAL,
+		       "host.l0 is 'newest', not built, fixed or system");
+	assert_invalid(host_with("l0", json_integer(1)), -EINVAL, "host");
 }
 
 /* host.trace, optional: whether L1 kept its ring of KVM events; an older result does not say. */
 static void test_validate_trace(void **state)
 {
-	struct result_error err;
 	struct result r;
-	json_t *doc;
 
 	(void)state;
-	doc = valid_doc();
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("trace", NULL, &r);
 	assert_int_equal(r.host.trace, -1);
 	result_free(&r);
-	json_object_set_new(json_object_get(doc, "host"), "trace", json_true());
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("trace", json_true(), &r);
 	assert_int_equal(r.host.trace, 1);
 	result_free(&r);
-	json_object_set_new(json_object_get(doc, "host"), "trace", json_false());
-	assert_int_equal(result_parse(doc, &r, &err), 0);
+	parse_host_with("trace", json_false(), &r);
 	assert_int_equal(r.host.trace, 0);
 	result_free(&r);
-	json_decref(doc);
-	doc = valid_doc();
-	json_object_set_new(json_object_get(doc, "host"), "trace", json_integer(1));
-	assert_invalid(doc, -EINVAL, "host");
+	assert_invalid(host_with("trace", json_integer(1)), -EINVAL, "host");
 }
 
 /* The optional l2 block: which kernel L2 booted, and the trimmed one's id with it only. */

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "cmd.h"
 #include "exec.h"
 #include "run.h"
@@ -683,23 +685,12 @@ static void test_outcomes_of_attempts(void **state)
 static enum run_outcome classify_said(const char *dir, const char *status_text, char *text,
 				      size_t size)
 {
-	FILE *tmp = tmpfile();
+	struct capture err;
 	enum run_outcome o;
-	int saved;
-	size_t n;
 
-	assert_non_null(tmp);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fileno(tmp), 2);
+	capture_start(&err, 2);
 	o = classify(dir, status_text);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(text, 1, size - 1, tmp);
-	text[n] = '\0';
-	fclose(tmp);
+	capture_stop(&err, text, size);
 	return o;
 }
 
