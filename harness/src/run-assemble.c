@@ -244,17 +244,12 @@ json_t *run_result_head(const struct run_record *rec, json_t *kernel)
 	json_t *head, *l2 = l2_json(rec);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	head = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:{s:s, s:s, s:s}, s:{s:s}}",
+	head = json_pack("{s:s, s:s, s:s, s:f, s:i, s:O, s:o, s:{s:s}}",
 			 "schema", RESULT_SCHEMA, "scenario", rec->scenario, "started_at", when,
 			 "duration_s", rec->duration_s, "attempts", rec->attempt, "kernel", kernel,
-			 "host", "accel", accel_name(rec->accel), "cpu_vendor", rec->cpu_vendor,
-			 "qemu_version", rec->qemu_version, "l1", "isa", exsc_isa_name(rec->isa));
+			 "host", run_record_host_json(rec), "l1", "isa", exsc_isa_name(rec->isa));
 	if (head && l2)
 		json_object_set(head, "l2", l2);
-	if (head && rec->l0[0])
-		json_object_set_new(json_object_get(head, "host"), "l0", json_string(rec->l0));
-	if (head && rec->trace >= 0)
-		json_object_set_new(json_object_get(head, "host"), "trace", json_boolean(rec->trace));
 	json_decref(l2);
 	return head;
 }

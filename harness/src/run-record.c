@@ -49,20 +49,30 @@ static json_t *run_l2_kernel_json(const struct run_record *rec)
 	return l2;
 }
 
+json_t *run_record_host_json(const struct run_record *rec)
+{
+	json_t *host = json_pack("{s:s, s:s, s:s}", "accel", accel_name(rec->accel),
+				 "cpu_vendor", rec->cpu_vendor, "qemu_version", rec->qemu_version);
+
+	if (host && rec->l0[0])
+		json_object_set_new(host, "l0", json_string(rec->l0));
+	if (host && rec->trace >= 0)
+		json_object_set_new(host, "trace", json_boolean(rec->trace));
+	return host;
+}
+
 static json_t *run_record_json(const struct run_record *rec)
 {
 	json_t *doc, *events = run_events_json(rec);
 	char when[32];
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&rec->started));
-	doc = json_pack("{s:s, s:i, s:s, s:f, s:{s:f, s:f, s:f}, s:{s:s, s:s, s:s}, s:s, s:s,"
-			 " s:{s:s, s:s}}",
+	doc = json_pack("{s:s, s:i, s:s, s:f, s:{s:f, s:f, s:f}, s:o, s:s, s:s, s:{s:s, s:s}}",
 			 "scenario", rec->scenario, "attempt", rec->attempt, "started_at", when,
 			 "duration_s", rec->duration_s,
 			 "stages", "l1-boot", rec->stage_s[STAGE_L1_BOOT], "l2", rec->stage_s[STAGE_L2],
 			 "done", rec->stage_s[STAGE_DONE],
-			 "host", "accel", accel_name(rec->accel), "cpu_vendor", rec->cpu_vendor,
-			 "qemu_version", rec->qemu_version,
+			 "host", run_record_host_json(rec),
 			 "l1_isa", exsc_isa_name(rec->isa), "kernel", rec->kernel_id,
 			 "images", "l1", rec->l1_image, "l2", rec->l2_image);
 	if (doc && events)
@@ -72,10 +82,6 @@ static json_t *run_record_json(const struct run_record *rec)
 		json_object_set_new(doc, "l2_kernel", run_l2_kernel_json(rec));
 	if (doc && rec->shared_boot[0])
 		json_object_set_new(doc, "shared_boot", json_string(rec->shared_boot));
-	if (doc && rec->l0[0])
-		json_object_set_new(json_object_get(doc, "host"), "l0", json_string(rec->l0));
-	if (doc && rec->trace >= 0)
-		json_object_set_new(json_object_get(doc, "host"), "trace", json_boolean(rec->trace));
 	return doc;
 }
 

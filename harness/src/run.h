@@ -146,6 +146,12 @@ struct run_record {
 int run_record_write(const char *dir, const struct run_record *rec);
 
 /*
+ * The host a run ran on, as run.json and the result both hold it: accel,
+ * cpu_vendor, qemu_version, and l0 and trace when the record has them.
+ */
+json_t *run_record_host_json(const struct run_record *rec);
+
+/*
  * Reads @dir/run.json strictly: -ENOENT, or -EINVAL with @err naming what is
  * wrong.  "events" is optional: an older exitscope did not write it.
  */
