@@ -280,7 +280,7 @@ static enum run_outcome run_attempt(struct run_ctx *c, struct run_status *st)
 	struct run_attempt a = { .sc = &c->sc, .root = c->root, .l2_append = c->o.l2_append,
 				 .micro_append = micro, .run_dir = c->run_dir, .in = &c->in,
 				 .rec = &c->rec, .windows = c->n_shared ? c->shared : NULL,
-				 .n_windows = c->n_shared, .trace = c->o.trace };
+				 .n_windows = c->n_shared };
 	struct l1_plan p = { .name = c->sc.name, .run_dir = c->run_dir,
 			     .kernel_dir = c->in.kernel.dir, .l2_dir = c->in.l2.dir,
 			     .micro_dir = c->in.l1.dir, .micro_append = micro, .accel = c->rec.accel,

@@ -107,7 +107,7 @@ static int write_spec(const struct run_attempt *a)
 		return -ENAMETOOLONG;
 	if (a->windows)
 		strcat(spec, "WINDOWS=1\n");
-	if (a->trace)
+	if (a->rec->trace == 1)
 		strcat(spec, "TRACE=1\n");
 	return write_text(a->run_dir, "spec.env", spec);
 }

@@ -199,7 +199,6 @@ struct run_attempt {
 	const struct run_record *rec;
 	const struct scenario *windows;	/* a shared boot: its scenarios, each a window; else NULL */
 	size_t n_windows;
-	bool trace;	/* spec.env TRACE=1: L1's ring of KVM events while L2 runs */
 };
 
 /*
@@ -208,7 +207,7 @@ struct run_attempt {
  * configuration and boot ISO) and what assembly reads later (run.json,
  * kernel.json).  A shared boot's user-data runs each scenario's probe in a
  * window of its own (user-data-windows.in), and spec.env says WINDOWS=1;
- * with @trace it says TRACE=1.
+ * when the record's trace is on (run --trace) it says TRACE=1.
  * RUN_OK, RUN_BAD_INPUT or RUN_ENVIRONMENT.
  */
 enum run_outcome run_prepare(const struct run_attempt *a);
